@@ -1,0 +1,124 @@
+/*
+ * ilinks.h: the ilinks-viewer C ABI.
+ *
+ * Puts a person's integrated health and social care record inside a host
+ * system. Plain C, callable from C, C++, C#, Delphi and Java; the WebAssembly
+ * build exports the same functions to JavaScript.
+ *
+ * Conventions
+ *   - Handles are opaque. The caller creates and destroys them.
+ *   - Every call that can fail returns an ilinks_result; ILINKS_OK is 0.
+ *     ilinks_viewer_last_error() then says what failed, where and why, in
+ *     words fit for a support desk. It never repeats clinical content.
+ *   - Strings are UTF-8 and NUL-terminated unless a size is given. Strings the
+ *     library returns belong to the library; see each function for how long
+ *     they stay valid.
+ *   - Buffers are caller-owned: the library never keeps a pointer to them.
+ *   - No exception, C++ type or allocation crosses this boundary.
+ *   - Threads: all calls on all viewers come from one thread, the host's UI
+ *     thread (Dear ImGui keeps one current context per library).
+ */
+#ifndef ILINKS_H
+#define ILINKS_H
+
+#include <stddef.h>
+
+/* ---- Version ------------------------------------------------------------ */
+/* The header's version. Compare with ilinks_version() at run time: a library
+ * with the same major version is ABI-compatible with this header. */
+#define ILINKS_VERSION_MAJOR 0
+#define ILINKS_VERSION_MINOR 1
+#define ILINKS_VERSION_PATCH 0
+#define ILINKS_VERSION "0.1.0"
+
+#if defined(_WIN32)
+#  if defined(ILINKS_BUILDING_LIBRARY)
+#    define ILINKS_API __declspec(dllexport)
+#  elif defined(ILINKS_STATIC)
+#    define ILINKS_API
+#  else
+#    define ILINKS_API __declspec(dllimport)
+#  endif
+#else
+#  define ILINKS_API __attribute__((visibility("default")))
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Results -------------------------------------------------------------- */
+typedef enum ilinks_result {
+  ILINKS_OK = 0,
+  ILINKS_ERROR_ARGUMENT = 1,  /* a NULL handle or pointer, a size out of range, a malformed value */
+  ILINKS_ERROR_INPUT = 2,     /* the record could not be read; nothing from it is shown */
+  ILINKS_ERROR_GRAPHICS = 3,  /* no usable OpenGL 3.2 / OpenGL ES 3 / WebGL2 context is current */
+  ILINKS_ERROR_MEMORY = 4,    /* out of memory */
+  ILINKS_ERROR_INTERNAL = 99  /* a bug in ilinks-viewer: please report the last error text */
+} ilinks_result;
+
+/* The runtime library version, "MAJOR.MINOR.PATCH". Static string. */
+ILINKS_API const char* ilinks_version(void);
+
+/* A short English description of a result code. Static string. */
+ILINKS_API const char* ilinks_result_text(int result);
+
+/* ---- Viewer lifetime ------------------------------------------------------ */
+typedef struct ilinks_viewer ilinks_viewer;
+
+/* Creates a viewer showing no record. On success *out_viewer is a new handle
+ * the caller must pass to ilinks_viewer_destroy(). */
+ILINKS_API int ilinks_viewer_create(ilinks_viewer** out_viewer);
+
+/* Destroys a viewer and everything it holds. NULL is ignored. If the viewer
+ * drew with OpenGL, its GL context must be current (or already destroyed). */
+ILINKS_API void ilinks_viewer_destroy(ilinks_viewer* viewer);
+
+/* The message of the last failed call on this viewer, or "" after a success.
+ * Valid until the next call on the same viewer. */
+ILINKS_API const char* ilinks_viewer_last_error(const ilinks_viewer* viewer);
+
+/* ---- The record ------------------------------------------------------------ */
+/* Loads a FHIR R4 Bundle (any type) or a Patient resource, as JSON bytes
+ * (`size` bytes; need not be NUL-terminated). `source_name` (may be NULL)
+ * names the input in error messages. On ILINKS_ERROR_INPUT the viewer shows
+ * no record rather than a previous person's. */
+ILINKS_API int ilinks_viewer_load_fhir(ilinks_viewer* viewer, const char* data, size_t size,
+                                       const char* source_name);
+
+/* ---- Surface -------------------------------------------------------------- */
+/* The drawing surface in device pixels (1..16384 each way) and the DPI scale
+ * (device pixels per logical pixel, 0.5..4): text is rasterised at that scale.
+ * Default 800 x 600 at 1. */
+ILINKS_API int ilinks_viewer_set_size(ilinks_viewer* viewer, int width_px, int height_px, float scale);
+
+/* The date ages are counted to, "YYYY-MM-DD". Default: today, local time.
+ * For prints and reproducible images. */
+ILINKS_API int ilinks_viewer_set_today(ilinks_viewer* viewer, const char* yyyy_mm_dd);
+
+/* ---- Drawing -------------------------------------------------------------- */
+/* 1 when something changed since the last frame drawn, else 0 (and 0 for a
+ * NULL viewer). Hosts draw only when this says so: an idle record costs
+ * nothing. */
+ILINKS_API int ilinks_viewer_needs_redraw(const ilinks_viewer* viewer);
+
+/* Draws one frame into a caller-owned 8-bit RGBA buffer of the viewer's size.
+ * `stride_bytes` >= 4 * width; `buffer_size` >= stride_bytes * height. No GPU
+ * is used. The buffer is overwritten whole. */
+ILINKS_API int ilinks_viewer_render_rgba(ilinks_viewer* viewer, unsigned char* pixels, int stride_bytes,
+                                         size_t buffer_size);
+
+/* Draws one frame into the current framebuffer of the OpenGL 3.2+ (or ES 3 /
+ * WebGL2) context current on this thread, at the viewer's size. The first
+ * call compiles shaders in that context. All GL state the viewer changes is
+ * restored unless ilinks_viewer_set_gl_context_owned() said otherwise. */
+ILINKS_API int ilinks_viewer_render_gl(ilinks_viewer* viewer);
+
+/* owned = 1: the GL context is the viewer's alone, so it need not save and
+ * restore GL state around each frame (much faster under WebGL). Default 0. */
+ILINKS_API int ilinks_viewer_set_gl_context_owned(ilinks_viewer* viewer, int owned);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* ILINKS_H */

@@ -1,0 +1,205 @@
+#include "banner.h"
+
+#include <cctype>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "ilinks/nhs_number.h"
+#include "theme.h"
+
+namespace ilinks {
+namespace {
+
+const char* kNotKnown = "Not Known";
+
+std::string upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string join(const std::vector<std::string>& parts, const char* sep) {
+  std::string out;
+  for (const auto& p : parts) {
+    if (p.empty()) continue;
+    if (!out.empty()) out += sep;
+    out += p;
+  }
+  return out;
+}
+
+const char* gender_text(Gender g) {
+  switch (g) {
+    case Gender::male: return "Male";
+    case Gender::female: return "Female";
+    case Gender::other: return "Other";
+    case Gender::unknown: return "Unknown";
+    case Gender::not_recorded: break;
+  }
+  return kNotKnown;
+}
+
+std::string address_text(const std::optional<Address>& a) {
+  if (!a) return kNotKnown;
+  std::vector<std::string> parts = a->lines;
+  parts.push_back(a->city);
+  parts.push_back(a->district);
+  parts.push_back(a->postal_code);
+  std::string s = join(parts, ", ");
+  return s.empty() ? kNotKnown : s;
+}
+
+// One "Label value" pair of the banner.
+struct Field {
+  std::string label;
+  std::string value;
+};
+
+// Lays fields out left to right, wrapping to a new line when one does not fit.
+class FieldRow {
+ public:
+  FieldRow(const Fonts& fonts, float scale, ImU32 label_colour, ImU32 value_colour)
+      : fonts_(fonts), scale_(scale), label_colour_(label_colour), value_colour_(value_colour) {}
+
+  void add(const Field& f) {
+    ImGui::PushFont(fonts_.small);
+    ImVec2 label = ImGui::CalcTextSize(f.label.c_str());
+    ImGui::PopFont();
+    ImGui::PushFont(fonts_.body_bold);
+    ImVec2 value = ImGui::CalcTextSize(f.value.c_str());
+    ImGui::PopFont();
+    float inner = theme::gap * 0.75f * scale_;
+    float width = label.x + inner + value.x;
+    if (!first_) {
+      float after = ImGui::GetItemRectMax().x + theme::field_gap * scale_;
+      float limit = ImGui::GetWindowPos().x + ImGui::GetWindowWidth() - theme::padding * scale_;
+      if (after + width <= limit) ImGui::SameLine(0, theme::field_gap * scale_);
+    }
+    first_ = false;
+    // Label and value share a baseline although their sizes differ.
+    float baseline_shift = std::floor(fonts_.body_bold->Ascent - fonts_.small->Ascent);
+    ImGui::BeginGroup();
+    ImVec2 start = ImGui::GetCursorPos();
+    ImGui::SetCursorPos(ImVec2(start.x, start.y + baseline_shift));
+    ImGui::PushFont(fonts_.small);
+    ImGui::PushStyleColor(ImGuiCol_Text, label_colour_);
+    ImGui::TextUnformatted(f.label.c_str());
+    ImGui::PopStyleColor();
+    ImGui::PopFont();
+    ImGui::SameLine(0, inner);
+    ImGui::SetCursorPosY(start.y);
+    ImGui::PushFont(fonts_.body_bold);
+    ImGui::PushStyleColor(ImGuiCol_Text, value_colour_);
+    ImGui::TextUnformatted(f.value.c_str());
+    ImGui::PopStyleColor();
+    ImGui::PopFont();
+    ImGui::EndGroup();
+  }
+
+ private:
+  const Fonts& fonts_;
+  float scale_;
+  ImU32 label_colour_, value_colour_;
+  bool first_ = true;
+};
+
+void draw_hatch(ImDrawList* dl, ImVec2 min, ImVec2 max, float step, ImU32 colour, float thickness) {
+  dl->PushClipRect(min, max, true);
+  float height = max.y - min.y;
+  for (float x = min.x - height; x < max.x; x += step)
+    dl->AddLine(ImVec2(x, max.y), ImVec2(x + height, min.y), colour, thickness);
+  dl->PopClipRect();
+}
+
+}  // namespace
+
+std::string banner_name(const PersonName& n) {
+  std::string given = join(n.given, " ");
+  std::string family = upper(n.family);
+  std::string s;
+  if (!family.empty() && !given.empty()) s = family + ", " + given;
+  else if (!family.empty()) s = family;
+  else if (!given.empty()) s = given;
+  else s = n.text;
+  if (s.empty()) return kNotKnown;
+  if (!n.prefix.empty() && !n.prefix.front().empty()) s += " (" + n.prefix.front() + ")";
+  return s;
+}
+
+float draw_patient_banner(const Patient& p, const Date& today, const Fonts& fonts, float scale) {
+  const bool deceased = p.deceased;
+  const ImU32 value_colour = deceased ? theme::deceased_text : theme::text;
+  const ImU32 label_colour = deceased ? theme::deceased_text : theme::text_secondary;
+  const float pad = theme::padding * scale;
+
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  ImVec2 top = ImGui::GetCursorScreenPos();
+  float width = ImGui::GetWindowWidth();
+  dl->ChannelsSplit(2);  // 0: background, drawn once the banner's height is known
+  dl->ChannelsSetCurrent(1);
+
+  ImGui::SetCursorScreenPos(ImVec2(top.x + pad + theme::accent_bar * scale, top.y + pad));
+  ImGui::BeginGroup();
+  ImGui::PushFont(fonts.name);
+  ImGui::PushStyleColor(ImGuiCol_Text, value_colour);
+  ImGui::TextUnformatted(banner_name(p.name).c_str());
+  ImGui::PopStyleColor();
+  ImGui::PopFont();
+
+  std::string born = p.birth_date ? format_date(*p.birth_date) : kNotKnown;
+  std::vector<Field> first_row;
+  if (!deceased && p.birth_date) {
+    std::string age = format_age(*p.birth_date, today);
+    if (!age.empty()) born += " (" + age + ")";
+  }
+  first_row.push_back({"Born", born});
+  if (deceased) {
+    std::string died = p.deceased_date ? format_date(*p.deceased_date) : kNotKnown;
+    if (p.deceased_date && p.birth_date) {
+      std::string age = format_age(*p.birth_date, *p.deceased_date);
+      if (!age.empty()) died += " (aged " + age + ")";
+    }
+    first_row.push_back({"Died", died});
+  }
+  first_row.push_back({"Gender", gender_text(p.gender)});
+  first_row.push_back({"NHS No.", p.nhs_number.empty() ? kNotKnown : format_nhs_number(p.nhs_number)});
+
+  ImGui::Dummy(ImVec2(0, theme::gap * 0.5f * scale));
+  FieldRow row1(fonts, scale, label_colour, value_colour);
+  for (const auto& f : first_row) row1.add(f);
+
+  ImGui::Dummy(ImVec2(0, theme::gap * 0.25f * scale));
+  FieldRow row2(fonts, scale, label_colour, value_colour);
+  row2.add({"Address", address_text(p.address)});
+  row2.add({"Registered GP", p.registered_gp.empty() ? kNotKnown : p.registered_gp});
+  if (p.preferred_name) row2.add({"Preferred name", *p.preferred_name});
+  ImGui::EndGroup();
+
+  float bottom = ImGui::GetItemRectMax().y + pad;
+  ImVec2 min = top, max(top.x + width, bottom);
+  dl->ChannelsSetCurrent(0);
+  dl->AddRectFilled(min, max, deceased ? theme::deceased_fill : theme::surface);
+  if (deceased) draw_hatch(dl, min, max, theme::hatch_step * scale, theme::deceased_hatch, 3.0f * scale);
+  dl->AddRectFilled(min, ImVec2(min.x + theme::accent_bar * scale, max.y),
+                    deceased ? theme::deceased_text : theme::accent);
+  dl->AddLine(ImVec2(min.x, max.y - 0.5f), ImVec2(max.x, max.y - 0.5f), theme::border, 1.0f);
+  dl->ChannelsMerge();
+
+  if (deceased) {
+    // A word as well as a colour: the state must survive greyscale and colour blindness.
+    ImGui::PushFont(fonts.body_bold);
+    const char* tag = "DECEASED";
+    ImVec2 size = ImGui::CalcTextSize(tag);
+    ImVec2 at(max.x - pad - size.x - 2 * theme::gap * scale, top.y + pad);
+    dl->AddRectFilled(at, ImVec2(at.x + size.x + 2 * theme::gap * scale, at.y + size.y + theme::gap * scale),
+                      theme::deceased_text, 3.0f * scale);
+    dl->AddText(ImVec2(at.x + theme::gap * scale, at.y + theme::gap * 0.5f * scale), theme::deceased_fill, tag);
+    ImGui::PopFont();
+  }
+
+  ImGui::SetCursorScreenPos(ImVec2(top.x, bottom));
+  ImGui::Dummy(ImVec2(width, 0));
+  return bottom - top.y;
+}
+
+}  // namespace ilinks
