@@ -18,6 +18,9 @@ target_compile_definitions(ilinks_imgui PUBLIC
   # No imgui.ini, no shell/clipboard defaults: the host owns files and the clipboard.
   IMGUI_DISABLE_DEFAULT_SHELL_FUNCTIONS
   IMGUI_DISABLE_WIN32_DEFAULT_CLIPBOARD_FUNCTIONS)
+if(EMSCRIPTEN)
+  target_compile_options(ilinks_imgui PRIVATE -fno-exceptions)
+endif()
 # ImGui's OpenGL loader header (gl3w-based, from the same source package) lets
 # the native GL renderer run on any desktop GL 3.2+ without another dependency.
 set(ILINKS_IMGUI_GL_LOADER_DIR "${ILINKS_IMGUI_DIR}/backends")

@@ -13,9 +13,12 @@ if(EMSCRIPTEN)
   endforeach()
   add_library(ilinks_header_only INTERFACE)
   target_include_directories(ilinks_header_only SYSTEM INTERFACE "${_hdr}")
-  # Exceptions carry clear load errors out of core/; WebAssembly has them natively.
-  add_compile_options(-fwasm-exceptions)
-  add_link_options(-fwasm-exceptions)
+  # Exceptions carry clear load errors out of core/ to the C ABI, which turns
+  # them into result codes. Debian's emscripten ships its system libraries
+  # prebuilt (a frozen cache) with JS-based exception support, so -fexceptions;
+  # ImGui, which never throws, is built without them (cmake/ImGui.cmake).
+  add_compile_options(-fexceptions)
+  add_link_options(-fexceptions)
 else()
   find_package(nlohmann_json 3.10 REQUIRED)
   add_library(ilinks_header_only INTERFACE)

@@ -1,0 +1,34 @@
+// The sample EPR's own code: a patient list that points the widget at the
+// selected person's record. #patient=ID selects a patient; ?today=YYYY-MM-DD
+// and ?renderer=cpu|webgl2 are passed to the widget (tests pin them).
+const params = new URLSearchParams(location.search);
+const record = document.getElementById('record');
+if (params.get('today')) record.setAttribute('today', params.get('today'));
+if (params.get('renderer')) record.setAttribute('renderer', params.get('renderer'));
+
+const list = document.getElementById('patient-list');
+const { patients } = await (await fetch('/patients/index.json')).json();
+
+function nhsNumber(digits) { return `${digits.slice(0, 3)} ${digits.slice(3, 6)} ${digits.slice(6)}`; }
+
+for (const p of patients) {
+  const item = document.createElement('li');
+  const link = document.createElement('a');
+  link.href = `#patient=${p.id}`;
+  link.dataset.patient = p.id;
+  link.innerHTML = `<span class="name"></span><span class="detail"></span><span class="detail"></span>`;
+  link.querySelector('.name').textContent = p.name;
+  link.querySelectorAll('.detail')[0].textContent = `NHS No. ${nhsNumber(p.nhsNumber)}`;
+  link.querySelectorAll('.detail')[1].textContent = p.scenario;
+  item.append(link);
+  list.append(item);
+}
+
+function select() {
+  const id = new URLSearchParams(location.hash.slice(1)).get('patient') || patients[0].id;
+  const patient = patients.find((p) => p.id === id) || patients[0];
+  for (const a of list.querySelectorAll('a')) a.setAttribute('aria-current', String(a.dataset.patient === patient.id));
+  record.setAttribute('src', `/patients/${patient.file}`);
+}
+window.addEventListener('hashchange', select);
+select();

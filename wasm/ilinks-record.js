@@ -1,0 +1,223 @@
+// <ilinks-record>: the integrated record as a custom element for web EPRs.
+//
+//   <script type="module" src="/widget/ilinks-record.js"></script>
+//   <ilinks-record src="/fhir/Patient-123-everything.json"></ilinks-record>
+//
+// Attributes
+//   src        URL of a FHIR R4 Bundle or Patient resource (JSON) to show
+//   today      YYYY-MM-DD: the date ages are counted to (default: today)
+//   renderer   "auto" (WebGL2, else CPU), "webgl2" or "cpu"
+// Properties and methods
+//   load(json, sourceName)   show a record the host already holds (string or bytes)
+//   state                    "loading" | "ready" | "error" (also the data-state attribute)
+//   renderer                 the renderer in use: "webgl2" or "cpu"
+// Events
+//   ilinks-ready   detail { renderer }     the record is drawn and settled
+//   ilinks-error   detail { message }      the record could not be shown; says why
+//
+// Each element is its own module instance with its own canvas, so several
+// records can sit on one page. The element draws only when something changed:
+// an idle record costs the page no CPU.
+import createIlinksModule from './ilinks.mjs';
+
+const STYLE = `
+:host { display: block; position: relative; min-height: 200px; contain: content; }
+canvas { display: block; width: 100%; height: 100%; outline: none; }
+.message { position: absolute; left: 16px; right: 16px; bottom: 16px; padding: 8px 12px;
+  font: 14px "Liberation Sans", Arial, sans-serif; color: #212b32; background: #fff4c2;
+  border-left: 4px solid #ffb81c; }
+.message[hidden] { display: none; }
+`;
+
+const OK = 0;
+
+export class IlinksRecord extends HTMLElement {
+  static get observedAttributes() { return ['src', 'today']; }
+
+  #module = null;
+  #viewer = 0;
+  #canvas;
+  #message;
+  #renderer = null;
+  #context2d = null;
+  #pixels = 0;          // CPU renderer: RGBA buffer in the module's heap
+  #pixelBytes = 0;
+  #frameRequested = false;
+  #loadSerial = 0;
+  #resizeObserver = null;
+  #started = null;
+
+  constructor() {
+    super();
+    const root = this.attachShadow({ mode: 'open' });
+    root.innerHTML = `<style>${STYLE}</style><canvas part="canvas"></canvas><div class="message" role="alert" hidden></div>`;
+    this.#canvas = root.querySelector('canvas');
+    this.#message = root.querySelector('.message');
+  }
+
+  get state() { return this.getAttribute('data-state') || 'loading'; }
+  get renderer() { return this.#renderer; }
+
+  connectedCallback() {
+    if (!this.#started) this.#started = this.#start();
+  }
+
+  disconnectedCallback() {
+    // The element may be moved rather than removed: free nothing until it is
+    // garbage; the module's memory goes with it.
+    this.#resizeObserver?.disconnect();
+    this.#resizeObserver = null;
+  }
+
+  attributeChangedCallback(name, oldValue, newValue) {
+    if (oldValue === newValue || !this.#module) return;
+    if (name === 'src') this.#loadFromSrc();
+    if (name === 'today') this.#applyToday();
+  }
+
+  async load(json, sourceName = 'the record') {
+    await this.#started;
+    const bytes = typeof json === 'string' ? new TextEncoder().encode(json) : new Uint8Array(json);
+    this.#loadBytes(bytes, sourceName);
+  }
+
+  async #start() {
+    this.#setState('loading');
+    try {
+      this.#module = await createIlinksModule({
+        canvas: this.#canvas,
+        locateFile: (path) => new URL(path, import.meta.url).href,
+      });
+    } catch (e) {
+      this.#fail(`The record viewer could not start: ${e.message}`);
+      return;
+    }
+    const M = this.#module;
+    const out = M._malloc(4);
+    if (M._ilinks_viewer_create(out) !== OK) { this.#fail('The record viewer could not start: out of memory'); return; }
+    this.#viewer = M.HEAPU32[out >> 2];
+    M._free(out);
+
+    const wanted = this.getAttribute('renderer') || 'auto';
+    if (wanted !== 'cpu' && M._ilinks_wasm_attach_webgl2(this.#viewer) === 1) {
+      this.#renderer = 'webgl2';
+    } else if (wanted === 'webgl2') {
+      this.#fail('WebGL2 is not available in this browser');
+      return;
+    } else {
+      this.#renderer = 'cpu';
+      this.#context2d = this.#canvas.getContext('2d');
+    }
+    this.#applyToday();
+    this.#resizeObserver = new ResizeObserver(() => this.#schedule());
+    this.#resizeObserver.observe(this);
+    if (this.hasAttribute('src')) await this.#loadFromSrc();
+    else this.#schedule();
+  }
+
+  #applyToday() {
+    const today = this.getAttribute('today');
+    if (!today || !this.#module) return;
+    if (this.#call((M, s) => M._ilinks_viewer_set_today(this.#viewer, s), today) !== OK)
+      this.#fail(this.#lastError());
+    this.#schedule();
+  }
+
+  async #loadFromSrc() {
+    const src = this.getAttribute('src');
+    const serial = ++this.#loadSerial;
+    this.#setState('loading');
+    let bytes;
+    try {
+      const response = await fetch(src);
+      if (!response.ok) throw new Error(`the server answered ${response.status} ${response.statusText}`);
+      bytes = new Uint8Array(await response.arrayBuffer());
+    } catch (e) {
+      if (serial === this.#loadSerial) this.#fail(`${src}: could not be fetched: ${e.message}`);
+      return;
+    }
+    if (serial === this.#loadSerial) this.#loadBytes(bytes, src);
+  }
+
+  #loadBytes(bytes, sourceName) {
+    const M = this.#module;
+    const data = M._malloc(Math.max(bytes.length, 1));
+    M.HEAPU8.set(bytes, data);
+    const rc = this.#call((M2, name) => M2._ilinks_viewer_load_fhir(this.#viewer, data, bytes.length, name), sourceName);
+    M._free(data);
+    if (rc !== OK) this.#fail(this.#lastError());
+    else { this.#message.hidden = true; this.#setState('loading'); }
+    this.#schedule();
+  }
+
+  // Calls fn(Module, cString) with `text` copied into the module's heap.
+  #call(fn, text) {
+    const M = this.#module;
+    const size = M.lengthBytesUTF8(text) + 1;
+    const ptr = M._malloc(size);
+    M.stringToUTF8(text, ptr, size);
+    try { return fn(M, ptr); } finally { M._free(ptr); }
+  }
+
+  #lastError() { return this.#module.UTF8ToString(this.#module._ilinks_viewer_last_error(this.#viewer)); }
+
+  #schedule() {
+    if (this.#frameRequested || !this.#viewer) return;
+    this.#frameRequested = true;
+    requestAnimationFrame(() => { this.#frameRequested = false; this.#frame(); });
+  }
+
+  #frame() {
+    const M = this.#module;
+    const scale = Math.min(4, Math.max(0.5, window.devicePixelRatio || 1));
+    const rect = this.getBoundingClientRect();
+    const width = Math.max(1, Math.round(rect.width * scale));
+    const height = Math.max(1, Math.round(rect.height * scale));
+    let resized = false;
+    if (this.#canvas.width !== width || this.#canvas.height !== height) {
+      this.#canvas.width = width;   // clears the canvas: it must be drawn again
+      this.#canvas.height = height;
+      resized = true;
+    }
+    M._ilinks_viewer_set_size(this.#viewer, width, height, scale);
+    if (!resized && !M._ilinks_viewer_needs_redraw(this.#viewer)) return;
+
+    const rc = this.#renderer === 'webgl2' ? M._ilinks_viewer_render_gl(this.#viewer) : this.#drawCpu(width, height);
+    if (rc !== OK) { this.#fail(this.#lastError()); return; }
+
+    if (M._ilinks_viewer_needs_redraw(this.#viewer)) this.#schedule();
+    else if (this.state === 'loading' && this.#message.hidden) this.#ready();
+  }
+
+  #drawCpu(width, height) {
+    const M = this.#module;
+    const bytes = width * height * 4;
+    if (this.#pixelBytes !== bytes) {
+      if (this.#pixels) M._free(this.#pixels);
+      this.#pixels = M._malloc(bytes);
+      this.#pixelBytes = bytes;
+    }
+    const rc = M._ilinks_viewer_render_rgba(this.#viewer, this.#pixels, width * 4, bytes);
+    if (rc === OK) {
+      const view = new Uint8ClampedArray(M.HEAPU8.buffer, this.#pixels, bytes);
+      this.#context2d.putImageData(new ImageData(view, width, height), 0, 0);
+    }
+    return rc;
+  }
+
+  #setState(state) { this.setAttribute('data-state', state); }
+
+  #ready() {
+    this.#setState('ready');
+    this.dispatchEvent(new CustomEvent('ilinks-ready', { detail: { renderer: this.#renderer }, bubbles: true }));
+  }
+
+  #fail(message) {
+    this.#message.textContent = message;
+    this.#message.hidden = false;
+    this.#setState('error');
+    this.dispatchEvent(new CustomEvent('ilinks-error', { detail: { message }, bubbles: true }));
+  }
+}
+
+if (!customElements.get('ilinks-record')) customElements.define('ilinks-record', IlinksRecord);

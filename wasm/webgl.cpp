@@ -1,0 +1,33 @@
+// Browser-only glue: create a WebGL2 context on the widget's own canvas. All
+// other calls from JavaScript go through the C ABI (bindings/ilinks.h).
+#include <emscripten/emscripten.h>
+#include <emscripten/html5.h>
+
+#include "ilinks.h"
+
+extern "C" void ilinks_js_register_canvas(void);
+
+extern "C" {
+
+// Makes a WebGL2 context on Module.canvas current and tells the viewer that it
+// owns it. Returns 1 on success; 0 when WebGL2 is unavailable, in which case
+// the element falls back to ilinks_viewer_render_rgba() and putImageData.
+EMSCRIPTEN_KEEPALIVE int ilinks_wasm_attach_webgl2(ilinks_viewer* viewer) {
+  ilinks_js_register_canvas();
+  EmscriptenWebGLContextAttributes attrs;
+  emscripten_webgl_init_context_attributes(&attrs);
+  attrs.majorVersion = 2;
+  attrs.minorVersion = 0;
+  attrs.alpha = false;             // the record is opaque
+  attrs.depth = false;
+  attrs.stencil = false;
+  attrs.antialias = false;         // ImGui anti-aliases itself; MSAA would differ from the CPU render
+  attrs.premultipliedAlpha = false;
+  attrs.preserveDrawingBuffer = false;
+  EMSCRIPTEN_WEBGL_CONTEXT_HANDLE context = emscripten_webgl_create_context("!ilinks-canvas", &attrs);
+  if (context <= 0) return 0;
+  if (emscripten_webgl_make_context_current(context) != EMSCRIPTEN_RESULT_SUCCESS) return 0;
+  return ilinks_viewer_set_gl_context_owned(viewer, 1) == ILINKS_OK ? 1 : 0;
+}
+
+}  // extern "C"
