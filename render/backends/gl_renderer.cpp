@@ -144,10 +144,14 @@ GlRenderer::~GlRenderer() {
 bool GlRenderer::init(std::string& error) {
 #if !defined(__EMSCRIPTEN__)
   if (imgl3wInit() != 0) {
-    error = "no OpenGL 3.2 context is current (the GL loader found none)";
+    error = "OpenGL could not be loaded (no libGL, or no OpenGL 3.2 driver)";
     return false;
   }
 #endif
+  if (!glGetString(GL_VERSION)) {
+    error = "no OpenGL context is current on this thread";
+    return false;
+  }
   Impl& r = *impl_;
   GLuint vs = glCreateShader(GL_VERTEX_SHADER), fs = glCreateShader(GL_FRAGMENT_SHADER);
   bool ok = compile(vs, kVertexShader, error) && compile(fs, kFragmentShader, error);
