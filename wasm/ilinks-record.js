@@ -9,7 +9,8 @@
 //   renderer   "auto" (WebGL2, else CPU), "webgl2" or "cpu"
 // Properties and methods
 //   load(json, sourceName)   show a record the host already holds (string or bytes)
-//   state                    "loading" | "ready" | "error" (also the data-state attribute)
+//   state                    "empty" (no src) | "loading" | "ready" (the record is drawn)
+//                            | "error" (also the data-state attribute)
 //   renderer                 the renderer in use: "webgl2" or "cpu"
 // Events
 //   ilinks-ready   detail { renderer }     the record is drawn and settled
@@ -23,7 +24,7 @@ import createIlinksModule from './ilinks.mjs';
 const STYLE = `
 :host { display: block; position: relative; min-height: 200px; contain: content; }
 canvas { display: block; width: 100%; height: 100%; outline: none; }
-.message { position: absolute; left: 16px; right: 16px; bottom: 16px; padding: 8px 12px;
+.message { position: absolute; left: 16px; right: 16px; top: 48px; padding: 8px 12px;
   font: 14px "Liberation Sans", Arial, sans-serif; color: #212b32; background: #fff4c2;
   border-left: 4px solid #ffb81c; }
 .message[hidden] { display: none; }
@@ -44,6 +45,7 @@ export class IlinksRecord extends HTMLElement {
   #pixelBytes = 0;
   #frameRequested = false;
   #loadSerial = 0;
+  #recordLoaded = false;  // a record was accepted and is being (or has been) drawn
   #resizeObserver = null;
   #started = null;
 
@@ -77,6 +79,7 @@ export class IlinksRecord extends HTMLElement {
 
   async load(json, sourceName = 'the record') {
     await this.#started;
+    ++this.#loadSerial;  // a fetch still in flight must not replace this record
     const bytes = typeof json === 'string' ? new TextEncoder().encode(json) : new Uint8Array(json);
     this.#loadBytes(bytes, sourceName);
   }
@@ -112,7 +115,7 @@ export class IlinksRecord extends HTMLElement {
     this.#resizeObserver = new ResizeObserver(() => this.#schedule());
     this.#resizeObserver.observe(this);
     if (this.hasAttribute('src')) await this.#loadFromSrc();
-    else this.#schedule();
+    else { this.#setState('empty'); this.#schedule(); }
   }
 
   #applyToday() {
@@ -126,6 +129,7 @@ export class IlinksRecord extends HTMLElement {
   async #loadFromSrc() {
     const src = this.getAttribute('src');
     const serial = ++this.#loadSerial;
+    this.#recordLoaded = false;
     this.#setState('loading');
     let bytes;
     try {
@@ -145,6 +149,7 @@ export class IlinksRecord extends HTMLElement {
     M.HEAPU8.set(bytes, data);
     const rc = this.#call((M2, name) => M2._ilinks_viewer_load_fhir(this.#viewer, data, bytes.length, name), sourceName);
     M._free(data);
+    this.#recordLoaded = rc === OK;
     if (rc !== OK) this.#fail(this.#lastError());
     else { this.#message.hidden = true; this.#setState('loading'); }
     this.#schedule();
@@ -170,7 +175,9 @@ export class IlinksRecord extends HTMLElement {
   #frame() {
     const M = this.#module;
     const scale = Math.min(4, Math.max(0.5, window.devicePixelRatio || 1));
-    const rect = this.getBoundingClientRect();
+    // The canvas's own box (the element's content box, not its border box):
+    // backing pixels must map 1:1 to what is displayed, or the frame is stretched.
+    const rect = this.#canvas.getBoundingClientRect();
     const width = Math.max(1, Math.round(rect.width * scale));
     const height = Math.max(1, Math.round(rect.height * scale));
     let resized = false;
@@ -186,7 +193,7 @@ export class IlinksRecord extends HTMLElement {
     if (rc !== OK) { this.#fail(this.#lastError()); return; }
 
     if (M._ilinks_viewer_needs_redraw(this.#viewer)) this.#schedule();
-    else if (this.state === 'loading' && this.#message.hidden) this.#ready();
+    else if (this.#recordLoaded && this.state === 'loading') this.#ready();
   }
 
   #drawCpu(width, height) {

@@ -1,0 +1,170 @@
+// Browser tests of the <ilinks-record> widget in the sample web EPR, in Debian's
+// headless Chromium (WebGL2 through SwiftShader), driven by playwright-core.
+//
+// Run by ctest with: ILINKS_WIDGET_DIR (wasm dist/), ILINKS_BIN (native bin/ with
+// ilinks-render and png-compare), ILINKS_TEST_OUTPUT (where screenshots go).
+//
+// Tolerance for "matches the CPU render": at most 0.5% of pixels may differ by
+// more than 2 levels in any channel (measured under SwiftShader: see README).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { PNG } from 'pngjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '../..');
+const env = (name) => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set (ctest sets it; see tests/CMakeLists.txt)`);
+  return value;
+};
+const widgetDir = env('ILINKS_WIDGET_DIR');
+const binDir = env('ILINKS_BIN');
+const outDir = env('ILINKS_TEST_OUTPUT');
+const TODAY = '2026-11-22';
+const TOLERANCE = ['--channel-tolerance', '2', '--max-differing-percent', '0.5'];
+
+let server, baseUrl, browser;
+
+before(async () => {
+  if (!fs.existsSync(path.join(widgetDir, 'ilinks.wasm')))
+    throw new Error(`no WebAssembly build in ${widgetDir}: build it first (scripts/test does)`);
+  server = spawn(process.execPath, [path.join(repo, 'host-samples/web-epr/serve.mjs'), '--port', '0', '--widget', widgetDir]);
+  baseUrl = await new Promise((resolve, reject) => {
+    server.stdout.once('data', (d) => resolve(d.toString().trim()));
+    server.once('exit', (code) => reject(new Error(`the sample EPR server exited (${code})`)));
+  });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--no-sandbox', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill();
+});
+
+async function openPatient(patient, { initScript } = {}) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 760 }, deviceScaleFactor: 1 });
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  if (initScript) await page.addInitScript(initScript);
+  await page.goto(`${baseUrl}?today=${TODAY}#patient=${patient}`);
+  await page.waitForSelector('ilinks-record[data-state="ready"], ilinks-record[data-state="error"]', { timeout: 30000 });
+  assert.equal(await page.getAttribute('#record', 'data-state'), 'ready', `widget error: ${await messageOf(page)}`);
+  assert.deepEqual(problems, []);
+  return page;
+}
+
+const messageOf = (page) => page.locator('#record .message').textContent();
+
+// Screenshots the widget's canvas, renders the same record with ilinks-render
+// at the same size, and compares them; returns the screenshot's path.
+async function compareWithCpuRender(page, patientFile, name) {
+  const canvas = page.locator('#record canvas');
+  const { width, height } = await canvas.evaluate((c) => ({ width: c.width, height: c.height }));
+  const shot = path.join(outDir, `${name}.png`);
+  const cpu = path.join(outDir, `${name}.cpu.png`);
+  await canvas.screenshot({ path: shot });
+  execFileSync(path.join(binDir, 'ilinks-render'), ['--record', path.join(repo, 'host-samples/demo-patients', patientFile),
+    '--out', cpu, '--width', String(width), '--height', String(height), '--today', TODAY]);
+  try {
+    execFileSync(path.join(binDir, 'png-compare'), [shot, cpu, ...TOLERANCE, '--diff', path.join(outDir, `${name}.diff.png`)],
+      { encoding: 'utf8' });
+  } catch (e) {
+    assert.fail(`${name}: the browser frame differs from the CPU render: ${e.stdout}${e.stderr} (see ${shot})`);
+  }
+  return shot;
+}
+
+// Pixels of the banner's white surface and of dark text, to know the frame is no blank.
+function census(file) {
+  const png = PNG.sync.read(fs.readFileSync(file));
+  let white = 0, dark = 0;
+  for (let i = 0; i < png.data.length; i += 4) {
+    const [r, g, b] = png.data.subarray(i, i + 3);
+    if (r === 255 && g === 255 && b === 255) white++;
+    if (r < 80 && g < 80 && b < 80) dark++;
+  }
+  return { white, dark };
+}
+
+test('the sample EPR shows the patient banner, drawn with WebGL2, as the CPU renders it', async () => {
+  const page = await openPatient('margaret');
+  assert.equal(await page.evaluate(() => document.getElementById('record').renderer), 'webgl2');
+  const shot = await compareWithCpuRender(page, 'margaret-hughes.json', 'browser-webgl2-margaret-hughes');
+  const { white, dark } = census(shot);
+  assert.ok(white > 50000, `the banner's surface is missing (${white} white pixels)`);
+  assert.ok(dark > 1000, `the banner's text is missing (${dark} dark pixels)`);
+  await page.screenshot({ path: path.join(outDir, 'browser-sample-epr-page.png') });
+  await page.close();
+});
+
+test('without WebGL2 the widget falls back to the CPU rasterizer and draws the same', async () => {
+  const noWebGL2 = () => {
+    const original = HTMLCanvasElement.prototype.getContext;
+    HTMLCanvasElement.prototype.getContext = function (type, ...rest) {
+      return type === 'webgl2' ? null : original.call(this, type, ...rest);
+    };
+  };
+  const page = await openPatient('margaret', { initScript: noWebGL2 });
+  assert.equal(await page.evaluate(() => document.getElementById('record').renderer), 'cpu');
+  await compareWithCpuRender(page, 'margaret-hughes.json', 'browser-cpu-margaret-hughes');
+  await page.close();
+});
+
+test('choosing another patient in the EPR shows that person', async () => {
+  const page = await openPatient('margaret');
+  await page.click('a[data-patient="harold"]');
+  await page.waitForFunction(() => {
+    const r = document.getElementById('record');
+    return r.getAttribute('src').endsWith('harold-winstanley.json') && r.dataset.state === 'ready';
+  }, null, { timeout: 30000 });
+  await compareWithCpuRender(page, 'harold-winstanley.json', 'browser-webgl2-harold-winstanley');
+  await page.close();
+});
+
+test('a record that cannot be fetched is reported in words, and no one is shown', async () => {
+  const page = await openPatient('margaret');
+  await page.evaluate(() => document.getElementById('record').setAttribute('src', '/patients/no-such-person.json'));
+  await page.waitForSelector('ilinks-record[data-state="error"]', { timeout: 30000 });
+  assert.match(await messageOf(page), /no-such-person\.json: could not be fetched: the server answered 404/);
+  await page.close();
+});
+
+test('a record that is not FHIR is refused with the reason from the component', async () => {
+  const page = await openPatient('margaret');
+  const state = await page.evaluate(async () => {
+    const r = document.getElementById('record');
+    await r.load('{"resourceType":"Observation","id":"x"}', 'pasted.json');
+    return r.dataset.state;
+  });
+  assert.equal(state, 'error');
+  assert.match(await messageOf(page), /pasted\.json: holds no Patient resource/);
+  // The previous patient's banner is gone: the canvas is the empty page colour.
+  await page.waitForTimeout(200);
+  const shot = path.join(outDir, 'browser-after-refused-record.png');
+  await page.locator('#record canvas').screenshot({ path: shot });
+  assert.equal(census(shot).white, 0, 'the previous patient is still on screen');
+  await page.close();
+});
+
+test('an idle widget draws no frames', async () => {
+  const countFrames = () => {
+    window.__frames = 0;
+    const raf = window.requestAnimationFrame.bind(window);
+    window.requestAnimationFrame = (cb) => raf((t) => { window.__frames++; cb(t); });
+  };
+  const page = await openPatient('joe', { initScript: countFrames });
+  await page.waitForTimeout(300);  // let the last settle frame run
+  const before = await page.evaluate(() => window.__frames);
+  await page.waitForTimeout(1500);
+  assert.equal(await page.evaluate(() => window.__frames), before, 'frames were drawn while nothing changed');
+  await page.close();
+});
