@@ -101,6 +101,13 @@ int ilinks_viewer_load_fhir(ilinks_viewer* v, const char* data, size_t size, con
   });
 }
 
+int ilinks_viewer_clear(ilinks_viewer* v) {
+  return guarded(v, "ilinks_viewer_clear", [&] {
+    v->widget.clear();
+    return v->ok();
+  });
+}
+
 int ilinks_viewer_set_size(ilinks_viewer* v, int width, int height, float scale) {
   return guarded(v, "ilinks_viewer_set_size", [&] {
     if (width < 1 || height < 1 || width > 16384 || height > 16384)

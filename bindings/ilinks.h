@@ -86,6 +86,11 @@ ILINKS_API const char* ilinks_viewer_last_error(const ilinks_viewer* viewer);
 ILINKS_API int ilinks_viewer_load_fhir(ilinks_viewer* viewer, const char* data, size_t size,
                                        const char* source_name);
 
+/* Shows no record: call it as soon as the host switches to another person,
+ * before that person's record has arrived, so the previous person is never on
+ * screen in the meantime. */
+ILINKS_API int ilinks_viewer_clear(ilinks_viewer* viewer);
+
 /* ---- Surface -------------------------------------------------------------- */
 /* The drawing surface in device pixels (1..16384 each way) and the DPI scale
  * (device pixels per logical pixel, 0.5..4): text is rasterised at that scale.

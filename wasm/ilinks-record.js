@@ -46,7 +46,7 @@ export class IlinksRecord extends HTMLElement {
   #frameRequested = false;
   #loadSerial = 0;
   #recordLoaded = false;  // a record was accepted and is being (or has been) drawn
-  #resizeObserver = null;
+  #resizeObserver = new ResizeObserver(() => this.#schedule());
   #started = null;
 
   constructor() {
@@ -61,14 +61,14 @@ export class IlinksRecord extends HTMLElement {
   get renderer() { return this.#renderer; }
 
   connectedCallback() {
+    this.#resizeObserver.observe(this);
     if (!this.#started) this.#started = this.#start();
   }
 
   disconnectedCallback() {
-    // The element may be moved rather than removed: free nothing until it is
-    // garbage; the module's memory goes with it.
-    this.#resizeObserver?.disconnect();
-    this.#resizeObserver = null;
+    // The element may only be moving: keep the module (its memory goes with
+    // the element when it is garbage), stop following the size meanwhile.
+    this.#resizeObserver.disconnect();
   }
 
   attributeChangedCallback(name, oldValue, newValue) {
@@ -112,8 +112,6 @@ export class IlinksRecord extends HTMLElement {
       this.#context2d = this.#canvas.getContext('2d');
     }
     this.#applyToday();
-    this.#resizeObserver = new ResizeObserver(() => this.#schedule());
-    this.#resizeObserver.observe(this);
     if (this.hasAttribute('src')) await this.#loadFromSrc();
     else { this.#setState('empty'); this.#schedule(); }
   }
@@ -130,6 +128,7 @@ export class IlinksRecord extends HTMLElement {
     const src = this.getAttribute('src');
     const serial = ++this.#loadSerial;
     this.#recordLoaded = false;
+    this.#showNoOne();
     this.#setState('loading');
     let bytes;
     try {
@@ -162,6 +161,14 @@ export class IlinksRecord extends HTMLElement {
     const ptr = M._malloc(size);
     M.stringToUTF8(text, ptr, size);
     try { return fn(M, ptr); } finally { M._free(ptr); }
+  }
+
+  // Another person was asked for: the previous one must not stay on screen
+  // while (or if) the next record does not arrive.
+  #showNoOne() {
+    this.#module._ilinks_viewer_clear(this.#viewer);
+    this.#message.hidden = true;
+    this.#schedule();
   }
 
   #lastError() { return this.#module.UTF8ToString(this.#module._ilinks_viewer_last_error(this.#viewer)); }

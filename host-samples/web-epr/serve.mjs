@@ -39,8 +39,13 @@ try {
 }
 
 const server = http.createServer(async (req, res) => {
-  const url = new URL(req.url, 'http://localhost');
-  let pathname = decodeURIComponent(url.pathname);
+  let pathname;
+  try {
+    pathname = decodeURIComponent(new URL(req.url, 'http://localhost').pathname);
+  } catch {
+    res.writeHead(400, { 'content-type': 'text/plain' }).end('malformed URL');
+    return;
+  }
   if (pathname === '/') pathname = '/index.html';
   const prefix = Object.keys(roots).find((p) => pathname.startsWith(p));
   const root = roots[prefix];

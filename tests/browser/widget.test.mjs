@@ -135,6 +135,10 @@ test('a record that cannot be fetched is reported in words, and no one is shown'
   await page.evaluate(() => document.getElementById('record').setAttribute('src', '/patients/no-such-person.json'));
   await page.waitForSelector('ilinks-record[data-state="error"]', { timeout: 30000 });
   assert.match(await messageOf(page), /no-such-person\.json: could not be fetched: the server answered 404/);
+  const shot = path.join(outDir, 'browser-after-failed-fetch.png');
+  await page.waitForTimeout(200);
+  await page.locator('#record canvas').screenshot({ path: shot });
+  assert.equal(census(shot).white, 0, 'the previous patient is still on screen after a failed fetch');
   await page.close();
 });
 
@@ -153,6 +157,45 @@ test('a record that is not FHIR is refused with the reason from the component', 
   await page.locator('#record canvas').screenshot({ path: shot });
   assert.equal(census(shot).white, 0, 'the previous patient is still on screen');
   await page.close();
+});
+
+test('while the next patient is being fetched, the previous one is no longer shown', async () => {
+  const page = await openPatient('margaret');
+  // Hold the next record's response back, and look at the widget meanwhile.
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route('**/patients/joe-bradshaw.json', async (route) => { await held; await route.continue(); });
+  await page.click('a[data-patient="joe"]');
+  await page.waitForSelector('ilinks-record[data-state="loading"]');
+  await page.waitForTimeout(300);
+  const shot = path.join(outDir, 'browser-while-fetching.png');
+  await page.locator('#record canvas').screenshot({ path: shot });
+  assert.equal(census(shot).white, 0, 'the previous patient is on screen while the next one loads');
+  release();
+  await page.waitForSelector('ilinks-record[data-state="ready"]', { timeout: 30000 });
+  await compareWithCpuRender(page, 'joe-bradshaw.json', 'browser-webgl2-joe-bradshaw');
+  await page.close();
+});
+
+test('an element moved elsewhere in the page still follows its size', async () => {
+  const page = await openPatient('joe');
+  const width = await page.evaluate(async () => {
+    const r = document.getElementById('record');
+    const holder = document.createElement('div');
+    holder.style.cssText = 'width: 500px; height: 300px; display: flex;';
+    document.body.prepend(holder);
+    holder.append(r);  // disconnect + connect
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    return r.shadowRoot.querySelector('canvas').width;
+  });
+  assert.equal(width, 500 - 2);  // the element's 1px border on each side
+  await page.close();
+});
+
+test('the sample server answers a malformed URL with 400 and keeps serving', async () => {
+  const bad = await fetch(`${baseUrl}%E0%A4%A`);
+  assert.equal(bad.status, 400);
+  assert.equal((await fetch(`${baseUrl}patients/index.json`)).status, 200);
 });
 
 test('an idle widget draws no frames', async () => {

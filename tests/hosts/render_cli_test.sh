@@ -8,12 +8,14 @@ check() { if eval "$2"; then echo "ok: $1"; else echo "FAILED: $1"; failures=$((
 
 record="$data/nhs-england-examples/UKCore-Patient-RichardSmith-Example.json"
 "$bin/ilinks-render" --record "$record" --out "$out/cli-richard-smith.png" --width 800 --height 180 --today 2026-11-22
-check "writes a PNG of the record" '[ $? -eq 0 ] && [ -s "$out/cli-richard-smith.png" ]'
+rc=$?
+check "writes a PNG of the record" '[ $rc -eq 0 ] && [ -s "$out/cli-richard-smith.png" ]'
 check "the PNG is the banner's golden image" \
   '"$bin/png-compare" "$out/cli-richard-smith.png" "$golden/banner-richard-smith-800x180.png" --channel-tolerance 1 --max-differing-percent 0'
 
 "$bin/ilinks-render" --record "$record" --out "$out/cli-default.png" >/dev/null 2>&1
-check "renders at a default size when none is given" '[ $? -eq 0 ] && [ -s "$out/cli-default.png" ]'
+rc=$?
+check "renders at a default size when none is given" '[ $rc -eq 0 ] && [ -s "$out/cli-default.png" ]'
 
 err=$("$bin/ilinks-render" --record "$data/hl7-fhir-r4-examples/Observation-bmi.json" --out "$out/none.png" 2>&1)
 rc=$?

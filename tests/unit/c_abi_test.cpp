@@ -77,6 +77,16 @@ TEST_SUITE("C ABI") {
     CHECK(white_pixels(viewer.frame(400, 200)) == 0);  // and now it is not
   }
 
+  TEST_CASE("clearing the viewer takes the person off screen at once") {
+    Viewer viewer;
+    REQUIRE(ilinks_viewer_load_fhir(viewer.v, kPatient, std::strlen(kPatient), "ann.json") == ILINKS_OK);
+    CHECK(white_pixels(viewer.frame(400, 200)) > 400 * 50);
+    CHECK(ilinks_viewer_clear(viewer.v) == ILINKS_OK);
+    CHECK(ilinks_viewer_needs_redraw(viewer.v) == 1);
+    CHECK(white_pixels(viewer.frame(400, 200)) == 0);
+    CHECK(ilinks_viewer_clear(nullptr) == ILINKS_ERROR_ARGUMENT);
+  }
+
   TEST_CASE("sizes and scales out of range are refused with the allowed range") {
     Viewer viewer;
     CHECK(ilinks_viewer_set_size(viewer.v, 0, 100, 1) == ILINKS_ERROR_ARGUMENT);
