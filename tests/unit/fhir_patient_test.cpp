@@ -74,7 +74,7 @@ TEST_SUITE("reading the patient from FHIR R4") {
       "identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9434765918"}]})", "input.json");
     CHECK(r.patient().nhs_number.empty());
     REQUIRE(r.load_issues().size() == 1);
-    CHECK(r.load_issues()[0].where == "Patient/p1 identifier[0]");
+    CHECK(r.load_issues()[0].where == "input.json Patient/p1 identifier[0]");
     CHECK(r.load_issues()[0].what.find("modulus-11") != std::string::npos);
     CHECK(r.load_issues()[0].what.find("9434765918") == std::string::npos);
   }
@@ -108,10 +108,10 @@ TEST_SUITE("reading the patient from FHIR R4") {
     CHECK_THROWS_AS(read_fhir_file(shared_data("hl7-fhir-r4-examples/Bundle-lipids.json")), InputError);
   }
 
-  TEST_CASE("a bundle holding two different people is refused") {
+  TEST_CASE("a single input holding two different people is refused: which one is meant cannot be guessed") {
     std::string e = error_of(R"({"resourceType":"Bundle","type":"collection","entry":[
       {"resource":{"resourceType":"Patient","id":"a"}},{"resource":{"resourceType":"Patient","id":"b"}}]})");
-    CHECK(e.find("2 different Patient resources") != std::string::npos);
+    CHECK(e.find("2 different people") != std::string::npos);
   }
 
   TEST_CASE("a missing or empty file is refused with its name") {

@@ -1,9 +1,11 @@
 // ilinks/record.h: one person's integrated record, as read from its sources.
 //
-// A Record is everything the sources said. It is never shown as it is: only the
-// policy (ilinks/policy.h) turns a Record into a View, which is what render/ and
-// the bindings see.
+// A Record is everything the sources said, each item placed in its segment and
+// tier of the sharing model and marked when it falls in an exclusion category.
+// It is never shown as it is: only the policy (ilinks/policy.h) turns a Record
+// into a View, which is what render/ and the bindings see.
 #pragma once
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,6 +13,10 @@
 #include "ilinks/date.h"
 
 namespace ilinks {
+
+// ---------------------------------------------------------------------------
+// Who the person is
+// ---------------------------------------------------------------------------
 
 // A person's name, as FHIR HumanName carries it.
 struct PersonName {
@@ -30,38 +36,189 @@ struct Address {
   std::string country;
 };
 
+struct Telecom {
+  std::string system;  // phone, email, ...
+  std::string value;
+  std::string use;     // home, work, mobile
+};
+
 // Who the person is: everything the patient banner needs.
 struct Patient {
-  std::string resource_id;                  // Patient.id in its source
-  std::string nhs_number;                   // ten digits, modulus-11 checked; empty if none valid
-  PersonName name;                          // the official (or first usable) name
-  std::optional<std::string> preferred_name;  // what they like to be called (HumanName use=usual / nickname)
+  std::string resource_id;                    // Patient.id in its first source
+  std::string nhs_number;                     // ten digits, modulus-11 checked; empty if none valid
+  PersonName name;                            // the official (or first usable) name
+  std::optional<std::string> preferred_name;  // what they like to be called (use=usual / nickname)
   std::optional<Date> birth_date;
   Gender gender = Gender::not_recorded;
   bool deceased = false;
   std::optional<Date> deceased_date;
-  std::optional<Address> address;          // home address (or the first current one)
-  std::string registered_gp;                // registered practice (Patient.generalPractitioner)
+  std::optional<Address> address;             // home address (or the first current one)
+  std::vector<Telecom> telecom;
+  std::string registered_gp;                  // registered practice name (Patient.generalPractitioner)
+  std::string registered_gp_ods;              // its ODS code, when known
 };
 
-// Something in the input that could not be read. The rest of the record is
-// still used; the view shows that part of the record could not be read.
+// ---------------------------------------------------------------------------
+// Where an item sits in the sharing model (SHARING-MODEL.md, tables 1-4)
+// ---------------------------------------------------------------------------
+
+enum class Segment { none, summary, community, diagnostics, hospital };
+
+// Where the source organisation delivers care; decides, with the kind of item,
+// its segment (a hospital encounter is H1, a community one C1).
+enum class CareSetting { unknown, primary_care, community, mental_health, social_care, acute_hospital, diagnostics };
+
+const char* segment_letter(Segment segment);     // "S", "C", "D", "H", "-"
+const char* segment_name(Segment segment);       // "Summary", ..., "not shown as content"
+const char* care_setting_id(CareSetting setting);  // "primary_care", ..., "unknown"
+std::optional<CareSetting> care_setting_from_id(const std::string& id);
+
+// ---------------------------------------------------------------------------
+// Items: every clinical or care statement in the record
+// ---------------------------------------------------------------------------
+
+// A code from a code system: SNOMED CT, Read v2, an EMIS local code, LOINC,
+// dm+d, RxNorm, an HL7 v3 security label.
+struct Coding {
+  std::string system;
+  std::string code;
+  std::string display;
+};
+
+// A measured or stated value, as FHIR Quantity / string / CodeableConcept.
+struct Value {
+  std::optional<double> number;
+  std::string comparator;  // "<", "<=", ">=", ">"
+  std::string unit;
+  std::string text;        // a string or coded value, or the number as written
+};
+
+struct ReferenceRange {
+  std::optional<double> low;
+  std::optional<double> high;
+  std::string unit;
+  std::string text;  // "4.0 - 11.0" or a range described in words
+};
+
+// A measured part of an item (a blood pressure's systolic and diastolic).
+struct Component {
+  std::string name;
+  std::vector<Coding> codings;
+  Value value;
+  std::vector<ReferenceRange> ranges;
+  std::string interpretation;
+};
+
+// A person involved in an item: a care team member, a performer, a next of kin.
+struct Participant {
+  std::string role;
+  std::string name;
+  std::string organisation;
+  std::string contact;
+};
+
+// The organisation an item comes from, and how that was found out.
+struct SourceOrganisation {
+  std::string ods_code;
+  std::string name;
+  CareSetting setting = CareSetting::unknown;
+  std::string found_by;          // "performer", "Provenance", "encounter serviceProvider", "meta.source", "declared for input", ...
+  std::string setting_found_by;  // "participants file", "Organization.type", "Encounter.class", ...
+};
+
+// Why an item must never be shared below the tier that allows it.
+struct ExclusionMark {
+  std::string category;     // "hiv_aids", "abuse", ... (core/data/exclusions.json)
+  std::string matched;      // what matched: "Read v2 A788% (system|code)", "security label HIV"
+  std::string through;      // empty, or the key of the excluded item this one only makes sense through
+};
+
+// A dependency on another item: a result of a report, a medication's
+// indication, a letter's encounter.
+struct Link {
+  std::string relation;  // "result of", "indication", "encounter", "about", "part of", "member of"
+  std::string target;    // Item::key of the target
+};
+
+struct Item {
+  // What it is
+  std::string key;         // unique within the record: "Condition/123", "AdtEvent/MSG0001"
+  std::string kind;        // FHIR resource type, or "AdtEvent" for an HL7 v2 event
+  std::string source_id;   // the id it had in its source (may repeat across sources)
+  std::string display;     // the best one-line description the source gave
+  std::vector<Coding> codings;     // the item's own code(s), all systems
+  std::vector<Coding> categories;  // categories, class, type
+  std::string status;
+  // When
+  std::optional<Date> date;      // the clinically relevant date (onset, effective, start, recorded)
+  std::optional<Date> end_date;  // end of a period, discharge, expiry
+  std::string date_time;         // the same instant as the source wrote it, with the time when given
+  // Values
+  Value value;
+  std::vector<ReferenceRange> ranges;
+  std::string interpretation;    // abnormal flag: "H", "L", "A", "Abnormal", ...
+  std::vector<Component> components;
+  std::string text;              // notes, narrative, or an inline document's text (text/plain, or text/html reduced to text)
+  std::vector<Participant> participants;
+  // Where it came from
+  SourceOrganisation source;
+  std::string source_system;     // meta.source, or the HL7 v2 sending application
+  std::string input;             // the input it was read from (file name or URL)
+  std::vector<Coding> security_labels;
+  std::vector<Link> links;
+  // Where it sits
+  Segment segment = Segment::none;
+  int tier = 0;                  // 1-3 within the segment; 0 when segment is none
+  std::string rule;              // id of the classification rule that placed it
+  std::optional<ExclusionMark> exclusion;
+  std::string sensitive_test;    // "HIV and AIDS" or "GUM": withheld at D2, shown at D3
+};
+
+// ---------------------------------------------------------------------------
+// The record
+// ---------------------------------------------------------------------------
+
+// Something in the input that could not be read, or was left out. The rest of
+// the record is still used; the view shows that part of the record could not
+// be read. Never contains clinical values: only where and why.
 struct LoadIssue {
-  std::string where;  // "Patient/example identifier[0]"
-  std::string what;   // "NHS number 1234567890 fails the modulus-11 check"
+  std::string where;  // "records/joe.json entry[12] Observation/abc valueQuantity"
+  std::string what;   // "is not an object; value not read"
 };
 
 class Record {
  public:
   const Patient& patient() const { return patient_; }
+  // False when no input held a Patient resource (or PID segment): the items
+  // are about someone the record cannot name, and nothing should be shown.
+  bool identity_known() const { return identity_known_; }
+  const std::vector<Item>& items() const { return items_; }
+  const Item* find(const std::string& key) const;
   const std::vector<LoadIssue>& load_issues() const { return load_issues_; }
-  const std::string& source_name() const { return source_name_; }
+  // How many other people the inputs held (their data is left out, each reported).
+  int other_people_left_out() const { return other_people_; }
+  // The inputs read, in order ("joe.json", "adt/joe-a01.hl7").
+  const std::vector<std::string>& inputs() const { return inputs_; }
+  // Items of kinds the sharing model does not cover (Claim, Coverage, ...):
+  // kept, not shown, counted here by kind.
+  std::map<std::string, int> other_counts() const;
+  // Versions of the classification data the record was placed with.
+  const std::string& classification_version() const { return classification_version_; }
+
+  // Kept for the banner-only callers of the first version.
+  const std::string& source_name() const { return inputs_.empty() ? empty_ : inputs_.front(); }
 
  private:
-  friend class FhirReader;
+  friend class RecordBuilder;
   Patient patient_;
+  bool identity_known_ = false;
+  int other_people_ = 0;
+  std::vector<Item> items_;
+  std::map<std::string, size_t> index_;  // key -> position in items_
   std::vector<LoadIssue> load_issues_;
-  std::string source_name_;
+  std::vector<std::string> inputs_;
+  std::string classification_version_;
+  std::string empty_;
 };
 
 }  // namespace ilinks

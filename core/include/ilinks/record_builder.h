@@ -1,0 +1,57 @@
+// ilinks/record_builder.h: assemble one person's record from several inputs.
+//
+//   ilinks::RecordBuilder builder;
+//   builder.add_file("gp-export.json", "N81001");   // FHIR Bundle, resource or NDJSON
+//   builder.add_file("tie/adt-a01.hl7");            // HL7 v2 ADT
+//   ilinks::Record record = builder.build();
+//
+// Inputs for the same person merge; the same resource sent twice appears
+// once. Bad content never throws: it becomes Record::load_issues() and the
+// rest still loads.
+#pragma once
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "ilinks/classification.h"
+#include "ilinks/record.h"
+
+namespace ilinks {
+
+struct InputOptions {
+  std::string name;        // how issues name the input: a file name or URL
+  std::string source_ods;  // the organisation the whole input comes from, when the sender declares it
+};
+
+class RecordBuilder {
+ public:
+  // `rules` must outlive the builder.
+  explicit RecordBuilder(const Classification& rules = Classification::builtin());
+  ~RecordBuilder();
+  RecordBuilder(RecordBuilder&&) noexcept;
+  RecordBuilder& operator=(RecordBuilder&&) noexcept;
+
+  // Reads FHIR R4 JSON (a Bundle of any type, a single resource, NDJSON) or
+  // HL7 v2 ADT messages; the format is recognised from the content.
+  void add(std::string_view bytes, const InputOptions& input);
+  // Reads a file with add(); a file that cannot be read is a load issue.
+  void add_file(const std::string& path, const std::string& source_ods = "");
+  // When the inputs hold several people: whose record this is (NHS number or
+  // Patient id). Without it, the person most items are about.
+  void choose_person(const std::string& nhs_number_or_patient_id);
+
+  // Resolves references, finds each item's source and setting, places it and
+  // marks exclusions. The builder is empty afterwards.
+  Record build();
+
+  // Inputs above this size are refused with a load issue (bytes).
+  static constexpr size_t kMaxInputBytes = size_t{1} << 30;
+  // Load issues kept per record; beyond it they are counted in one last issue.
+  static constexpr size_t kMaxIssues = 500;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ilinks

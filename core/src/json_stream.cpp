@@ -1,0 +1,274 @@
+#include "json_stream.h"
+
+namespace ilinks::detail {
+namespace {
+
+using nlohmann::json;
+
+// nlohmann's SAX interface, building a DOM like json::parse does, except that
+// each finished Bundle entry is handed to the sink and removed, and damaged
+// parts are skipped instead of failing the whole parse.
+class StreamingBuilder {
+ public:
+  StreamingBuilder(const ResourceSink& sink, const IssueSink& issue, const JsonLimits& limits)
+      : sink_(sink), issue_(issue), limits_(limits) {}
+
+  bool null() { return value(nullptr); }
+  bool boolean(bool v) { return value(v); }
+  bool number_integer(json::number_integer_t v) { return value(v); }
+  bool number_unsigned(json::number_unsigned_t v) { return value(v); }
+  bool number_float(json::number_float_t v, const std::string& /*as written*/) { return value(v); }
+  bool binary(json::binary_t&) { return value(nullptr); }
+  bool string(std::string& v) {
+    if (skip_depth_) return true;
+    if (v.size() > limits_.max_string_bytes) {
+      report(path(), "is a text of " + std::to_string(v.size() / (1024 * 1024)) +
+                         " MB, more than the " + std::to_string(limits_.max_string_bytes / (1024 * 1024)) +
+                         " MB a field may hold; left out");
+      return value(nullptr);
+    }
+    return value(std::move(v));
+  }
+  bool key(std::string& k) {
+    if (!skip_depth_) key_ = std::move(k);
+    return true;
+  }
+  bool start_object(std::size_t) { return open(json::value_t::object); }
+  bool start_array(std::size_t) { return open(json::value_t::array); }
+  bool end_object() { return close(); }
+  bool end_array() { return close(); }
+  bool parse_error(std::size_t position, const std::string&, const json::exception& e) {
+    error_position_ = position;
+    error_text_ = e.what();
+    return false;
+  }
+
+  json& root() { return root_; }
+  size_t entries_seen() const { return entries_seen_; }
+  size_t error_position() const { return error_position_; }
+  const std::string& error_text() const { return error_text_; }
+
+ private:
+  bool value(json&& v) {
+    if (skip_depth_) return true;
+    if (stack_.empty()) {
+      root_ = std::move(v);
+      return true;
+    }
+    json& top = *stack_.back();
+    if (top.is_array()) top.push_back(std::move(v));
+    else top[key_] = std::move(v);
+    return true;
+  }
+
+  bool open(json::value_t type) {
+    if (skip_depth_) { ++skip_depth_; return true; }
+    if (stack_.size() >= limits_.max_depth) {
+      report(path(), "nests deeper than " + std::to_string(limits_.max_depth) + " levels; " +
+                         (in_entry() ? "this entry is left out" : "the rest of this part is left out"));
+      if (in_entry()) entry_damaged_ = true;
+      skip_depth_ = 1;
+      return true;
+    }
+    json* child;
+    std::string member_key;
+    if (stack_.empty()) {
+      root_ = json(type);
+      child = &root_;
+    } else if (stack_.back()->is_array()) {
+      stack_.back()->push_back(json(type));
+      child = &stack_.back()->back();
+    } else {
+      member_key = key_;
+      child = &(*stack_.back())[key_];
+      *child = json(type);
+    }
+    stack_.push_back(child);
+    keys_.push_back(std::move(member_key));
+    return true;
+  }
+
+  bool close() {
+    if (skip_depth_) { --skip_depth_; return true; }
+    if (stack_.empty()) return true;
+    bool closing_entry = in_entry() && stack_.size() == 3;
+    stack_.pop_back();
+    keys_.pop_back();
+    if (closing_entry) hand_over_entry();
+    return true;
+  }
+
+  // True while inside root.entry[i].
+  bool in_entry() const {
+    return stack_.size() >= 3 && keys_[1] == "entry" && stack_[1]->is_array() && stack_[2]->is_object();
+  }
+
+  void hand_over_entry() {
+    json& entries = *stack_.back();
+    std::string where = "entry[" + std::to_string(entries_seen_++) + "]";
+    json entry = std::move(entries.back());
+    entries.erase(entries.size() - 1);  // the document keeps no entry: memory follows one entry
+    bool damaged = entry_damaged_;
+    entry_damaged_ = false;
+    if (damaged || !entry.is_object()) return;
+    auto res = entry.find("resource");
+    if (res == entry.end()) return;  // request/response-only entries carry no content
+    StreamedResource out;
+    out.body = std::move(*res);
+    auto url = entry.find("fullUrl");
+    if (url != entry.end() && url->is_string()) out.full_url = url->get<std::string>();
+    out.where = std::move(where);
+    sink_(std::move(out));
+  }
+
+  std::string path() const {
+    std::string p = in_entry() ? "entry[" + std::to_string(entries_seen_) + "]" : "";
+    for (size_t i = in_entry() ? 3 : 1; i < keys_.size(); ++i)
+      if (!keys_[i].empty()) p += (p.empty() ? "" : ".") + keys_[i];
+    if (!key_.empty() && !stack_.empty() && stack_.back()->is_object()) p += (p.empty() ? "" : ".") + key_;
+    return p.empty() ? "top level" : p;
+  }
+
+  void report(const std::string& where, const std::string& what) { issue_(where, what); }
+
+  const ResourceSink& sink_;
+  const IssueSink& issue_;
+  JsonLimits limits_;
+  json root_;
+  std::vector<json*> stack_;
+  std::vector<std::string> keys_;  // the member name each open container sits under ("" in arrays)
+  std::string key_;
+  size_t skip_depth_ = 0;
+  bool entry_damaged_ = false;
+  size_t entries_seen_ = 0;
+  size_t error_position_ = 0;
+  std::string error_text_;
+};
+
+// "syntax error while parsing value - invalid literal; last read: 'tru'" from nlohmann's message.
+std::string plain_parse_error(const std::string& what) {
+  auto at = what.find("syntax error");
+  return at == std::string::npos ? what : what.substr(at);
+}
+
+bool looks_like_ndjson(std::string_view text) {
+  size_t start = text.find_first_not_of(" \t\r\n");
+  if (start == std::string_view::npos || text[start] != '{') return false;
+  size_t newline = text.find('\n', start);
+  if (newline == std::string_view::npos) return false;
+  std::string_view first = text.substr(start, newline - start);
+  while (!first.empty() && (first.back() == '\r' || first.back() == ' ' || first.back() == '\t')) first.remove_suffix(1);
+  size_t next = text.find_first_not_of(" \t\r\n", newline);
+  return first.size() > 1 && first.back() == '}' && next != std::string_view::npos && text[next] == '{';
+}
+
+bool stream_one_document(std::string_view text, const std::string& where_prefix, const ResourceSink& sink,
+                         const IssueSink& issue, const JsonLimits& limits, size_t line_offset) {
+  auto prefixed = [&](const std::string& where, const std::string& what) {
+    issue(where_prefix.empty() ? where : where_prefix + " " + where, what);
+  };
+  IssueSink scoped = prefixed;
+  size_t delivered = 0;
+  ResourceSink counting = [&](StreamedResource&& r) {
+    ++delivered;
+    if (!where_prefix.empty()) r.where = where_prefix + (r.where.empty() ? "" : " " + r.where);
+    sink(std::move(r));
+  };
+  StreamingBuilder builder(counting, scoped, limits);
+  bool complete = json::sax_parse(text.begin(), text.end(), &builder, json::input_format_t::json, true);
+  if (!complete) {
+    std::string at = line_and_column(text, builder.error_position() ? builder.error_position() - 1 : 0);
+    if (line_offset) at = "line " + std::to_string(line_offset);
+    std::string why = plain_parse_error(builder.error_text());
+    if (builder.entries_seen() > 0)
+      prefixed(at, "the JSON is malformed or truncated here (" + why + "); the " + std::to_string(builder.entries_seen()) +
+                       " entries before it were read, anything after it could not be");
+    else
+      prefixed(at, "is not valid JSON (" + why + "); nothing could be read" + (where_prefix.empty() ? "" : " from this line"));
+    return delivered > 0;
+  }
+  json& root = builder.root();
+  if (!root.is_object() || !root.contains("resourceType") || !root["resourceType"].is_string()) {
+    prefixed("top level", "is not a FHIR resource (it has no \"resourceType\"); nothing could be read");
+    return delivered > 0;
+  }
+  if (root["resourceType"] != "Bundle") counting(StreamedResource{std::move(root), {}, {}});
+  return true;
+}
+
+}  // namespace
+
+std::string line_and_column(std::string_view text, size_t byte) {
+  size_t line = 1, column = 1;
+  for (size_t i = 0; i < byte && i < text.size(); ++i) {
+    if (text[i] == '\n') { ++line; column = 1; } else { ++column; }
+  }
+  return "line " + std::to_string(line) + ", column " + std::to_string(column);
+}
+
+bool is_valid_utf8(std::string_view s, size_t* first_bad) {
+  size_t i = 0, n = s.size();
+  while (i < n) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    bool ok = len != 0 && i + len <= n && !(len == 2 && c < 0xC2) && !(len == 4 && c > 0xF4);
+    for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+    if (ok && len == 3) {
+      unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
+      ok = !(c == 0xE0 && c1 < 0xA0) && !(c == 0xED && c1 >= 0xA0);  // overlong, surrogates
+    }
+    if (ok && len == 4) {
+      unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
+      ok = !(c == 0xF0 && c1 < 0x90) && !(c == 0xF4 && c1 >= 0x90);
+    }
+    if (!ok) {
+      if (first_bad) *first_bad = i;
+      return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
+Utf8Repair repair_utf8(std::string& text) {
+  Utf8Repair result;
+  size_t bad = 0;
+  if (is_valid_utf8(text, &bad)) return result;
+  result.first_offset = bad;
+  std::string out;
+  out.reserve(text.size() + 16);
+  out.append(text, 0, bad);
+  std::string_view rest(text);
+  size_t i = bad;
+  while (i < rest.size()) {
+    size_t next_bad = 0;
+    std::string_view tail = rest.substr(i);
+    if (is_valid_utf8(tail, &next_bad)) { out.append(tail); break; }
+    out.append(tail.substr(0, next_bad));
+    out.append("\xEF\xBF\xBD");  // U+FFFD REPLACEMENT CHARACTER
+    ++result.replaced;
+    i += next_bad + 1;
+  }
+  text = std::move(out);
+  return result;
+}
+
+bool stream_fhir_json(std::string_view text, const ResourceSink& sink, const IssueSink& issue, const JsonLimits& limits) {
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  if (!looks_like_ndjson(text)) return stream_one_document(text, "", sink, issue, limits, 0);
+  bool any = false;
+  size_t line_number = 0, start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    ++line_number;
+    std::string_view line = text.substr(start, end - start);
+    if (line.find_first_not_of(" \t\r") != std::string_view::npos)
+      any |= stream_one_document(line, "line " + std::to_string(line_number), sink, issue, limits, line_number);
+    if (end == text.size()) break;
+    start = end + 1;
+  }
+  return any;
+}
+
+}  // namespace ilinks::detail
