@@ -96,7 +96,7 @@ struct RecordBuilder::Impl {
   // ---- Reading ------------------------------------------------------------
 
   void add_entry(ReadResource&& r, size_t input, const std::string& parent_key = {}) {
-    const std::string& type = r.item.kind;
+    const std::string type = r.item.kind;
     Entry e;
     e.input = input;
     e.parent_key = parent_key;
@@ -492,9 +492,11 @@ struct RecordBuilder::Impl {
     // Items
     std::unordered_map<const Entry*, size_t> item_of;
     std::map<std::string, int> unresolved;  // reference -> how many items refer to it
+    // First fill in what each item learns from the others (in place: the
+    // others are read while this runs), then move them into the record.
     for (auto& e : entries) {
       if (e.dropped || e.r.patient) continue;
-      Item item = std::move(e.r.item);
+      Item& item = e.r.item;
       item.key = e.key;
       item.input = inputs[e.input];
       item.source = source_of(e, provenance);
@@ -526,8 +528,11 @@ struct RecordBuilder::Impl {
         bool local = ref.reference.rfind("http", 0) != 0 || by_full_url.count(ref.reference);
         if (local && !resolve(ref.reference, e) && ref.reference.rfind("Patient", 0) != 0) ++unresolved[ref.reference];
       }
+    }
+    for (auto& e : entries) {
+      if (e.dropped || e.r.patient) continue;
       item_of[&e] = record.items_.size();
-      record.items_.push_back(std::move(item));
+      record.items_.push_back(std::move(e.r.item));
     }
     for (const auto& [reference, count] : unresolved)
       issue("references", reference.substr(0, 120) + " is referred to by " + std::to_string(count) +
@@ -553,7 +558,7 @@ struct RecordBuilder::Impl {
     place_and_mark(record);
     mark_cancelled_adt_events(record);
 
-    if (issues_dropped) issue("record", std::to_string(issues_dropped) + " more problems were found and not listed");
+    if (issues_dropped) issues.push_back({"record", std::to_string(issues_dropped) + " more problems were found and not listed"});
     record.load_issues_ = std::move(issues);
     return record;
   }
