@@ -37,7 +37,7 @@ const std::set<std::string> kReadKinds = {
 const char* const kOwnOrganisationFields[] = {
     "performer", "performer.actor", "performer.onBehalfOf", "custodian", "author", "serviceProvider",
     "informationSource", "recorder", "asserter", "requester", "managingOrganization", "organization", "sender",
-    "participant.actor", "source"};
+    "participant.actor", "source", "expressedBy"};
 
 // Reference fields that make an item depend on another (see Link::relation).
 struct LinkField { const char* field; const char* relation; bool reverse; };
