@@ -156,7 +156,7 @@ void read_dates(const json& r, const std::string& where, Item& item, const Issue
   if (!start.empty()) {
     item.date_time = start;
     item.date = Date::parse_fhir(start);
-    if (!item.date) issue(where, "date \"" + start.substr(0, 40) + "\" is not a valid FHIR date; no date shown");
+    if (!item.date) issue(where, "its date is not a valid FHIR date; no date shown");
   }
   if (!end.empty()) {
     item.end_date = Date::parse_fhir(end);

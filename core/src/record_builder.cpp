@@ -259,16 +259,23 @@ struct RecordBuilder::Impl {
     std::vector<size_t> group(patients.size());
     std::iota(group.begin(), group.end(), 0);
     auto find = [&](size_t x) { while (group[x] != x) x = group[x] = group[group[x]]; return x; };
+    // Hash maps, not pairwise comparison: a bulk export may hold many people.
+    std::unordered_map<std::string, size_t> by_nhs, by_identifier_;
     for (size_t a = 0; a < patients.size(); ++a) {
-      for (size_t b = a + 1; b < patients.size(); ++b) {
-        const auto& pa = *entries[patients[a]].r.patient;
-        const auto& pb = *entries[patients[b]].r.patient;
-        bool conflict = !pa.nhs_number.empty() && !pb.nhs_number.empty() && pa.nhs_number != pb.nhs_number;
-        if (conflict) continue;
-        bool same = (!pa.nhs_number.empty() && pa.nhs_number == pb.nhs_number);
-        for (const auto& ia : entries[patients[a]].r.identifiers)
-          for (const auto& ib : entries[patients[b]].r.identifiers) same |= ia == ib;
-        if (same) group[find(a)] = find(b);
+      const Entry& ea = entries[patients[a]];
+      const std::string& nhs = ea.r.patient->nhs_number;
+      auto join = [&](size_t b) {
+        const std::string& other = entries[patients[b]].r.patient->nhs_number;
+        if (!nhs.empty() && !other.empty() && nhs != other) return;  // different NHS numbers: different people
+        group[find(a)] = find(b);
+      };
+      if (!nhs.empty()) {
+        auto [it, fresh] = by_nhs.emplace(nhs, a);
+        if (!fresh) join(it->second);
+      }
+      for (const auto& ident : ea.r.identifiers) {
+        auto [it, fresh] = by_identifier_.emplace(ident, a);
+        if (!fresh) join(it->second);
       }
     }
     std::map<size_t, std::vector<size_t>> by_root;
@@ -427,11 +434,12 @@ struct RecordBuilder::Impl {
         }
       if (chosen == SIZE_MAX) issue("person", "no input holds the person asked for; nothing is shown");
     } else if (!groups.empty()) {
+      std::unordered_map<const Entry*, size_t> group_of;
+      for (size_t g = 0; g < groups.size(); ++g)
+        for (size_t i : groups[g]) group_of[&entries[i]] = g;
       std::vector<size_t> votes(groups.size(), 0);
       for (const auto& e : entries)
-        if (const Entry* subject = subject_of(e))
-          for (size_t g = 0; g < groups.size(); ++g)
-            if (std::count(groups[g].begin(), groups[g].end(), static_cast<size_t>(subject - entries.data()))) ++votes[g];
+        if (const Entry* subject = subject_of(e)) ++votes[group_of[subject]];
       chosen = static_cast<size_t>(std::max_element(votes.begin(), votes.end()) - votes.begin());
     }
     std::set<const Entry*> person;

@@ -229,3 +229,22 @@ TEST_SUITE("what an item carries") {
     CHECK(p.organisation == "Liverpool Community Health NHS Trust");
   }
 }
+
+TEST_SUITE("bulk exports") {
+  TEST_CASE("an NDJSON export of many people gives the chosen person's record, and leaves out everyone else") {
+    std::string ndjson;
+    for (int i = 0; i < 3000; ++i) {
+      std::string id = "p" + std::to_string(i);
+      ndjson += R"({"resourceType":"Patient","id":")" + id + R"(","identifier":[{"system":"urn:mrn","value":")" + id + "\"}]}\n";
+      ndjson += R"({"resourceType":"Condition","id":"c)" + std::to_string(i) + R"(","subject":{"reference":"Patient/)" + id + R"("},"code":{"text":"x"}})" + "\n";
+    }
+    RecordBuilder b;
+    b.add(ndjson, {"export.ndjson", {}});
+    b.choose_person("p1234");
+    Record r = b.build();
+    CHECK(r.patient().resource_id == "p1234");
+    CHECK(r.other_people_left_out() == 2999);
+    REQUIRE(r.items().size() == 1);
+    CHECK(r.items()[0].key == "Condition/c1234");
+  }
+}
