@@ -2,6 +2,8 @@
 // events in the person's record.
 #include <doctest/doctest.h>
 
+#include <map>
+
 #include "ilinks/fhir.h"
 #include "record_helpers.h"
 #include "test_data.h"
@@ -11,12 +13,22 @@ using test::has_issue;
 
 namespace {
 
-// A minimal A01 from Southport and Ormskirk for Joe (NHS number in PID-3), segments joined by `eol`.
-std::string adt(const std::string& event, const std::string& control, const std::string& eol = "\r") {
-  return "MSH|^~\\&|PAS|RVY|ILINKS|NM|20261101093000||ADT^" + event + "|" + control + "|P|2.4" + eol +
-         "EVN|" + event + "|20261101093000" + eol +
+// PV1 with the given fields set by number (PV1-1 is the set id).
+std::string pv1(const std::map<int, std::string>& fields) {
+  std::string out = "PV1|1";
+  for (int n = 2; n <= 45; ++n) out += "|" + (fields.count(n) ? fields.at(n) : std::string());
+  return out;
+}
+
+// A minimal message from Southport and Ormskirk for Joe (NHS number in PID-3),
+// segments joined by `eol`. The event was recorded (EVN-2) a day after the
+// admission (PV1-44), so a test can tell which one a date came from.
+std::string adt(const std::string& event, const std::string& control, const std::string& eol = "\r",
+                const std::string& visit = "V0001") {
+  return "MSH|^~\\&|PAS|RVY|ILINKS|NM|20261102093000||ADT^" + event + "|" + control + "|P|2.4" + eol +
+         "EVN|" + event + "|20261102093000" + eol +
          "PID|1||9434765919^^^NHS^NH||BLOGGS^JOE^^^MR||19630402|M|||1 Marine Drive^^Southport^^PR8 1AA" + eol +
-         "PV1|1|I|Ward 14B^Bay 2^Bed 4^RVY||||C123^Patel^Anjali^^^Dr|||||||||||V0001|||||||||||||||||||||||||20261101093000" + eol +
+         pv1({{2, "I"}, {3, "Ward 14B^Bay 2^Bed 4"}, {7, "C123^Patel^Anjali^^^Dr"}, {19, visit}, {44, "20261101093000"}}) + eol +
          "PV2|||195967001^Asthma^SCT||||||20261105" + eol;
 }
 
@@ -94,6 +106,14 @@ TEST_SUITE("HL7 v2 ADT") {
     CHECK(r.find("AdtEvent/M1")->status == "cancelled");
     REQUIRE_FALSE(r.find("AdtEvent/M2")->links.empty());
     CHECK(r.find("AdtEvent/M2")->links[0].target == "AdtEvent/M1");
+  }
+
+  TEST_CASE("a cancel only cancels an event of the same visit (PV1-19)") {
+    RecordBuilder b;
+    b.add(adt("A01", "M1", "\r", "V0001") + adt("A11", "M2", "\r", "V0002"), {"tie.hl7", {}});
+    Record r = b.build();
+    CHECK(r.find("AdtEvent/M1")->status == "completed");
+    CHECK(r.find("AdtEvent/M2")->links.empty());
   }
 
   TEST_CASE("a message that is not ADT, or has no PID, is reported and skipped; the rest still loads") {
