@@ -16,7 +16,7 @@
 
 struct ilinks_viewer {
   ilinks::RecordWidget widget;
-  ilinks::Policy policy;
+  const ilinks::Policy& policy = ilinks::Policy::builtin();
   std::optional<ilinks::GlRenderer> gl;
   bool gl_owned = false;
   std::string last_error;
@@ -93,7 +93,10 @@ int ilinks_viewer_load_fhir(ilinks_viewer* v, const char* data, size_t size, con
     if (size == 0) return v->fail(ILINKS_ERROR_INPUT, source + ": is empty");
     try {
       ilinks::Record record = ilinks::read_fhir_json(std::string_view(data, size), source);
-      v->widget.show(v->policy.view_of(record));
+      // ABI 0.1 has no viewer context or consent yet (issue 6): it shows the
+      // consent-required view, with the loaded record's identity standing in
+      // for the host's, and nothing else from the record.
+      v->widget.show(v->policy.consent_request(record.patient()));
     } catch (const ilinks::InputError& e) {
       return v->fail(ILINKS_ERROR_INPUT, e.what());
     }

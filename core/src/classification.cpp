@@ -1,4 +1,5 @@
-// Loading and applying core/data/{classification,exclusions,participants}.json.
+// Loading and applying core/data/{classification,participants}.json and the
+// exclusion code lists of core/data/policy.json.
 // A file is checked as a whole before it is used: an unknown condition or a
 // misspelt setting would silently widen a rule, so it is refused instead.
 #include "ilinks/classification.h"
@@ -15,8 +16,8 @@
 
 extern const unsigned char ilinks_data_classification[];
 extern const unsigned int ilinks_data_classification_size;
-extern const unsigned char ilinks_data_exclusions[];
-extern const unsigned int ilinks_data_exclusions_size;
+extern const unsigned char ilinks_data_policy[];
+extern const unsigned int ilinks_data_policy_size;
 extern const unsigned char ilinks_data_participants[];
 extern const unsigned int ilinks_data_participants_size;
 
@@ -308,7 +309,7 @@ bool read_v2_matches(std::string_view pattern, std::string_view code) {
 Classification Classification::from_json(std::string_view classification, std::string_view exclusions, std::string_view participants) {
   auto d = std::make_shared<Data>();
   Checked c(classification, "classification.json", "ilinks-classification/1");
-  Checked e(exclusions, "exclusions.json", "ilinks-exclusions/1");
+  Checked e(exclusions, "policy exclusions", "ilinks-exclusions/1");
   Checked p(participants, "participants.json", "ilinks-participants/1");
   load_rules(c, *d);
   load_exclusions(e, *d);
@@ -318,9 +319,14 @@ Classification Classification::from_json(std::string_view classification, std::s
 }
 
 const Classification& Classification::builtin() {
+  // The exclusion code lists are part of the sharing policy (core/data/policy.json).
+  static const std::string exclusions =
+      json::parse(std::string_view(reinterpret_cast<const char*>(ilinks_data_policy), ilinks_data_policy_size))
+          .at("exclusions")
+          .dump();
   static const Classification instance = from_json(
       std::string_view(reinterpret_cast<const char*>(ilinks_data_classification), ilinks_data_classification_size),
-      std::string_view(reinterpret_cast<const char*>(ilinks_data_exclusions), ilinks_data_exclusions_size),
+      exclusions,
       std::string_view(reinterpret_cast<const char*>(ilinks_data_participants), ilinks_data_participants_size));
   return instance;
 }
@@ -423,6 +429,54 @@ std::optional<ExclusionMark> Classification::exclusion_of(const Item& item) cons
   for (const auto& comp : item.components)
     for (const auto& c : comp.codings) if (auto m = check(c)) return m;
   return std::nullopt;
+}
+
+void Classification::mark_exclusions(std::vector<Item>& items) const {
+  for (auto& item : items)
+    if (!item.exclusion) item.exclusion = exclusion_of(item);
+  propagate_marks(items);
+}
+
+void Classification::propagate_marks(std::vector<Item>& items) {
+  std::unordered_map<std::string, size_t> index;
+  for (size_t i = 0; i < items.size(); ++i) index.emplace(items[i].key, i);
+  auto find = [&](const std::string& key) -> Item* {
+    auto it = index.find(key);
+    return it == index.end() ? nullptr : &items[it->second];
+  };
+  // Marks only ever get added, so this ends; each pass is linear.
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (auto& item : items) {
+      if (item.exclusion) continue;
+      std::optional<ExclusionMark> through;
+      size_t indications = 0, excluded_indications = 0;
+      for (const auto& l : item.links) {
+        const Item* t = find(l.target);
+        if (!t) continue;
+        if (l.relation == "indication") {
+          ++indications;
+          if (t->exclusion) ++excluded_indications, through = ExclusionMark{t->exclusion->category, "its only indication", t->key};
+          continue;
+        }
+        if (t->exclusion && !through) through = ExclusionMark{t->exclusion->category, "depends on an excluded item (" + l.relation + ")", t->key};
+      }
+      if (indications && excluded_indications < indications && through && through->matched == "its only indication") through.reset();
+      if (through) { item.exclusion = through; changed = true; }
+    }
+    // A report or panel with an excluded result is itself excluded: its
+    // other results would show the gap.
+    for (auto& item : items) {
+      if (!item.exclusion) continue;
+      for (const auto& l : item.links) {
+        if (l.relation != "result of" && l.relation != "member of") continue;
+        Item* report = find(l.target);
+        if (!report || report->exclusion) continue;
+        report->exclusion = ExclusionMark{item.exclusion->category, "holds an excluded result", item.key};
+        changed = true;
+      }
+    }
+  }
 }
 
 std::string Classification::sensitive_test_group(const Item& item) const {

@@ -1,6 +1,7 @@
 #include "ilinks/date.h"
 
 #include <cctype>
+#include <cstdio>
 #include <ctime>
 
 namespace ilinks {
@@ -101,6 +102,92 @@ std::string format_age(const Date& birth, const Date& on) {
   if (years >= 1) return std::to_string(months) + "m " + std::to_string(days) + "d";
   if (total_days >= 28) return std::to_string(total_days / 7) + "w " + std::to_string(total_days % 7) + "d";
   return std::to_string(total_days) + "d";
+}
+
+// ---- Timestamp ------------------------------------------------------------
+
+namespace {
+// Days from 1970-01-01 to the given civil date (proleptic Gregorian).
+int64_t days_from_epoch(int y, int m, int d) {
+  return day_number(Date{y, m, d}) - day_number(Date{1970, 1, 1});
+}
+Date civil_from_days(int64_t days) {
+  // Walk from an anchor year; dates in records are within a few centuries.
+  int y = 1970 + static_cast<int>(days / 366);
+  while (days_from_epoch(y + 1, 1, 1) <= days) ++y;
+  while (days_from_epoch(y, 1, 1) > days) --y;
+  int m = 1;
+  while (m < 12 && days_from_epoch(y, m + 1, 1) <= days) ++m;
+  return Date{y, m, static_cast<int>(days - days_from_epoch(y, m, 1)) + 1};
+}
+int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+}  // namespace
+
+std::optional<Timestamp> Timestamp::parse(std::string_view s) {
+  auto day = Date::parse_iso_day(s.substr(0, 10));
+  if (!day || s.size() < 16 || s[10] != 'T' || s[13] != ':') return std::nullopt;
+  int hh = read_digits(s, 11, 2), mm = read_digits(s, 14, 2), ss = 0;
+  size_t pos = 16;
+  if (pos < s.size() && s[pos] == ':') {
+    ss = read_digits(s, pos + 1, 2);
+    pos += 3;
+    if (pos < s.size() && s[pos] == '.')
+      for (++pos; pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos]));) ++pos;
+  }
+  if (hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 59 || pos >= s.size()) return std::nullopt;
+  int offset = 0;
+  if (s[pos] == 'Z' && pos + 1 == s.size()) {
+    offset = 0;
+  } else if ((s[pos] == '+' || s[pos] == '-') && pos + 6 == s.size() && s[pos + 3] == ':') {
+    int oh = read_digits(s, pos + 1, 2), om = read_digits(s, pos + 4, 2);
+    if (oh < 0 || oh > 14 || om < 0 || om > 59) return std::nullopt;
+    offset = (s[pos] == '-' ? -1 : 1) * (oh * 60 + om);
+  } else {
+    return std::nullopt;
+  }
+  int64_t local = days_from_epoch(day->year, day->month, day->day) * 86400 + hh * 3600 + mm * 60 + ss;
+  return Timestamp{local - offset * 60, offset};
+}
+
+Timestamp Timestamp::now() {
+  std::time_t t = std::time(nullptr);
+  std::tm local{};
+#if defined(_WIN32)
+  localtime_s(&local, &t);
+  std::tm utc{};
+  gmtime_s(&utc, &t);
+  int offset = static_cast<int>((std::mktime(&local) - std::mktime(&utc)) / 60);
+#else
+  localtime_r(&t, &local);
+  int offset = static_cast<int>(local.tm_gmtoff / 60);
+#endif
+  return Timestamp{static_cast<int64_t>(t), offset};
+}
+
+Date Timestamp::local_date() const {
+  return civil_from_days(floor_div(utc_seconds + offset_minutes * 60, 86400));
+}
+
+int Timestamp::local_minute_of_day() const {
+  int64_t local = utc_seconds + offset_minutes * 60;
+  return static_cast<int>((local - floor_div(local, 86400) * 86400) / 60);
+}
+
+int Timestamp::local_weekday() const {
+  int64_t days = floor_div(utc_seconds + offset_minutes * 60, 86400);
+  return static_cast<int>(((days % 7) + 7 + 3) % 7);  // 1970-01-01 was a Thursday
+}
+
+std::string Timestamp::iso() const {
+  Date d = local_date();
+  int minute = local_minute_of_day();
+  int64_t local = utc_seconds + offset_minutes * 60;
+  int second = static_cast<int>(local - floor_div(local, 60) * 60);
+  int off = offset_minutes < 0 ? -offset_minutes : offset_minutes;
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", d.year, d.month, d.day, minute / 60, minute % 60,
+                second, offset_minutes < 0 ? '-' : '+', off / 60, off % 60);
+  return buf;
 }
 
 }  // namespace ilinks

@@ -424,6 +424,54 @@ std::optional<std::string> decode_base64(const std::string& data) {
   return out;
 }
 
+namespace {
+
+// A Consent whose scope is patient-privacy says who may see what. Anything in
+// a deny provision this reader cannot apply marks the part unreadable, which
+// the policy treats as withholding everything (never as allowing).
+void read_directive(const json& r, ReadResource& out) {
+  bool privacy = false;
+  if (const json* scope = member(r, "scope")) {
+    std::vector<Coding> cs;
+    add_concept(*scope, cs);
+    for (const auto& c : cs) privacy = privacy || c.code == "patient-privacy";
+  }
+  const json* top = member(r, "provision");
+  if (!privacy || !top || !top->is_object()) return;
+  ConsentDirective d;
+  d.base_deny = str(*top, "type") == "deny";
+  if (const json* period = member(*top, "period")) {
+    d.start = Date::parse_fhir(str(*period, "start"));
+    d.end = Date::parse_fhir(str(*period, "end"));
+  }
+  for (const json* p : each(*top, "provision")) {
+    if (!p->is_object()) continue;
+    ConsentDirective::Part part;
+    part.deny = str(*p, "type") != "permit";  // a provision with no type restricts: read it as deny
+    std::vector<std::string> actors, data;
+    for (const json* a : each(*p, "actor"))
+      if (const json* ref = member(*a, "reference")) {
+        std::string reference = str(*ref, "reference");
+        if (reference.empty())
+          if (const json* id = member(*ref, "identifier")) reference = "identifier:" + str(*id, "value");
+        if (reference.empty()) part.unreadable = true;
+        actors.push_back(reference);
+      }
+    for (const json* x : each(*p, "data"))
+      if (const json* ref = member(*x, "reference")) data.push_back(str(*ref, "reference"));
+    for (const json* label : each(*p, "securityLabel")) part.security_labels.push_back(str(*label, "code"));
+    for (const char* other : {"class", "code", "purpose", "dataPeriod", "action", "provision"})
+      if (member(*p, other)) part.unreadable = true;
+    if (actors.empty() && data.empty() && part.security_labels.empty()) part.unreadable = true;
+    d.parts.push_back(std::move(part));
+    out.directive_actor_refs.push_back(std::move(actors));
+    out.directive_data_refs.push_back(std::move(data));
+  }
+  out.item.directive = std::move(d);
+}
+
+}  // namespace
+
 ReadResource read_resource(const json& r, const std::string& where_in_input, const IssueFn& issue) {
   ReadResource out;
   const std::string type = str(r, "resourceType");
@@ -541,6 +589,7 @@ ReadResource read_resource(const json& r, const std::string& where_in_input, con
     out.participant_references.push_back({});
   }
 
+  if (type == "Consent") read_directive(r, out);
   collect_references(r, "", out.references, 0);
 
   i = 0;

@@ -40,6 +40,9 @@ struct ReadResource {
   std::string gp_reference;        // Patient.generalPractitioner (first), as written
   std::optional<Patient> patient;  // set for Patient resources
   std::vector<std::string> participant_references;  // parallel to item.participants ("" when none)
+  // Consent directives: the raw references of each nested provision, resolved
+  // by the builder into ConsentDirective::Part organisations and items.
+  std::vector<std::vector<std::string>> directive_actor_refs, directive_data_refs;
   std::vector<ReadResource> contained;
   std::string content_hash;        // for finding the same resource sent twice
   bool identity_only = false;      // a Patient

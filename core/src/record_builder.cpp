@@ -563,6 +563,29 @@ struct RecordBuilder::Impl {
     }
     for (size_t i = 0; i < record.items_.size(); ++i) record.index_.emplace(record.items_[i].key, i);
 
+    // Consent directives: actor organisations to ODS codes, data to item keys.
+    // An actor that cannot be resolved makes the part unreadable (withhold, never allow).
+    for (auto& e : entries) {
+      auto self = item_of.find(&e);
+      if (self == item_of.end() || !record.items_[self->second].directive) continue;
+      auto& parts = record.items_[self->second].directive->parts;
+      for (size_t p = 0; p < parts.size() && p < e.r.directive_actor_refs.size(); ++p) {
+        for (const auto& ref : e.r.directive_actor_refs[p]) {
+          if (ref.rfind("identifier:", 0) == 0) { parts[p].organisations.push_back(ref.substr(11)); continue; }
+          auto org = org_from_reference(RawReference{"actor", ref, {}, {}}, e);
+          if (org && !org->ods.empty()) parts[p].organisations.push_back(org->ods);
+          else if (org && !org->name.empty()) parts[p].organisations.push_back(org->name);
+          else parts[p].unreadable = true;
+        }
+        for (const auto& ref : e.r.directive_data_refs[p]) {
+          const Entry* target = resolve(ref, e);
+          auto t = target ? item_of.find(target) : item_of.end();
+          // Data not in this record has nothing to withhold here; kept as written.
+          parts[p].items.push_back(t != item_of.end() ? record.items_[t->second].key : ref);
+        }
+      }
+    }
+
     place_and_mark(record);
     mark_cancelled_adt_events(record);
 
@@ -595,43 +618,9 @@ struct RecordBuilder::Impl {
       item.rule = p.rule;
       if (p.rule.empty())
         issue(item.input + " " + item.key, "no classification rule places this " + item.kind + "; it will not be shown");
-      item.exclusion = rules.exclusion_of(item);
       item.sensitive_test = rules.sensitive_test_group(item);
     }
-    // What only makes sense through an excluded item is excluded with it.
-    // Marks only ever get added, so this ends; each pass is linear.
-    for (bool changed = true; changed;) {
-      changed = false;
-      for (auto& item : items) {
-        if (item.exclusion) continue;
-        std::optional<ExclusionMark> through;
-        size_t indications = 0, excluded_indications = 0;
-        for (const auto& l : item.links) {
-          const Item* t = record.find(l.target);
-          if (!t) continue;
-          if (l.relation == "indication") {
-            ++indications;
-            if (t->exclusion) ++excluded_indications, through = ExclusionMark{t->exclusion->category, "its only indication", t->key};
-            continue;
-          }
-          if (t->exclusion && !through) through = ExclusionMark{t->exclusion->category, "depends on an excluded item (" + l.relation + ")", t->key};
-        }
-        if (indications && excluded_indications < indications && through && through->matched == "its only indication") through.reset();
-        if (through) { item.exclusion = through; changed = true; }
-      }
-      // A report or panel with an excluded result is itself excluded: its
-      // other results would show the gap.
-      for (auto& item : items) {
-        if (!item.exclusion) continue;
-        for (const auto& l : item.links) {
-          if (l.relation != "result of" && l.relation != "member of") continue;
-          auto it = record.index_.find(l.target);
-          if (it == record.index_.end() || items[it->second].exclusion) continue;
-          items[it->second].exclusion = ExclusionMark{item.exclusion->category, "holds an excluded result", item.key};
-          changed = true;
-        }
-      }
-    }
+    rules.mark_exclusions(items);
   }
 
   // A11 cancels A01, A12 cancels A02, A13 cancels A03, A38 cancels A05, for

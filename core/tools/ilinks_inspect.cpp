@@ -5,7 +5,7 @@
 //                  [--rules DIR] [--show-content]
 //
 // --source applies to the --record before it. --rules reads a deployment's
-// classification.json, exclusions.json and participants.json from DIR.
+// classification.json, policy.json (its exclusions) and participants.json from DIR.
 // Item text is left out unless --show-content is given: codes and placement
 // are enough to answer "why", and the output may end up in a ticket.
 // Exit: 0 record read (problems, if any, are in "problems"); 1 bad arguments;
@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ilinks/fhir.h"
+#include "ilinks/policy.h"
 #include "ilinks/record_builder.h"
 
 namespace {
@@ -86,7 +87,8 @@ int main(int argc, char** argv) {
   std::optional<ilinks::Classification> custom;
   try {
     if (!rules_dir.empty())
-      custom = ilinks::Classification::from_json(slurp(rules_dir + "/classification.json"), slurp(rules_dir + "/exclusions.json"),
+      custom = ilinks::Classification::from_json(slurp(rules_dir + "/classification.json"),
+                                                 ilinks::Policy::from_json(slurp(rules_dir + "/policy.json"), "policy.json").exclusions_json(),
                                                  slurp(rules_dir + "/participants.json"));
   } catch (const ilinks::InputError& e) {
     std::fprintf(stderr, "ilinks-inspect: %s\n", e.what());

@@ -27,7 +27,7 @@ check "a truncated input is a listed problem naming where, not a failure" '[[ "$
 err=$("$bin/ilinks-inspect" 2>&1); rc=$?
 check "no --record exits 1 with usage" '[ $rc -eq 1 ] && [[ "$err" == *"usage: ilinks-inspect --record FILE"* ]]'
 mkdir -p "$out/bad-rules"
-cp "$demo/../../core/data/exclusions.json" "$demo/../../core/data/participants.json" "$out/bad-rules/"
+cp "$demo/../../core/data/policy.json" "$demo/../../core/data/participants.json" "$out/bad-rules/"
 echo '{"format":"ilinks-classification/1"' > "$out/bad-rules/classification.json"
 err=$("$bin/ilinks-inspect" --record "$demo/joe-bradshaw.json" --rules "$out/bad-rules" 2>&1); rc=$?
 check "invalid rules files exit 2, naming the file and why" '[ $rc -eq 2 ] && [[ "$err" == *"classification.json: is not valid JSON"* ]]'

@@ -50,7 +50,7 @@ TEST_SUITE("exclusion codes (Appendix 1)") {
     CHECK_FALSE(read_v2_matches("43d5.", "43D5."));  // Read v2 is case-sensitive
   }
 
-  TEST_CASE("every Appendix 1 code is carried in exclusions.json exactly once, in its category") {
+  TEST_CASE("every Appendix 1 code is carried in the policy's exclusions exactly once, in its category") {
     // The seed prints: category headings, then code / description pairs.
     std::string seed = slurp(std::string(ILINKS_SHARED_DATA) + "/../seeds/003_49539da5dec99a57.txt");
     REQUIRE_FALSE(seed.empty());
@@ -77,7 +77,7 @@ TEST_SUITE("exclusion codes (Appendix 1)") {
       in_seed.insert({category, text[i]});
       ++i;  // its description
     }
-    auto data = nlohmann::json::parse(slurp(std::string(ILINKS_SOURCE_DIR) + "/core/data/exclusions.json"));
+    auto data = nlohmann::json::parse(slurp(std::string(ILINKS_SOURCE_DIR) + "/core/data/policy.json"))["exclusions"];
     std::multiset<std::pair<std::string, std::string>> in_data;
     for (const auto& c : data["categories"])
       for (const char* list : {"read_v2", "emis_local"})
@@ -245,7 +245,7 @@ TEST_SUITE("segment and tier (tables 1-4)") {
     auto rules = nlohmann::json::parse(slurp(std::string(ILINKS_SOURCE_DIR) + "/core/data/classification.json"));
     auto& list = rules["rules"];
     list.erase(std::remove_if(list.begin(), list.end(), [](const auto& rule) { return rule["id"] == "goal"; }), list.end());
-    Classification custom = Classification::from_json(rules.dump(), slurp(std::string(ILINKS_SOURCE_DIR) + "/core/data/exclusions.json"),
+    Classification custom = Classification::from_json(rules.dump(), nlohmann::json::parse(slurp(std::string(ILINKS_SOURCE_DIR) + "/core/data/policy.json"))["exclusions"].dump(),
                                                       slurp(std::string(ILINKS_SOURCE_DIR) + "/core/data/participants.json"));
     RecordBuilder builder(custom);
     builder.add(test::bundle({test::patient(), R"({"resourceType":"Goal","id":"g","subject":{"reference":"Patient/joe"},"description":{"text":"Walk"}})"}), {"t.json", {}});
@@ -257,6 +257,7 @@ TEST_SUITE("segment and tier (tables 1-4)") {
 
 TEST_SUITE("classification data files") {
   std::string data(const char* name) { return slurp(std::string(ILINKS_SOURCE_DIR) + "/core/data/" + name); }
+  std::string exclusions() { return nlohmann::json::parse(data("policy.json"))["exclusions"].dump(); }
 
   TEST_CASE("the shipped files load, and say their versions") {
     CHECK(Classification::builtin().version().find("classification 2016-02-north-mersey.1") == 0);
@@ -265,19 +266,19 @@ TEST_SUITE("classification data files") {
   TEST_CASE("a rule with an unknown condition is refused, naming the file, the place and why") {
     auto c = nlohmann::json::parse(data("classification.json"));
     c["rules"][3]["when"]["settings"] = nlohmann::json::array({"acute_hospital"});
-    CHECK_THROWS_WITH_AS(Classification::from_json(c.dump(), data("exclusions.json"), data("participants.json")),
+    CHECK_THROWS_WITH_AS(Classification::from_json(c.dump(), exclusions(), data("participants.json")),
                          doctest::Contains("classification.json: rules[3].when.settings: is not a known condition"), InputError);
   }
 
   TEST_CASE("a misspelt care setting is refused, not ignored") {
     auto p = nlohmann::json::parse(data("participants.json"));
     p["participants"][0]["setting"] = "acute";
-    CHECK_THROWS_WITH_AS(Classification::from_json(data("classification.json"), data("exclusions.json"), p.dump()),
+    CHECK_THROWS_WITH_AS(Classification::from_json(data("classification.json"), exclusions(), p.dump()),
                          doctest::Contains("participants.json: participants[0].setting: \"acute\" is not a care setting"), InputError);
   }
 
   TEST_CASE("a malformed Read v2 code in the exclusions is refused") {
-    auto e = nlohmann::json::parse(data("exclusions.json"));
+    auto e = nlohmann::json::parse(exclusions());
     e["categories"][0]["read_v2"][0]["code"] = "A7%8";
     CHECK_THROWS_WITH_AS(Classification::from_json(data("classification.json"), e.dump(), data("participants.json")),
                          doctest::Contains("is not a Read v2 code"), InputError);

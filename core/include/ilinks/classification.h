@@ -1,11 +1,11 @@
 // ilinks/classification.h: the data that places items in the sharing model.
 //
-// Three versioned JSON files under core/data/, built into the library and
-// replaceable by a deployment:
+// Versioned JSON under core/data/, built into the library and replaceable by a
+// deployment:
 //   classification.json  rules: which kind of item, from which care setting,
 //                        goes to which segment and tier; code lists (D1 tests, ...)
-//   exclusions.json      Appendix 1 exclusion codes by category, curated SNOMED CT
-//                        concepts and security labels
+//   policy.json          its "exclusions" member: Appendix 1 exclusion codes by
+//                        category, curated SNOMED CT concepts and security labels
 //   participants.json    the organisations in the economy: ODS code, name, setting
 #pragma once
 #include <memory>
@@ -32,7 +32,8 @@ class Classification {
   static const Classification& builtin();
   // A deployment's own files. Throws InputError naming the file, the place
   // and the reason when any of them is not valid: never half-applied.
-  static Classification from_json(std::string_view classification_json, std::string_view exclusions_json,
+  static Classification from_json(std::string_view classification_json,
+                                  std::string_view exclusions_json,  // policy.json's "exclusions" member
                                   std::string_view participants_json);
 
   // "classification 2016-02-north-mersey.1, exclusions ..., participants ..."
@@ -52,6 +53,14 @@ class Classification {
   // The exclusion category `item` falls in, by its own codings and security
   // labels; nothing when it falls in none.
   std::optional<ExclusionMark> exclusion_of(const Item& item) const;
+  // Marks every item that falls in an exclusion category, and everything that
+  // only makes sense through one (its results, the medication whose only
+  // indication it is, a letter about it, a report holding it). Marks already
+  // there are kept: marking only ever adds.
+  void mark_exclusions(std::vector<Item>& items) const;
+  // The second half of mark_exclusions: carries the marks already there to
+  // what only makes sense through the marked items (also used for opt-outs).
+  static void propagate_marks(std::vector<Item>& items);
   // "HIV and AIDS" / "GUM" for a sensitive test; empty otherwise.
   std::string sensitive_test_group(const Item& item) const;
   // Group name in a code list ("FBC" in d1_routine), or empty.

@@ -1,5 +1,6 @@
 // ilinks/date.h: calendar dates as FHIR writes them, and as the NHS shows them.
 #pragma once
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,5 +36,28 @@ std::string format_date(const Date& date);
 // NHS CUI age: "81y" from 18 years; "4y 5m" from 2; "14m 3d" from 1; "10w 2d"
 // from 4 weeks; "12d" below. Empty when `birth` is after `on` or imprecise.
 std::string format_age(const Date& birth, const Date& on);
+
+// An instant, with the UTC offset of the place it was read: consent expiry and
+// override time-boxes compare instants; the out-of-hours alert reads the local
+// clock.
+struct Timestamp {
+  int64_t utc_seconds = 0;  // seconds since 1970-01-01T00:00:00Z
+  int offset_minutes = 0;   // local time = UTC + offset
+
+  // "YYYY-MM-DDThh:mm[:ss[.fff]](Z|+hh:mm|-hh:mm)". A time without a zone is
+  // refused: an audit time must say which clock it was read from.
+  static std::optional<Timestamp> parse(std::string_view text);
+  // The machine's clock and local offset.
+  static Timestamp now();
+  // "2026-11-22T14:05:00+00:00", in its own offset.
+  std::string iso() const;
+  Date local_date() const;
+  int local_minute_of_day() const;  // 0-1439
+  int local_weekday() const;        // 0 = Monday ... 6 = Sunday
+
+  Timestamp plus_minutes(int64_t minutes) const { return {utc_seconds + minutes * 60, offset_minutes}; }
+  friend bool operator<(const Timestamp& a, const Timestamp& b) { return a.utc_seconds < b.utc_seconds; }
+  friend bool operator<=(const Timestamp& a, const Timestamp& b) { return a.utc_seconds <= b.utc_seconds; }
+};
 
 }  // namespace ilinks

@@ -1,18 +1,181 @@
-// ilinks/policy.h: the only way from a Record to a View.
+// ilinks/policy.h: the sharing model, and the only way from a Record to a View.
+//
+//   Policy policy = Policy::builtin();             // North Mersey, February 2016
+//   AuditTrail audit(policy, AuditTrail::to_file("audit.jsonl"));
+//   Request request{viewer, patient_context, consent, now};
+//   Decision d = policy.view_for(record, request, audit);
+//   if (d.view) show(*d.view); else tell_user(d.refused);
+//
+// Every call to view_for writes exactly one audit event (a view or a refusal).
+// When the event cannot be written, there is no view: audit failure fails closed.
 #pragma once
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ilinks/classification.h"
+#include "ilinks/date.h"
 #include "ilinks/record.h"
 #include "ilinks/view.h"
 
 namespace ilinks {
 
+class AuditTrail;
+
+// ---------------------------------------------------------------------------
+// Who is looking (asserted by the host)
+// ---------------------------------------------------------------------------
+
+struct Viewer {
+  std::string user_id;            // the host's user identifier (required)
+  std::string user_name;          // as shown in audit reports
+  std::string profile;            // table 6: "1a" ... "7" (required)
+  std::string organisation_ods;   // the viewer's employing organisation (required)
+  std::string organisation_name;
+  std::string device;             // the host system, for audit ("EMIS Web at N84011")
+  // For the "own record" alert: the viewer's family name and home postcode.
+  std::string family_name;
+  std::string postcode;
+};
+
+// ---------------------------------------------------------------------------
+// What the person has agreed to
+// ---------------------------------------------------------------------------
+
+// An explicit consent to view the shared record, recorded at the point of care.
+struct Consent {
+  std::string recorded_by;            // user id of who recorded it
+  Timestamp recorded_at;
+  std::string method;                 // "verbal" or "written" (policy.json consent.methods)
+  std::string given_by = "patient";   // "patient", or who consented on their behalf
+  std::optional<Timestamp> expires;   // none: lapses after consent.lapses_after_days
+};
+
+// A part of the record the person does not want shared. Always wins over access.
+struct OptOut {
+  enum class Scope { whole_record, segment, setting, security_label, organisation, item };
+  Scope scope = Scope::whole_record;
+  // segment: "S" "C" "D" "H"; setting: "mental_health", "social_care", ...;
+  // security_label: an HL7 v3 code ("PSY"); organisation: an ODS code;
+  // item: an Item key ("Condition/123").
+  std::string value;
+};
+
+// An emergency override of the need for consent. Made by Policy::start_override.
+struct Override {
+  std::string reason_code;   // policy.json override.reasons: "emergency", "unconscious", ...
+  std::string reason;        // its display text
+  std::string text;          // the professional's own words
+  std::string user_id;       // who declared it
+  Timestamp started;
+  Timestamp ends;
+};
+
+// ---------------------------------------------------------------------------
+// One request to see one person's record
+// ---------------------------------------------------------------------------
+
+struct Request {
+  Viewer viewer;
+  // Who the host has open: its own identity for the person. Shown before
+  // consent; the record must be about the same NHS number.
+  Patient host_patient;
+  // The host asserts a legitimate relationship with this person; without it
+  // there is no view.
+  bool legitimate_relationship = false;
+  std::optional<Consent> consent;
+  std::vector<OptOut> opt_outs;       // recorded by the host; FHIR Consent resources in the record add to these
+  std::optional<Override> override_;  // an override in force
+  // Show items the viewer's organisation holds itself (none: the policy's default, hidden).
+  std::optional<bool> include_own_organisation;
+  Timestamp now = Timestamp::now();
+};
+
+// What view_for decided. Exactly one of view / refused is set.
+struct Decision {
+  std::optional<View> view;
+  std::string refused;        // why there is no view, in words a clinician understands
+  uint64_t audit_sequence = 0;
+};
+
+// ---------------------------------------------------------------------------
+// The policy
+// ---------------------------------------------------------------------------
+
+struct Profile {
+  std::string id;                  // "1a"
+  std::string name;                // "Medical - hospital specialist"
+  std::map<Segment, int> access;   // table 6: highest tier per segment; 0 is X
+  bool may_override = false;
+};
+
+struct OverrideReason {
+  std::string code, display;
+};
+
+struct AlertThresholds {
+  bool every_override = true;
+  bool refusal_no_relationship = true;
+  int patients_per_user = 30, patients_per_user_minutes = 60;   // more than N people in M minutes
+  int working_start_minute = 8 * 60, working_end_minute = 18 * 60 + 30;
+  std::vector<int> working_days{0, 1, 2, 3, 4};                 // 0 = Monday
+  int out_of_hours_views = 5, out_of_hours_minutes = 30;       // more than N views out of hours in M minutes
+  bool own_surname_and_address = true;
+};
+
 class Policy {
  public:
-  // The view of `record` this policy allows. In this version the policy passes
-  // the person's identity only (demographics, tier S1, which every role profile
-  // has) and nothing clinical. It does not yet check consent or a legitimate
-  // relationship, nor audit the view: those arrive with the sharing model, and
-  // until then the component must not be pointed at real records.
-  View view_of(const Record& record) const;
+  // core/data/policy.json, built into the library.
+  static const Policy& builtin();
+  // A deployment's policy file. A file with "extends": "<built-in version>"
+  // holds only what differs. Throws InputError naming the file, the place and
+  // the reason when anything is wrong: a policy is never half-applied.
+  static Policy from_json(std::string_view text, const std::string& file_name);
+  static Policy from_file(const std::string& path);
+
+  const std::string& version() const;
+  const std::string& sha256() const;  // of the policy as resolved (canonical JSON)
+  const std::vector<Profile>& profiles() const;
+  const Profile* profile(const std::string& id) const;
+  // The tier a profile gets in a segment: the highest live tier not above the
+  // profile's level; 0 when none.
+  int effective_tier(const Profile& profile, Segment segment) const;
+  const std::vector<OverrideReason>& override_reasons() const;
+  const AlertThresholds& alerts() const;
+  const std::string& notice() const;
+  // The "exclusions" member, for Classification::from_json.
+  std::string exclusions_json() const;
+
+  // Declares an emergency override for `viewer` on `patient`: checks the
+  // profile may override, the reason code is one the policy lists and the
+  // text says enough; writes the override event (with its alert). Throws
+  // InputError with the reason when it may not start.
+  Override start_override(const Viewer& viewer, const Patient& patient, const std::string& reason_code,
+                          const std::string& text, const Timestamp& now, AuditTrail& audit) const;
+
+  // Consent changes, each written as one consent event. Throws InputError when
+  // the change is not valid (an unknown method, an empty opt-out).
+  void record_consent(const Viewer& viewer, const Patient& patient, const Consent& consent, AuditTrail& audit) const;
+  void withdraw_consent(const Viewer& viewer, const Patient& patient, const Timestamp& now, AuditTrail& audit) const;
+  void record_opt_out(const Viewer& viewer, const Patient& patient, const OptOut& opt_out, const Timestamp& now,
+                      AuditTrail& audit) const;
+
+  // The view before anything from a shared record may be shown: the person as
+  // the host holds them, and a consent request. Reads no record, so it is not
+  // audited (view_for is, and gives the same view when there is no consent).
+  View consent_request(const Patient& host_patient) const;
+
+  // The view this request may have of `record`, audited.
+  Decision view_for(const Record& record, const Request& request, AuditTrail& audit) const;
+
+  struct Data;
+
+ private:
+  explicit Policy(std::shared_ptr<const Data> data) : data_(std::move(data)) {}
+  std::shared_ptr<const Data> data_;
 };
 
 }  // namespace ilinks

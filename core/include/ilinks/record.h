@@ -140,6 +140,24 @@ struct Link {
   std::string target;    // Item::key of the target
 };
 
+// A FHIR Consent about sharing (scope patient-privacy), as the policy applies
+// it: a base "deny" opts out of everything; a base "permit" with nested
+// "deny" provisions opts out of those parts.
+struct ConsentDirective {
+  struct Part {
+    bool deny = true;
+    std::vector<std::string> organisations;    // ODS codes (or names) of the actor organisations
+    std::vector<std::string> items;            // Item keys of the data covered
+    std::vector<std::string> security_labels;  // HL7 v3 codes ("PSY")
+    // Restricts by something the viewer cannot apply (class, code, purpose,
+    // dataPeriod, an unresolvable reference): the policy withholds everything.
+    bool unreadable = false;
+  };
+  bool base_deny = false;
+  std::vector<Part> parts;                     // nested provisions
+  std::optional<Date> start, end;              // provision.period
+};
+
 struct Item {
   // What it is
   std::string key;         // unique within the record: "Condition/123", "AdtEvent/MSG0001"
@@ -166,6 +184,7 @@ struct Item {
   std::string input;             // the input it was read from (file name or URL)
   std::vector<Coding> security_labels;
   std::vector<Link> links;
+  std::optional<ConsentDirective> directive;  // Consent resources about sharing only
   // Where it sits
   Segment segment = Segment::none;
   int tier = 0;                  // 1-3 within the segment; 0 when segment is none

@@ -1,0 +1,287 @@
+// Loading core/data/policy.json (or a deployment's policy): checked as a whole
+// before use. A misspelt member would silently widen or narrow access, so
+// anything unknown is refused, never ignored.
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "ilinks/audit.h"
+#include "ilinks/fhir.h"
+#include "policy_data.h"
+
+extern const unsigned char ilinks_data_policy[];
+extern const unsigned int ilinks_data_policy_size;
+extern const unsigned char ilinks_data_classification[];
+extern const unsigned int ilinks_data_classification_size;
+extern const unsigned char ilinks_data_participants[];
+extern const unsigned int ilinks_data_participants_size;
+
+namespace ilinks {
+
+using nlohmann::json;
+
+namespace {
+
+std::string_view embedded(const unsigned char* data, unsigned int size) {
+  return std::string_view(reinterpret_cast<const char*>(data), size);
+}
+
+const char* const kSegmentLetters[] = {"S", "C", "D", "H"};
+const Segment kSegments[] = {Segment::summary, Segment::community, Segment::diagnostics, Segment::hospital};
+
+class Reader {
+ public:
+  explicit Reader(std::string file) : file_(std::move(file)) {}
+  [[noreturn]] void fail(const std::string& where, const std::string& why) const {
+    throw InputError(file_ + (where.empty() ? "" : ": " + where) + ": " + why);
+  }
+  const json& member(const json& object, const char* key, const std::string& where) const {
+    auto it = object.find(key);
+    if (it == object.end()) fail(where + key, "is missing");
+    return *it;
+  }
+  const json& object(const json& o, const char* key, const std::string& where) const {
+    const json& v = member(o, key, where);
+    if (!v.is_object()) fail(where + key, "must be an object");
+    return v;
+  }
+  const json& list(const json& o, const char* key, const std::string& where) const {
+    const json& v = member(o, key, where);
+    if (!v.is_array()) fail(where + key, "must be a list");
+    return v;
+  }
+  std::string text(const json& o, const char* key, const std::string& where) const {
+    const json& v = member(o, key, where);
+    if (!v.is_string() || v.get<std::string>().empty()) fail(where + key, "must be a non-empty text");
+    return v.get<std::string>();
+  }
+  int whole(const json& o, const char* key, const std::string& where, int low, int high) const {
+    const json& v = member(o, key, where);
+    if (!v.is_number_integer() || v.get<long long>() < low || v.get<long long>() > high)
+      fail(where + key, "must be a whole number from " + std::to_string(low) + " to " + std::to_string(high));
+    return v.get<int>();
+  }
+  bool flag(const json& o, const char* key, const std::string& where) const {
+    const json& v = member(o, key, where);
+    if (!v.is_boolean()) fail(where + key, "must be true or false");
+    return v.get<bool>();
+  }
+  Segment segment(const json& o, const char* key, const std::string& where) const {
+    std::string letter = text(o, key, where);
+    for (int i = 0; i < 4; ++i)
+      if (letter == kSegmentLetters[i]) return kSegments[i];
+    fail(where + key, "\"" + letter + "\" is not a segment (S, C, D, H)");
+  }
+  void only(const json& o, std::initializer_list<const char*> keys, const std::string& where) const {
+    for (auto it = o.begin(); it != o.end(); ++it)
+      if (std::none_of(keys.begin(), keys.end(), [&](const char* k) { return it.key() == k; }))
+        fail(where + it.key(), "is not a known member (misspelt?)");
+  }
+  int minute_of_day(const std::string& hhmm, const std::string& where) const {
+    if (hhmm.size() != 5 || hhmm[2] != ':' || !std::isdigit(static_cast<unsigned char>(hhmm[0])) ||
+        !std::isdigit(static_cast<unsigned char>(hhmm[1])) || !std::isdigit(static_cast<unsigned char>(hhmm[3])) ||
+        !std::isdigit(static_cast<unsigned char>(hhmm[4])))
+      fail(where, "\"" + hhmm + "\" is not a time (hh:mm)");
+    int h = std::stoi(hhmm.substr(0, 2)), m = std::stoi(hhmm.substr(3, 2));
+    if (h > 23 || m > 59) fail(where, "\"" + hhmm + "\" is not a time (hh:mm)");
+    return h * 60 + m;
+  }
+
+ private:
+  std::string file_;
+};
+
+void read_profiles(const Reader& r, const json& root, Policy::Data& d) {
+  const json& profiles = r.list(root, "profiles", "");
+  if (profiles.empty()) r.fail("profiles", "must list at least one profile");
+  std::set<std::string> ids;
+  for (size_t i = 0; i < profiles.size(); ++i) {
+    std::string where = "profiles[" + std::to_string(i) + "].";
+    const json& p = profiles[i];
+    if (!p.is_object()) r.fail(where.substr(0, where.size() - 1), "must be an object");
+    r.only(p, {"id", "name", "access"}, where);
+    Profile profile;
+    profile.id = r.text(p, "id", where);
+    profile.name = r.text(p, "name", where);
+    if (!ids.insert(profile.id).second) r.fail(where + "id", "\"" + profile.id + "\" is given twice");
+    const json& access = r.object(p, "access", where);
+    r.only(access, {"S", "C", "D", "H"}, where + "access.");
+    for (int s = 0; s < 4; ++s) profile.access[kSegments[s]] = r.whole(access, kSegmentLetters[s], where + "access.", 0, 3);
+    d.profiles.push_back(std::move(profile));
+  }
+}
+
+void read_live(const Reader& r, const json& root, Policy::Data& d) {
+  const json& live = r.object(root, "live", "");
+  r.only(live, {"S", "C", "D", "H"}, "live.");
+  for (int s = 0; s < 4; ++s) {
+    const json& tiers = r.list(live, kSegmentLetters[s], "live.");
+    std::string where = std::string("live.") + kSegmentLetters[s];
+    for (const auto& t : tiers) {
+      if (!t.is_number_integer() || t.get<int>() < 1 || t.get<int>() > 3) r.fail(where, "must list tiers 1, 2 or 3");
+      if (!d.live[kSegments[s]].insert(t.get<int>()).second) r.fail(where, "lists tier " + std::to_string(t.get<int>()) + " twice");
+    }
+  }
+}
+
+void read_override(const Reader& r, const json& root, Policy::Data& d) {
+  const json& o = r.object(root, "override", "");
+  r.only(o, {"profiles", "minutes", "reasons", "text_min_characters", "why"}, "override.");
+  for (const auto& id : r.list(o, "profiles", "override.")) {
+    if (!id.is_string()) r.fail("override.profiles", "must list profile ids");
+    auto it = std::find_if(d.profiles.begin(), d.profiles.end(), [&](const Profile& p) { return p.id == id.get<std::string>(); });
+    if (it == d.profiles.end()) r.fail("override.profiles", "\"" + id.get<std::string>() + "\" is not a profile");
+    it->may_override = true;
+  }
+  d.override_minutes = r.whole(o, "minutes", "override.", 1, 24 * 60);
+  d.override_text_min = r.whole(o, "text_min_characters", "override.", 0, 1000);
+  const json& reasons = r.list(o, "reasons", "override.");
+  if (reasons.empty()) r.fail("override.reasons", "must list at least one reason");
+  for (size_t i = 0; i < reasons.size(); ++i) {
+    std::string where = "override.reasons[" + std::to_string(i) + "].";
+    if (!reasons[i].is_object()) r.fail(where, "must be an object");
+    d.override_reasons.push_back({r.text(reasons[i], "code", where), r.text(reasons[i], "display", where)});
+  }
+}
+
+void read_alerts(const Reader& r, const json& root, Policy::Data& d) {
+  const json& a = r.object(root, "alerts", "");
+  r.only(a, {"every_override", "refusal_no_relationship", "patients_per_user", "out_of_hours", "own_surname_and_address"}, "alerts.");
+  AlertThresholds& t = d.alerts;
+  t.every_override = r.flag(a, "every_override", "alerts.");
+  t.refusal_no_relationship = r.flag(a, "refusal_no_relationship", "alerts.");
+  t.own_surname_and_address = r.flag(a, "own_surname_and_address", "alerts.");
+  const json& many = r.object(a, "patients_per_user", "alerts.");
+  t.patients_per_user = r.whole(many, "more_than", "alerts.patients_per_user.", 1, 100000);
+  t.patients_per_user_minutes = r.whole(many, "minutes", "alerts.patients_per_user.", 1, 7 * 24 * 60);
+  const json& ooh = r.object(a, "out_of_hours", "alerts.");
+  const json& hours = r.list(ooh, "working_hours", "alerts.out_of_hours.");
+  if (hours.size() != 2 || !hours[0].is_string() || !hours[1].is_string())
+    r.fail("alerts.out_of_hours.working_hours", "must be [\"hh:mm\", \"hh:mm\"]");
+  t.working_start_minute = r.minute_of_day(hours[0].get<std::string>(), "alerts.out_of_hours.working_hours[0]");
+  t.working_end_minute = r.minute_of_day(hours[1].get<std::string>(), "alerts.out_of_hours.working_hours[1]");
+  static const char* const days[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+  t.working_days.clear();
+  for (const auto& day : r.list(ooh, "working_days", "alerts.out_of_hours.")) {
+    auto at = std::find_if(std::begin(days), std::end(days), [&](const char* n) { return day.is_string() && day.get<std::string>() == n; });
+    if (at == std::end(days)) r.fail("alerts.out_of_hours.working_days", "must list days as Mon, Tue, ... Sun");
+    t.working_days.push_back(static_cast<int>(at - std::begin(days)));
+  }
+  t.out_of_hours_views = r.whole(ooh, "more_than", "alerts.out_of_hours.", 1, 100000);
+  t.out_of_hours_minutes = r.whole(ooh, "minutes", "alerts.out_of_hours.", 1, 24 * 60);
+}
+
+json resolve_extends(const Reader& r, json root) {
+  auto it = root.find("extends");
+  if (it == root.end()) return root;
+  json base = json::parse(embedded(ilinks_data_policy, ilinks_data_policy_size));
+  if (!it->is_string() || it->get<std::string>() != base["version"].get<std::string>())
+    r.fail("extends", "must name the built-in policy version \"" + base["version"].get<std::string>() + "\"");
+  root.erase("extends");
+  if (!root.contains("version")) r.fail("version", "is missing: a deployment's policy names its own version");
+  base.merge_patch(root);  // RFC 7386: members given replace the built-in ones
+  return base;
+}
+
+}  // namespace
+
+std::shared_ptr<const Policy::Data> Policy::Data::load(std::string_view text, const std::string& file) {
+  Reader r(file);
+  json root;
+  try {
+    root = json::parse(text.begin(), text.end());
+  } catch (const json::parse_error& e) {
+    r.fail("", std::string("is not valid JSON: ") + e.what());
+  }
+  if (!root.is_object()) r.fail("", "must be a JSON object");
+  if (!root.contains("format") || root["format"] != "ilinks-policy/1") r.fail("format", "must be \"ilinks-policy/1\"");
+  root = resolve_extends(r, std::move(root));
+  r.only(root, {"format", "name", "version", "source", "notes", "profiles", "live", "exclusions_apply", "sensitive_tests",
+                "own_organisation_items", "notice", "consent", "override", "alerts", "exclusions"}, "");
+
+  auto d = std::make_shared<Data>();
+  d->version = r.text(root, "version", "");
+  d->name = r.text(root, "name", "");
+  read_profiles(r, root, *d);
+  read_live(r, root, *d);
+
+  const json& apply = r.object(root, "exclusions_apply", "");
+  r.only(apply, {"except"}, "exclusions_apply.");
+  const json& except = r.list(apply, "except", "exclusions_apply.");
+  for (size_t i = 0; i < except.size(); ++i) {
+    std::string where = "exclusions_apply.except[" + std::to_string(i) + "].";
+    d->no_exclusions.push_back({r.segment(except[i], "segment", where), r.whole(except[i], "tier", where, 1, 3)});
+  }
+  const json& sensitive = r.object(root, "sensitive_tests", "");
+  d->sensitive_segment = r.segment(sensitive, "segment", "sensitive_tests.");
+  d->sensitive_from_tier = r.whole(sensitive, "from_tier", "sensitive_tests.", 1, 3);
+  d->own_shown_by_default = r.flag(r.object(root, "own_organisation_items", ""), "shown_by_default", "own_organisation_items.");
+  d->notice = r.text(root, "notice", "");
+
+  const json& consent = r.object(root, "consent", "");
+  r.only(consent, {"methods", "lapses_after_days", "why"}, "consent.");
+  for (const auto& m : r.list(consent, "methods", "consent.")) {
+    if (!m.is_string() || m.get<std::string>().empty()) r.fail("consent.methods", "must list texts");
+    d->consent_methods.push_back(m.get<std::string>());
+  }
+  if (d->consent_methods.empty()) r.fail("consent.methods", "must list at least one method");
+  d->consent_lapses_after_days = r.whole(consent, "lapses_after_days", "consent.", 1, 10 * 366);
+
+  read_override(r, root, *d);
+  read_alerts(r, root, *d);
+
+  d->exclusions_json = r.object(root, "exclusions", "").dump();
+  try {
+    d->classification = std::make_unique<Classification>(Classification::from_json(
+        embedded(ilinks_data_classification, ilinks_data_classification_size), d->exclusions_json,
+        embedded(ilinks_data_participants, ilinks_data_participants_size)));
+  } catch (const InputError& e) {
+    r.fail("exclusions", e.what());
+  }
+  d->sha256 = sha256_hex(root.dump());
+  return d;
+}
+
+const Policy& Policy::builtin() {
+  static const Policy instance(Data::load(embedded(ilinks_data_policy, ilinks_data_policy_size), "policy.json"));
+  return instance;
+}
+
+Policy Policy::from_json(std::string_view text, const std::string& file_name) { return Policy(Data::load(text, file_name)); }
+
+Policy Policy::from_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path + ": cannot be opened for reading");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return from_json(text.str(), path);
+}
+
+const std::string& Policy::version() const { return data_->version; }
+const std::string& Policy::sha256() const { return data_->sha256; }
+const std::vector<Profile>& Policy::profiles() const { return data_->profiles; }
+const std::vector<OverrideReason>& Policy::override_reasons() const { return data_->override_reasons; }
+const AlertThresholds& Policy::alerts() const { return data_->alerts; }
+const std::string& Policy::notice() const { return data_->notice; }
+std::string Policy::exclusions_json() const { return data_->exclusions_json; }
+
+const Profile* Policy::profile(const std::string& id) const {
+  for (const auto& p : data_->profiles)
+    if (p.id == id) return &p;
+  return nullptr;
+}
+
+int Policy::effective_tier(const Profile& profile, Segment segment) const {
+  auto level = profile.access.find(segment);
+  auto live = data_->live.find(segment);
+  if (level == profile.access.end() || live == data_->live.end()) return 0;
+  int best = 0;
+  for (int t : live->second)
+    if (t <= level->second) best = std::max(best, t);
+  return best;
+}
+
+}  // namespace ilinks

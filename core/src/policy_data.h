@@ -1,0 +1,38 @@
+// The policy as loaded: what Policy (policy.cpp) decides with.
+#pragma once
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ilinks/classification.h"
+#include "ilinks/policy.h"
+
+namespace ilinks {
+
+struct Policy::Data {
+  struct SegmentTier {
+    Segment segment;
+    int tier;
+  };
+  std::string name, version, sha256, notice;
+  std::vector<Profile> profiles;
+  std::map<Segment, std::set<int>> live;
+  std::vector<SegmentTier> no_exclusions;  // at or above these, exclusions do not apply (D3)
+  Segment sensitive_segment = Segment::diagnostics;
+  int sensitive_from_tier = 3;             // sensitive tests need this tier
+  bool own_shown_by_default = false;
+  std::vector<std::string> consent_methods;
+  int consent_lapses_after_days = 365;
+  int override_minutes = 240, override_text_min = 10;
+  std::vector<OverrideReason> override_reasons;
+  AlertThresholds alerts;
+  std::string exclusions_json;
+  std::unique_ptr<Classification> classification;  // the policy's exclusion lists, for marking
+
+  static std::shared_ptr<const Data> load(std::string_view text, const std::string& file);
+};
+
+}  // namespace ilinks
