@@ -1,99 +1,211 @@
-// ilinks-render: renders a person's record to a PNG from the command line, with
-// the CPU rasterizer: no GPU, no display. For printing, documents and tests.
+// ilinks-render: what one viewer may see of a person's record, from the command
+// line, through the sharing policy and audited like any other view. For
+// printing, documents, deployment checks and tests; no GPU, no display.
 //
-//   ilinks-render --record bundle.json --out record.png
-//                 [--width 1024] [--height 640] [--scale 1] [--today YYYY-MM-DD]
-//                 [--source NAME]
+//   ilinks-render --record FILE [--record FILE ...] --out OUT.png|.json|.txt
+//                 --profile 1a|1b|1c|2a|2b|3a|3b|4|5|6|7 --organisation ODS
+//                 [--consent given|none|override:<reason-code>:<text>]
+//                 [--relationship yes|no] [--policy FILE] [--audit FILE]
+//                 [--user ID] [--include-own-organisation]
+//                 [--tab summary|community|diagnostics|hospital|timeline]
+//                 [--size WxH] [--scale S] [--today YYYY-MM-DD]
 //
-// Exit status: 0 written; 1 the record could not be read; 2 bad usage; 3 the
-// PNG could not be written.
+// Exit status (README): 0 written; 1 the record could not be read; 2 bad
+// usage or a bad policy file; 3 the output could not be written; 4 the view
+// was refused (no relationship, wrong person, override not allowed); 5 the
+// audit log could not be written (nothing is shown without it).
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <sstream>
+#include <optional>
 #include <string>
 #include <vector>
 
 #define STB_IMAGE_WRITE_IMPLEMENTATION
 #include <stb/stb_image_write.h>
 
-#include "ilinks.h"
+#include "ilinks/audit.h"
+#include "ilinks/backends.h"
+#include "ilinks/fhir.h"
+#include "ilinks/policy.h"
+#include "ilinks/record_builder.h"
+#include "ilinks/record_widget.h"
+#include "ilinks/view_export.h"
 
 namespace {
 
-int usage(const char* message) {
+int usage(const std::string& message) {
   std::fprintf(stderr,
                "ilinks-render: %s\n"
-               "usage: ilinks-render --record FILE --out FILE.png [--width PX] [--height PX] [--scale S]\n"
-               "                     [--today YYYY-MM-DD] [--source NAME]\n",
-               message);
+               "usage: ilinks-render --record FILE --out OUT.png|.json|.txt --profile ID --organisation ODS\n"
+               "                     [--consent given|none|override:<reason-code>:<text>] [--relationship yes|no]\n"
+               "                     [--policy FILE] [--audit FILE] [--user ID] [--include-own-organisation]\n"
+               "                     [--tab summary|community|diagnostics|hospital|timeline] [--size WxH] [--scale S]\n"
+               "                     [--today YYYY-MM-DD]\n",
+               message.c_str());
   return 2;
 }
 
-bool parse_int(const std::string& s, int& out) {
-  char* end = nullptr;
-  long v = std::strtol(s.c_str(), &end, 10);
-  if (s.empty() || *end != '\0') return false;
-  out = static_cast<int>(v);
-  return true;
+bool ends_with(const std::string& s, const char* suffix) {
+  std::string x(suffix);
+  return s.size() >= x.size() && s.compare(s.size() - x.size(), x.size(), x) == 0;
+}
+
+bool write_text(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  return static_cast<bool>(out);
+}
+
+struct Options {
+  std::vector<std::string> records;
+  std::string out, profile, organisation, consent = "none", relationship = "yes", policy, audit, user = "ilinks-render";
+  std::string tab = "summary", today;
+  bool include_own = false;
+  int width = 1024, height = 640;
+  float scale = 1.0f;
+};
+
+// Returns an empty string when the arguments are good, else what is wrong.
+std::string parse(int argc, char** argv, Options& o) {
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--include-own-organisation") { o.include_own = true; continue; }
+    if (i + 1 >= argc) return "missing value after " + arg;
+    std::string value = argv[++i];
+    if (arg == "--record") o.records.push_back(value);
+    else if (arg == "--out") o.out = value;
+    else if (arg == "--profile") o.profile = value;
+    else if (arg == "--organisation") o.organisation = value;
+    else if (arg == "--consent") o.consent = value;
+    else if (arg == "--relationship") o.relationship = value;
+    else if (arg == "--policy") o.policy = value;
+    else if (arg == "--audit") o.audit = value;
+    else if (arg == "--user") o.user = value;
+    else if (arg == "--tab") o.tab = value;
+    else if (arg == "--today") o.today = value;
+    else if (arg == "--size") {
+      char* end = nullptr;
+      long w = std::strtol(value.c_str(), &end, 10);
+      if (*end != 'x') return "--size takes WIDTHxHEIGHT in pixels, such as 1024x640";
+      long h = std::strtol(end + 1, &end, 10);
+      if (*end != '\0' || w < 1 || h < 1 || w > 16384 || h > 16384) return "--size takes WIDTHxHEIGHT in pixels, such as 1024x640";
+      o.width = static_cast<int>(w), o.height = static_cast<int>(h);
+    } else if (arg == "--scale") {
+      char* end = nullptr;
+      o.scale = std::strtof(value.c_str(), &end);
+      if (value.empty() || *end != '\0' || !(o.scale >= 0.5f && o.scale <= 4.0f)) return "--scale takes a number from 0.5 to 4";
+    } else return "unknown option " + arg;
+  }
+  if (o.records.empty()) return "--record is required";
+  if (o.out.empty()) return "--out is required";
+  if (!ends_with(o.out, ".png") && !ends_with(o.out, ".json") && !ends_with(o.out, ".txt"))
+    return "--out must end in .png, .json or .txt";
+  if (o.profile.empty()) return "--profile is required (1a, 1b, 1c, 2a, 2b, 3a, 3b, 4, 5, 6, 7)";
+  if (o.organisation.empty()) return "--organisation is required (the viewer's ODS code)";
+  if (o.relationship != "yes" && o.relationship != "no") return "--relationship takes yes or no";
+  if (o.consent != "given" && o.consent != "none" && o.consent.rfind("override:", 0) != 0)
+    return "--consent takes given, none or override:<reason-code>:<text>";
+  ilinks::Tab tab;
+  if (!ilinks::tab_from_id(o.tab, tab)) return "--tab takes summary, community, diagnostics, hospital or timeline";
+  if (!o.today.empty() && !ilinks::Date::parse_iso_day(o.today)) return "--today takes a date as YYYY-MM-DD";
+  return {};
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string record_path, out_path, today, source;
-  int width = 1024, height = 640;
-  float scale = 1.0f;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg == "--help" || arg == "-h") { usage("renders a FHIR R4 record to PNG"); return 0; }
-    if (i + 1 >= argc) return usage(("missing value after " + arg).c_str());
-    std::string value = argv[++i];
-    if (arg == "--record") record_path = value;
-    else if (arg == "--out") out_path = value;
-    else if (arg == "--today") today = value;
-    else if (arg == "--source") source = value;
-    else if (arg == "--width") { if (!parse_int(value, width)) return usage("--width takes a whole number of pixels"); }
-    else if (arg == "--height") { if (!parse_int(value, height)) return usage("--height takes a whole number of pixels"); }
-    else if (arg == "--scale") {
-      char* end = nullptr;
-      scale = std::strtof(value.c_str(), &end);
-      if (value.empty() || *end != '\0') return usage("--scale takes a number such as 1 or 2");
-    } else return usage(("unknown option " + arg).c_str());
+  for (int i = 1; i < argc; ++i)
+    if (std::string(argv[i]) == "--help" || std::string(argv[i]) == "-h") {
+      usage("renders what one viewer may see of a record");
+      return 0;
+    }
+  Options o;
+  if (std::string problem = parse(argc, argv, o); !problem.empty()) return usage(problem);
+
+  std::optional<ilinks::Policy> loaded;
+  try {
+    if (!o.policy.empty()) loaded = ilinks::Policy::from_file(o.policy);
+  } catch (const ilinks::InputError& e) {
+    std::fprintf(stderr, "ilinks-render: %s\n", e.what());
+    return 2;
   }
-  if (record_path.empty()) return usage("--record is required");
-  if (out_path.empty()) return usage("--out is required");
+  const ilinks::Policy& policy = loaded ? *loaded : ilinks::Policy::builtin();
+  if (!policy.profile(o.profile)) return usage("\"" + o.profile + "\" is not a role profile of policy " + policy.version());
 
-  std::ifstream in(record_path, std::ios::binary);
-  if (!in) { std::fprintf(stderr, "ilinks-render: %s: cannot be opened for reading\n", record_path.c_str()); return 1; }
-  std::ostringstream text;
-  text << in.rdbuf();
-  const std::string bytes = text.str();
-
-  ilinks_viewer* viewer = nullptr;
-  if (ilinks_viewer_create(&viewer) != ILINKS_OK) { std::fprintf(stderr, "ilinks-render: out of memory\n"); return 1; }
-  auto fail = [&](int code) {
-    std::fprintf(stderr, "ilinks-render: %s\n", ilinks_viewer_last_error(viewer));
-    ilinks_viewer_destroy(viewer);
-    return code;
-  };
-  if (ilinks_viewer_set_size(viewer, width, height, scale) != ILINKS_OK) return fail(2);
-  if (!today.empty() && ilinks_viewer_set_today(viewer, today.c_str()) != ILINKS_OK) return fail(2);
-  if (ilinks_viewer_load_fhir(viewer, bytes.data(), bytes.size(),
-                              (source.empty() ? record_path : source).c_str()) != ILINKS_OK)
-    return fail(1);
-
-  const int stride = width * 4;
-  std::vector<unsigned char> pixels(static_cast<size_t>(stride) * static_cast<size_t>(height));
-  // Draw until the layout has settled (ImGui measures on the first frame).
-  do {
-    if (ilinks_viewer_render_rgba(viewer, pixels.data(), stride, pixels.size()) != ILINKS_OK) return fail(1);
-  } while (ilinks_viewer_needs_redraw(viewer));
-  ilinks_viewer_destroy(viewer);
-
-  if (!stbi_write_png(out_path.c_str(), width, height, 4, pixels.data(), stride)) {
-    std::fprintf(stderr, "ilinks-render: %s: the PNG could not be written\n", out_path.c_str());
-    return 3;
+  ilinks::Record record = [&] {
+    ilinks::RecordBuilder builder;
+    for (const auto& path : o.records) builder.add_file(path);
+    return builder.build();
+  }();
+  for (const auto& path : o.records)
+    for (const auto& issue : record.load_issues())
+      if (issue.where.rfind(path, 0) == 0 && (issue.what.find("cannot be opened") != std::string::npos)) {
+        std::fprintf(stderr, "ilinks-render: %s: %s\n", path.c_str(), issue.what.c_str());
+        return 1;
+      }
+  if (!record.identity_known()) {
+    std::fprintf(stderr, "ilinks-render: %s: holds no Patient resource; whose record it is cannot be told\n", o.records.front().c_str());
+    return 1;
   }
-  return 0;
+
+  ilinks::Timestamp now = ilinks::Timestamp::now();
+  ilinks::Request request;
+  request.viewer = {o.user, o.user, o.profile, o.organisation, "", "ilinks-render", "", ""};
+  request.host_patient = record.patient();  // the command line stands in for a host that has this person open
+  request.legitimate_relationship = o.relationship == "yes";
+  request.include_own_organisation = o.include_own;
+  request.now = now;
+  try {
+    ilinks::AuditTrail audit(policy, o.audit);
+    if (o.consent == "given") {
+      request.consent = ilinks::Consent{o.user, now, "verbal", "patient", std::nullopt};
+    } else if (o.consent.rfind("override:", 0) == 0) {
+      std::string rest = o.consent.substr(9);
+      size_t colon = rest.find(':');
+      if (colon == std::string::npos) return usage("--consent override takes override:<reason-code>:<text>");
+      try {
+        request.override_ = policy.start_override(request.viewer, record.patient(), rest.substr(0, colon), rest.substr(colon + 1), now, audit);
+      } catch (const ilinks::InputError& e) {
+        std::fprintf(stderr, "ilinks-render: refused: %s\n", e.what());
+        return 4;
+      }
+    }
+    ilinks::Decision decision = policy.view_for(record, request, audit);
+    if (!decision.view) {
+      std::fprintf(stderr, "ilinks-render: refused: %s\n", decision.refused.c_str());
+      return 4;
+    }
+    ilinks::Date today = o.today.empty() ? ilinks::Date::today() : *ilinks::Date::parse_iso_day(o.today);
+    const ilinks::View& view = *decision.view;
+    if (ends_with(o.out, ".json") || ends_with(o.out, ".txt")) {
+      std::string text = ends_with(o.out, ".json") ? ilinks::view_as_json(view, today) : ilinks::view_as_text(view, today);
+      if (!write_text(o.out, text)) {
+        std::fprintf(stderr, "ilinks-render: %s: could not be written\n", o.out.c_str());
+        return 3;
+      }
+      return 0;
+    }
+    ilinks::RecordWidget widget;
+    widget.set_size(o.width, o.height, o.scale);
+    widget.set_today(today);
+    ilinks::Tab tab;
+    ilinks::tab_from_id(o.tab, tab);
+    widget.set_tab(tab);
+    widget.show(view);
+    const int stride = o.width * 4;
+    std::vector<unsigned char> pixels(static_cast<size_t>(stride) * static_cast<size_t>(o.height));
+    do {  // until the layout has settled (ImGui measures on the first frame)
+      std::fill(pixels.begin(), pixels.end(), 0);
+      ilinks::rasterize(widget.draw_frame(), widget.font_texture(), {pixels.data(), o.width, o.height, stride});
+    } while (widget.needs_redraw());
+    if (!stbi_write_png(o.out.c_str(), o.width, o.height, 4, pixels.data(), stride)) {
+      std::fprintf(stderr, "ilinks-render: %s: the PNG could not be written\n", o.out.c_str());
+      return 3;
+    }
+    return 0;
+  } catch (const ilinks::InputError& e) {  // the audit log: nothing is shown without it
+    std::fprintf(stderr, "ilinks-render: %s\n", e.what());
+    return 5;
+  }
 }

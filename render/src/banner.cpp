@@ -6,17 +6,13 @@
 #include <vector>
 
 #include "ilinks/nhs_number.h"
+#include "ilinks/view_export.h"
 #include "theme.h"
 
 namespace ilinks {
 namespace {
 
 const char* kNotKnown = "Not Known";
-
-std::string upper(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
 
 std::string join(const std::vector<std::string>& parts, const char* sep) {
   std::string out;
@@ -113,18 +109,6 @@ void draw_hatch(ImDrawList* dl, ImVec2 min, ImVec2 max, float step, ImU32 colour
 
 }  // namespace
 
-std::string banner_name(const PersonName& n) {
-  std::string given = join(n.given, " ");
-  std::string family = upper(n.family);
-  std::string s;
-  if (!family.empty() && !given.empty()) s = family + ", " + given;
-  else if (!family.empty()) s = family;
-  else if (!given.empty()) s = given;
-  else s = n.text;
-  if (s.empty()) return kNotKnown;
-  if (!n.prefix.empty() && !n.prefix.front().empty()) s += " (" + n.prefix.front() + ")";
-  return s;
-}
 
 float draw_patient_banner(const Patient& p, const Date& today, const Fonts& fonts, float scale) {
   const bool deceased = p.deceased;
@@ -142,7 +126,7 @@ float draw_patient_banner(const Patient& p, const Date& today, const Fonts& font
   ImGui::BeginGroup();
   ImGui::PushFont(fonts.name);
   ImGui::PushStyleColor(ImGuiCol_Text, value_colour);
-  ImGui::TextUnformatted(banner_name(p.name).c_str());
+  ImGui::TextUnformatted(display_name(p.name).c_str());
   ImGui::PopStyleColor();
   ImGui::PopFont();
 

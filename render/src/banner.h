@@ -8,9 +8,6 @@
 
 namespace ilinks {
 
-// "SMITH, Richard John (Mr)"; "Not Known" when the record has no usable name.
-std::string banner_name(const PersonName& name);
-
 // Draws the banner across the current window at the cursor; returns its height.
 float draw_patient_banner(const Patient& patient, const Date& today, const Fonts& fonts, float scale);
 

@@ -1,6 +1,8 @@
 #include "ilinks/record_widget.h"
 
+#include <cstdio>
 #include <optional>
+#include <string>
 
 #include <imgui.h>
 
@@ -56,6 +58,97 @@ void draw_body_message(const Fonts& fonts, float scale, const char* message) {
   ImGui::PopFont();
 }
 
+// A full-width strip with a coloured edge: consent, override, notices.
+void draw_strip(const Fonts& fonts, float scale, const std::string& text, ImU32 fill, ImU32 edge, ImU32 ink) {
+  const float pad = theme::padding * scale;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  ImVec2 top = ImGui::GetCursorScreenPos();
+  ImGui::PushFont(fonts.body_bold);
+  float h = ImGui::GetTextLineHeight() + theme::gap * 2 * scale;
+  ImVec2 max(top.x + ImGui::GetWindowWidth(), top.y + h);
+  dl->AddRectFilled(top, max, fill);
+  dl->AddRectFilled(top, ImVec2(top.x + theme::accent_bar * scale, max.y), edge);
+  dl->AddText(ImVec2(top.x + pad + theme::accent_bar * scale, top.y + theme::gap * scale), ink, text.c_str());
+  ImGui::PopFont();
+  ImGui::SetCursorScreenPos(ImVec2(top.x, max.y));
+  ImGui::Dummy(ImVec2(0, 0));
+}
+
+// The basis of the view: consent, an override (unmissable), or the request.
+void draw_basis(const View& view, const Fonts& fonts, float scale) {
+  switch (view.basis()) {
+    case Basis::consent_required:
+      draw_strip(fonts, scale, "Consent required: ask the person whether you may view their shared record.", theme::notice_fill,
+                 theme::notice_edge, theme::text);
+      break;
+    case Basis::opted_out:
+      draw_strip(fonts, scale, "The person has opted out of sharing their record.", theme::notice_fill, theme::notice_edge, theme::text);
+      break;
+    case Basis::override_:
+    {
+      int m = view.override_ends() ? view.override_ends()->local_minute_of_day() : 0;
+      char ends[32];
+      std::snprintf(ends, sizeof ends, "%02d:%02d", m / 60, m % 60);
+      draw_strip(fonts, scale, "EMERGENCY OVERRIDE: " + view.override_reason() + ". Ends " + ends + ".", theme::override_fill,
+                 theme::override_fill, theme::override_text);
+    }
+      break;
+    case Basis::consent:
+      draw_strip(fonts, scale, view.basis_text(), theme::surface, theme::accent, theme::text_secondary);
+      break;
+  }
+}
+
+// One tab of the record as a plain list (issue 5 brings the full layout).
+void draw_tab(const View& view, Tab tab, const Fonts& fonts, float scale) {
+  const float pad = theme::padding * scale;
+  ImGui::Dummy(ImVec2(0, theme::gap * scale));
+  ImGui::SetCursorPosX(pad);
+  ImGui::PushFont(fonts.body_bold);
+  for (Tab t : {Tab::summary, Tab::community, Tab::diagnostics, Tab::hospital, Tab::timeline}) {
+    ImGui::PushStyleColor(ImGuiCol_Text, t == tab ? theme::accent : theme::text_secondary);
+    ImGui::TextUnformatted(tab_title(t));
+    ImGui::PopStyleColor();
+    if (t == tab) {
+      ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();
+      ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(min.x, max.y + 1), ImVec2(max.x, max.y + 1 + 3 * scale), theme::accent);
+    }
+    ImGui::SameLine(0, theme::field_gap * scale);
+  }
+  ImGui::NewLine();
+  ImGui::PopFont();
+  ImGui::Dummy(ImVec2(0, theme::gap * scale));
+  ImGui::PushFont(fonts.body);
+  Segment segment = tab_segment(tab);
+  if (segment != Segment::none && view.tier(segment) == 0) {
+    ImGui::SetCursorPosX(pad);
+    ImGui::TextUnformatted(("Not available for your role: " + view.profile_name()).c_str());
+  } else {
+    auto items = tab_items(view, tab);
+    if (items.empty()) {
+      ImGui::SetCursorPosX(pad);
+      ImGui::TextUnformatted("Nothing recorded.");
+    }
+    float date_width = 110 * scale, source_x = ImGui::GetWindowWidth() * 0.68f;
+    ImGuiListClipper clipper;
+    clipper.Begin(static_cast<int>(items.size()));
+    while (clipper.Step())
+      for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
+        const Item& item = *items[static_cast<size_t>(i)];
+        ImGui::SetCursorPosX(pad);
+        ImGui::TextUnformatted(item.date ? format_date(*item.date).c_str() : "Not Known");
+        ImGui::SameLine(pad + date_width);
+        std::string what = item.display + (item.value.text.empty() ? "" : "  " + item.value.text + (item.value.unit.empty() ? "" : " " + item.value.unit));
+        ImGui::TextUnformatted(what.c_str());
+        ImGui::SameLine(source_x);
+        ImGui::PushStyleColor(ImGuiCol_Text, theme::text_secondary);
+        ImGui::TextUnformatted(item.source.name.empty() ? "Source not known" : item.source.name.c_str());
+        ImGui::PopStyleColor();
+      }
+  }
+  ImGui::PopFont();
+}
+
 }  // namespace
 
 struct RecordWidget::Impl {
@@ -68,6 +161,7 @@ struct RecordWidget::Impl {
   int width = 800, height = 600;
   float scale = 1.0f;
   std::optional<Date> fixed_today;
+  Tab tab = Tab::summary;
   int frames_to_draw = kSettleFrames;
 
   Impl() {
@@ -104,6 +198,11 @@ void RecordWidget::show(View view) {
 
 void RecordWidget::clear() {
   impl_->view.reset();
+  impl_->changed();
+}
+
+void RecordWidget::set_tab(Tab tab) {
+  impl_->tab = tab;
   impl_->changed();
 }
 
@@ -144,7 +243,9 @@ const ImDrawData& RecordWidget::draw_frame() {
     Date today = w.fixed_today ? *w.fixed_today : Date::today();
     draw_patient_banner(w.view->patient(), today, w.fonts, w.scale);
     if (w.view->incomplete()) draw_incomplete_notice(w.fonts, w.scale);
-    draw_body_message(w.fonts, w.scale, "This version of the viewer shows the patient banner only.");
+    draw_basis(*w.view, w.fonts, w.scale);
+    if (w.view->shows_record()) draw_tab(*w.view, w.tab, w.fonts, w.scale);
+    draw_body_message(w.fonts, w.scale, w.view->notice().c_str());
   } else {
     draw_body_message(w.fonts, w.scale, "No record loaded.");
   }

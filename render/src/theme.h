@@ -15,6 +15,9 @@ constexpr ImU32 border          = IM_COL32(0xD8, 0xDD, 0xE0, 0xFF);
 constexpr ImU32 accent          = IM_COL32(0x00, 0x5E, 0xB8, 0xFF);  // NHS blue
 constexpr ImU32 notice_fill     = IM_COL32(0xFF, 0xF4, 0xC2, 0xFF);  // pale warm yellow
 constexpr ImU32 notice_edge     = IM_COL32(0xFF, 0xB8, 0x1C, 0xFF);  // NHS warm yellow
+// An emergency override: the NHS emergency red, for as long as it lasts.
+constexpr ImU32 override_fill   = IM_COL32(0xD5, 0x28, 0x1B, 0xFF);
+constexpr ImU32 override_text   = IM_COL32(0xFF, 0xFF, 0xFF, 0xFF);
 // A deceased patient's banner: dark, with a diagonal hatch, white text, so it
 // cannot be mistaken for a living patient's even in greyscale print.
 constexpr ImU32 deceased_fill   = IM_COL32(0x42, 0x55, 0x63, 0xFF);

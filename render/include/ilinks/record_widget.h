@@ -7,6 +7,7 @@
 
 #include "ilinks/date.h"
 #include "ilinks/view.h"
+#include "ilinks/view_export.h"
 
 struct ImDrawData;
 
@@ -29,6 +30,7 @@ class RecordWidget {
   // --- What to show
   void show(View view);        // replaces what is shown
   void clear();                // shows nothing (no record loaded)
+  void set_tab(Tab tab);       // which tab of the record is open
 
   // --- Surface
   // Size in device pixels, and the DPI scale (device pixels per CSS pixel):

@@ -1,0 +1,30 @@
+// ilinks/view_export.h: a View as data and as plain text, for files, tests
+// and hosts that draw their own UI. Only what the View holds is written.
+#pragma once
+#include <string>
+
+#include "ilinks/view.h"
+
+namespace ilinks {
+
+// The tabs of the record: one per segment, and the timeline across them.
+enum class Tab { summary, community, diagnostics, hospital, timeline };
+const char* tab_id(Tab tab);                   // "summary", ..., "timeline"
+const char* tab_title(Tab tab);                // "Summary", ..., "Timeline"
+bool tab_from_id(const std::string& id, Tab& out);
+Segment tab_segment(Tab tab);                  // Segment::none for the timeline
+
+// The items a tab lists, in its order (most recent first; undated last).
+std::vector<const Item*> tab_items(const View& view, Tab tab);
+
+// NHS CUI name: "BRADSHAW, Joe (Mr)"; "Not Known" when there is none.
+std::string display_name(const PersonName& name);
+
+// The whole View as JSON: banner, basis, access, notices, and every tab with
+// each shown item and the FHIR resource type and id it came from.
+std::string view_as_json(const View& view, const Date& today);
+// The whole View as plain text, in reading order, as a screen reader would
+// get it: banner, basis, notices, then each tab.
+std::string view_as_text(const View& view, const Date& today);
+
+}  // namespace ilinks

@@ -1,0 +1,233 @@
+#include "ilinks/view_export.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include <nlohmann/json.hpp>
+
+#include "ilinks/nhs_number.h"
+
+namespace ilinks {
+
+using nlohmann::json;
+
+namespace {
+
+const char* kNotKnown = "Not Known";
+const Tab kTabs[] = {Tab::summary, Tab::community, Tab::diagnostics, Tab::hospital, Tab::timeline};
+
+std::string join(const std::vector<std::string>& parts, const char* sep) {
+  std::string out;
+  for (const auto& p : parts) {
+    if (p.empty()) continue;
+    if (!out.empty()) out += sep;
+    out += p;
+  }
+  return out;
+}
+
+const char* gender_text(Gender g) {
+  switch (g) {
+    case Gender::male: return "Male";
+    case Gender::female: return "Female";
+    case Gender::other: return "Other";
+    case Gender::unknown: return "Unknown";
+    case Gender::not_recorded: break;
+  }
+  return kNotKnown;
+}
+
+std::string date_key(const Item& i) {
+  if (!i.date) return "";
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d%02d%02d", i.date->year, i.date->month, i.date->day);
+  return buf;
+}
+
+std::string value_text(const Item& i) {
+  std::string v = i.value.text;
+  if (v.empty() && i.value.number) v = std::to_string(*i.value.number);
+  if (!v.empty() && !i.value.unit.empty()) v = i.value.comparator + v + " " + i.value.unit;
+  for (const auto& c : i.components) {
+    std::string part = c.value.text.empty() ? "" : c.name + " " + c.value.text + (c.value.unit.empty() ? "" : " " + c.value.unit);
+    if (!part.empty()) v += (v.empty() ? "" : "; ") + part;
+  }
+  return v;
+}
+
+std::string range_text(const Item& i) {
+  std::vector<std::string> out;
+  for (const auto& r : i.ranges) out.push_back(r.text);
+  return join(out, ", ");
+}
+
+std::string source_text(const Item& i) {
+  return i.source.name.empty() ? (i.source.ods_code.empty() ? "Source not known" : i.source.ods_code) : i.source.name;
+}
+
+std::string address_text(const Patient& p) {
+  if (!p.address) return kNotKnown;
+  std::vector<std::string> parts = p.address->lines;
+  parts.push_back(p.address->city);
+  parts.push_back(p.address->postal_code);
+  std::string s = join(parts, ", ");
+  return s.empty() ? kNotKnown : s;
+}
+
+json item_json(const Item& i) {
+  json codes = json::array();
+  for (const auto& c : i.codings) codes.push_back({{"system", c.system}, {"code", c.code}, {"display", c.display}});
+  json links = json::array();
+  for (const auto& l : i.links) links.push_back({{"relation", l.relation}, {"target", l.target}});
+  json out = {{"resource_type", i.kind},       {"id", i.source_id},
+              {"key", i.key},                  {"display", i.display},
+              {"segment", segment_letter(i.segment)}, {"tier", i.tier},
+              {"date", i.date ? format_date(*i.date) : ""}, {"status", i.status},
+              {"value", value_text(i)},        {"reference_range", range_text(i)},
+              {"interpretation", i.interpretation}, {"codes", codes},
+              {"source", {{"ods", i.source.ods_code}, {"name", i.source.name}, {"setting", care_setting_id(i.source.setting)}}},
+              {"links", links}};
+  if (!i.text.empty()) out["text"] = i.text;
+  return out;
+}
+
+}  // namespace
+
+const char* tab_id(Tab tab) {
+  static const char* const ids[] = {"summary", "community", "diagnostics", "hospital", "timeline"};
+  return ids[static_cast<int>(tab)];
+}
+const char* tab_title(Tab tab) {
+  static const char* const titles[] = {"Summary", "Community", "Diagnostics", "Hospital", "Timeline"};
+  return titles[static_cast<int>(tab)];
+}
+bool tab_from_id(const std::string& id, Tab& out) {
+  for (Tab t : kTabs)
+    if (id == tab_id(t)) return out = t, true;
+  return false;
+}
+Segment tab_segment(Tab tab) {
+  switch (tab) {
+    case Tab::summary: return Segment::summary;
+    case Tab::community: return Segment::community;
+    case Tab::diagnostics: return Segment::diagnostics;
+    case Tab::hospital: return Segment::hospital;
+    case Tab::timeline: break;
+  }
+  return Segment::none;
+}
+
+std::vector<const Item*> tab_items(const View& view, Tab tab) {
+  std::vector<const Item*> out;
+  for (const auto& i : view.items())
+    if (tab == Tab::timeline || i.segment == tab_segment(tab)) out.push_back(&i);
+  std::stable_sort(out.begin(), out.end(), [](const Item* a, const Item* b) { return date_key(*a) > date_key(*b); });
+  return out;
+}
+
+std::string display_name(const PersonName& n) {
+  std::string family = n.family;
+  for (char& c : family) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  std::string given = join(n.given, " ");
+  std::string s;
+  if (!family.empty() && !given.empty()) s = family + ", " + given;
+  else if (!family.empty()) s = family;
+  else if (!given.empty()) s = given;
+  else s = n.text;
+  if (s.empty()) return kNotKnown;
+  if (!n.prefix.empty() && !n.prefix.front().empty()) s += " (" + n.prefix.front() + ")";
+  return s;
+}
+
+std::string view_as_json(const View& view, const Date& today) {
+  const Patient& p = view.patient();
+  json patient = {{"name", display_name(p.name)},
+                  {"born", p.birth_date ? format_date(*p.birth_date) : kNotKnown},
+                  {"age", p.birth_date ? format_age(*p.birth_date, today) : ""},
+                  {"gender", gender_text(p.gender)},
+                  {"nhs_number", p.nhs_number.size() == 10 ? format_nhs_number(p.nhs_number) : kNotKnown},
+                  {"address", address_text(p)},
+                  {"registered_gp", p.registered_gp.empty() ? kNotKnown : p.registered_gp},
+                  {"deceased", p.deceased}};
+  if (p.preferred_name) patient["preferred_name"] = *p.preferred_name;
+  if (p.deceased_date) patient["died"] = format_date(*p.deceased_date);
+  json tabs = json::array();
+  for (Tab t : kTabs) {
+    json tab = {{"tab", tab_id(t)}, {"title", tab_title(t)}};
+    Segment s = tab_segment(t);
+    if (s != Segment::none) {
+      tab["segment"] = segment_letter(s);
+      tab["tier"] = view.tier(s);
+      if (view.tier(s) == 0) tab["not_available"] = "Not available for your role: " + view.profile_name();
+    }
+    json items = json::array();
+    for (const Item* i : tab_items(view, t)) items.push_back(item_json(*i));
+    tab["items"] = items;
+    tabs.push_back(tab);
+  }
+  json out = {{"patient", patient},
+              {"basis", basis_id(view.basis())},
+              {"basis_text", view.basis_text()},
+              {"shows_record", view.shows_record()},
+              {"profile", {{"id", view.profile_id()}, {"name", view.profile_name()}}},
+              {"tiers_shown", view.tiers_shown()},
+              {"notice", view.notice()},
+              {"incomplete", view.incomplete()},
+              {"own_organisation_items_hidden", view.own_organisation_items_hidden()},
+              {"policy_version", view.policy_version()},
+              {"tabs", tabs}};
+  if (!view.opt_out_notice().empty()) out["opt_out_notice"] = view.opt_out_notice();
+  if (view.override_ends()) out["override_ends"] = view.override_ends()->iso();
+  return out.dump(1);
+}
+
+std::string view_as_text(const View& view, const Date& today) {
+  const Patient& p = view.patient();
+  std::string out;
+  auto line = [&](const std::string& s) { out += s + "\n"; };
+  line("Patient: " + display_name(p.name));
+  if (p.preferred_name) line("Preferred name: " + *p.preferred_name);
+  line("Born: " + (p.birth_date ? format_date(*p.birth_date) + " (" + format_age(*p.birth_date, today) + ")" : std::string(kNotKnown)));
+  if (p.deceased) line("Died: " + (p.deceased_date ? format_date(*p.deceased_date) : std::string(kNotKnown)));
+  line(std::string("Gender: ") + gender_text(p.gender));
+  line("NHS No.: " + (p.nhs_number.size() == 10 ? format_nhs_number(p.nhs_number) : std::string(kNotKnown)));
+  line("Address: " + address_text(p));
+  line("Registered GP: " + (p.registered_gp.empty() ? std::string(kNotKnown) : p.registered_gp));
+  line("");
+  switch (view.basis()) {
+    case Basis::consent_required: line("Consent required: ask the person whether you may view their shared record."); break;
+    case Basis::opted_out: line("The person has opted out of sharing their record."); break;
+    case Basis::consent:
+    case Basis::override_: line(view.basis_text()); break;
+  }
+  if (!view.opt_out_notice().empty() && view.basis() != Basis::opted_out) line(view.opt_out_notice());
+  if (view.incomplete()) line("Part of the record could not be read: what is shown may be incomplete.");
+  if (view.own_organisation_items_hidden() > 0)
+    line("Items held by your own organisation are not repeated here (" + std::to_string(view.own_organisation_items_hidden()) + ").");
+  line(view.notice());
+  if (!view.shows_record()) return out;
+  for (Tab t : kTabs) {
+    line("");
+    line(std::string("== ") + tab_title(t) + " ==");
+    Segment s = tab_segment(t);
+    if (s != Segment::none && view.tier(s) == 0) {
+      line("Not available for your role: " + view.profile_name());
+      continue;
+    }
+    auto items = tab_items(view, t);
+    if (items.empty()) line("Nothing recorded.");
+    for (const Item* i : items) {
+      std::string row = (i->date ? format_date(*i->date) : std::string("Date not known")) + " | " + i->display;
+      std::string v = value_text(*i);
+      if (!v.empty()) row += " | " + v;
+      if (!i->interpretation.empty()) row += " (" + i->interpretation + ")";
+      if (!range_text(*i).empty()) row += " | range " + range_text(*i);
+      if (!i->status.empty()) row += " | " + i->status;
+      row += " | " + source_text(*i);
+      line(row);
+    }
+  }
+  return out;
+}
+
+}  // namespace ilinks
