@@ -537,6 +537,27 @@ struct RecordBuilder::Impl {
         if (local && !resolve(ref.reference, e) && ref.reference.rfind("Patient", 0) != 0) ++unresolved[ref.reference];
       }
     }
+    // Consent directives: actor organisations to ODS codes, data to item keys
+    // (before items leave their entries). An actor that cannot be resolved
+    // makes the part unreadable: withhold, never allow.
+    for (auto& e : entries) {
+      if (e.dropped || !e.r.item.directive) continue;
+      auto& parts = e.r.item.directive->parts;
+      for (size_t p = 0; p < parts.size() && p < e.r.directive_actor_refs.size(); ++p) {
+        for (const auto& ref : e.r.directive_actor_refs[p]) {
+          if (ref.rfind("identifier:", 0) == 0) { parts[p].organisations.push_back(ref.substr(11)); continue; }
+          auto org = org_from_reference(RawReference{"actor", ref, {}, {}}, e);
+          if (org && !org->ods.empty()) parts[p].organisations.push_back(org->ods);
+          else if (org && !org->name.empty()) parts[p].organisations.push_back(org->name);
+          else parts[p].unreadable = true;
+        }
+        for (const auto& ref : e.r.directive_data_refs[p]) {
+          const Entry* target = resolve(ref, e);
+          // Data not in this record has nothing to withhold here; kept as written.
+          parts[p].items.push_back(target && !target->dropped ? target->key : ref);
+        }
+      }
+    }
     for (auto& e : entries) {
       if (e.dropped || e.r.patient) continue;
       item_of[&e] = record.items_.size();
@@ -563,28 +584,6 @@ struct RecordBuilder::Impl {
     }
     for (size_t i = 0; i < record.items_.size(); ++i) record.index_.emplace(record.items_[i].key, i);
 
-    // Consent directives: actor organisations to ODS codes, data to item keys.
-    // An actor that cannot be resolved makes the part unreadable (withhold, never allow).
-    for (auto& e : entries) {
-      auto self = item_of.find(&e);
-      if (self == item_of.end() || !record.items_[self->second].directive) continue;
-      auto& parts = record.items_[self->second].directive->parts;
-      for (size_t p = 0; p < parts.size() && p < e.r.directive_actor_refs.size(); ++p) {
-        for (const auto& ref : e.r.directive_actor_refs[p]) {
-          if (ref.rfind("identifier:", 0) == 0) { parts[p].organisations.push_back(ref.substr(11)); continue; }
-          auto org = org_from_reference(RawReference{"actor", ref, {}, {}}, e);
-          if (org && !org->ods.empty()) parts[p].organisations.push_back(org->ods);
-          else if (org && !org->name.empty()) parts[p].organisations.push_back(org->name);
-          else parts[p].unreadable = true;
-        }
-        for (const auto& ref : e.r.directive_data_refs[p]) {
-          const Entry* target = resolve(ref, e);
-          auto t = target ? item_of.find(target) : item_of.end();
-          // Data not in this record has nothing to withhold here; kept as written.
-          parts[p].items.push_back(t != item_of.end() ? record.items_[t->second].key : ref);
-        }
-      }
-    }
 
     place_and_mark(record);
     mark_cancelled_adt_events(record);

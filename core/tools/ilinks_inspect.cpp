@@ -115,6 +115,13 @@ int main(int argc, char** argv) {
     if (item.exclusion)
       j["exclusion"] = {{"category", item.exclusion->category}, {"matched", item.exclusion->matched}, {"through", item.exclusion->through}};
     if (!item.sensitive_test.empty()) j["sensitive_test"] = item.sensitive_test;
+    if (item.directive) {  // a consent directive, as the policy will apply it
+      json parts = json::array();
+      for (const auto& p : item.directive->parts)
+        parts.push_back({{"deny", p.deny}, {"organisations", p.organisations}, {"items", p.items},
+                         {"security_labels", p.security_labels}, {"unreadable", p.unreadable}});
+      j["directive"] = {{"base_deny", item.directive->base_deny}, {"parts", parts}};
+    }
     if (!item.links.empty()) {
       json links = json::array();
       for (const auto& l : item.links) links.push_back({{"relation", l.relation}, {"target", l.target}});

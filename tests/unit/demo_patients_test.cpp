@@ -12,13 +12,7 @@ using namespace ilinks;
 
 namespace {
 
-Record demo(const std::string& name) {
-  RecordBuilder b;
-  b.add_file(demo_patient(name + ".json"));
-  for (const auto& f : std::filesystem::directory_iterator(demo_patient("adt")))
-    if (f.path().filename().string().rfind(name, 0) == 0) b.add_file(f.path().string());
-  return b.build();
-}
+Record demo(const std::string& name) { return test::demo_record(name); }
 
 const Item* first(const Record& r, const std::string& kind, const std::string& display_starts) {
   for (const auto& i : r.items())

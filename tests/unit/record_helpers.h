@@ -3,10 +3,12 @@
 #pragma once
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
 #include "ilinks/record_builder.h"
+#include "test_data.h"
 
 namespace test {
 
@@ -53,6 +55,15 @@ inline std::string organisation(const std::string& id, const std::string& ods, c
   return R"({"resourceType":"Organization","id":")" + id +
          R"(","identifier":[{"system":"https://fhir.nhs.uk/Id/ods-organization-code","value":")" + ods + R"("}],"name":")" +
          name + R"("})";
+}
+
+// A demo patient's record: their bundle and their HL7 v2 ADT files.
+inline ilinks::Record demo_record(const std::string& name) {
+  ilinks::RecordBuilder b;
+  b.add_file(demo_patient(name + ".json"));
+  for (const auto& f : std::filesystem::directory_iterator(demo_patient("adt")))
+    if (f.path().filename().string().rfind(name, 0) == 0) b.add_file(f.path().string());
+  return b.build();
 }
 
 }  // namespace test
