@@ -2,6 +2,7 @@
 // before use. A misspelt member would silently widen or narrow access, so
 // anything unknown is refused, never ignored.
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <set>
 #include <sstream>
