@@ -12,14 +12,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "embedded_data.h"
 #include "ilinks/fhir.h"
+#include "ilinks/policy.h"
 
-extern const unsigned char ilinks_data_classification[];
-extern const unsigned int ilinks_data_classification_size;
-extern const unsigned char ilinks_data_policy[];
-extern const unsigned int ilinks_data_policy_size;
-extern const unsigned char ilinks_data_participants[];
-extern const unsigned int ilinks_data_participants_size;
 
 namespace ilinks {
 
@@ -320,14 +316,8 @@ Classification Classification::from_json(std::string_view classification, std::s
 
 const Classification& Classification::builtin() {
   // The exclusion code lists are part of the sharing policy (core/data/policy.json).
-  static const std::string exclusions =
-      json::parse(std::string_view(reinterpret_cast<const char*>(ilinks_data_policy), ilinks_data_policy_size))
-          .at("exclusions")
-          .dump();
-  static const Classification instance = from_json(
-      std::string_view(reinterpret_cast<const char*>(ilinks_data_classification), ilinks_data_classification_size),
-      exclusions,
-      std::string_view(reinterpret_cast<const char*>(ilinks_data_participants), ilinks_data_participants_size));
+  static const Classification instance =
+      from_json(detail::embedded_classification(), Policy::builtin().exclusions_json(), detail::embedded_participants());
   return instance;
 }
 

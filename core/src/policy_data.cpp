@@ -9,26 +9,17 @@
 
 #include <nlohmann/json.hpp>
 
+#include "embedded_data.h"
 #include "ilinks/audit.h"
 #include "ilinks/fhir.h"
 #include "policy_data.h"
 
-extern const unsigned char ilinks_data_policy[];
-extern const unsigned int ilinks_data_policy_size;
-extern const unsigned char ilinks_data_classification[];
-extern const unsigned int ilinks_data_classification_size;
-extern const unsigned char ilinks_data_participants[];
-extern const unsigned int ilinks_data_participants_size;
 
 namespace ilinks {
 
 using nlohmann::json;
 
 namespace {
-
-std::string_view embedded(const unsigned char* data, unsigned int size) {
-  return std::string_view(reinterpret_cast<const char*>(data), size);
-}
 
 const char* const kSegmentLetters[] = {"S", "C", "D", "H"};
 const Segment kSegments[] = {Segment::summary, Segment::community, Segment::diagnostics, Segment::hospital};
@@ -178,7 +169,7 @@ void read_alerts(const Reader& r, const json& root, Policy::Data& d) {
 json resolve_extends(const Reader& r, json root) {
   auto it = root.find("extends");
   if (it == root.end()) return root;
-  json base = json::parse(embedded(ilinks_data_policy, ilinks_data_policy_size));
+  json base = json::parse(detail::embedded_policy());
   if (!it->is_string() || it->get<std::string>() != base["version"].get<std::string>())
     r.fail("extends", "must name the built-in policy version \"" + base["version"].get<std::string>() + "\"");
   root.erase("extends");
@@ -237,8 +228,8 @@ std::shared_ptr<const Policy::Data> Policy::Data::load(std::string_view text, co
   d->exclusions_json = r.object(root, "exclusions", "").dump();
   try {
     d->classification = std::make_unique<Classification>(Classification::from_json(
-        embedded(ilinks_data_classification, ilinks_data_classification_size), d->exclusions_json,
-        embedded(ilinks_data_participants, ilinks_data_participants_size)));
+        detail::embedded_classification(), d->exclusions_json,
+        detail::embedded_participants()));
   } catch (const InputError& e) {
     r.fail("exclusions", e.what());
   }
@@ -247,7 +238,7 @@ std::shared_ptr<const Policy::Data> Policy::Data::load(std::string_view text, co
 }
 
 const Policy& Policy::builtin() {
-  static const Policy instance(Data::load(embedded(ilinks_data_policy, ilinks_data_policy_size), "policy.json"));
+  static const Policy instance(Data::load(detail::embedded_policy(), "policy.json"));
   return instance;
 }
 

@@ -26,17 +26,6 @@ std::string join(const std::vector<std::string>& parts, const char* sep) {
   return out;
 }
 
-const char* gender_text(Gender g) {
-  switch (g) {
-    case Gender::male: return "Male";
-    case Gender::female: return "Female";
-    case Gender::other: return "Other";
-    case Gender::unknown: return "Unknown";
-    case Gender::not_recorded: break;
-  }
-  return kNotKnown;
-}
-
 std::string date_key(const Item& i) {
   if (!i.date) return "";
   char buf[16];
@@ -63,15 +52,6 @@ std::string range_text(const Item& i) {
 
 std::string source_text(const Item& i) {
   return i.source.name.empty() ? (i.source.ods_code.empty() ? "Source not known" : i.source.ods_code) : i.source.name;
-}
-
-std::string address_text(const Patient& p) {
-  if (!p.address) return kNotKnown;
-  std::vector<std::string> parts = p.address->lines;
-  parts.push_back(p.address->city);
-  parts.push_back(p.address->postal_code);
-  std::string s = join(parts, ", ");
-  return s.empty() ? kNotKnown : s;
 }
 
 json item_json(const Item& i) {
@@ -125,6 +105,27 @@ std::vector<const Item*> tab_items(const View& view, Tab tab) {
   return out;
 }
 
+const char* gender_text(Gender g) {
+  switch (g) {
+    case Gender::male: return "Male";
+    case Gender::female: return "Female";
+    case Gender::other: return "Other";
+    case Gender::unknown: return "Unknown";
+    case Gender::not_recorded: break;
+  }
+  return kNotKnown;
+}
+
+std::string address_text(const std::optional<Address>& a) {
+  if (!a) return kNotKnown;
+  std::vector<std::string> parts = a->lines;
+  parts.push_back(a->city);
+  parts.push_back(a->district);
+  parts.push_back(a->postal_code);
+  std::string s = join(parts, ", ");
+  return s.empty() ? kNotKnown : s;
+}
+
 std::string display_name(const PersonName& n) {
   std::string family = n.family;
   for (char& c : family) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -146,7 +147,7 @@ std::string view_as_json(const View& view, const Date& today) {
                   {"age", p.birth_date ? format_age(*p.birth_date, today) : ""},
                   {"gender", gender_text(p.gender)},
                   {"nhs_number", p.nhs_number.size() == 10 ? format_nhs_number(p.nhs_number) : kNotKnown},
-                  {"address", address_text(p)},
+                  {"address", address_text(p.address)},
                   {"registered_gp", p.registered_gp.empty() ? kNotKnown : p.registered_gp},
                   {"deceased", p.deceased}};
   if (p.preferred_name) patient["preferred_name"] = *p.preferred_name;
@@ -191,7 +192,7 @@ std::string view_as_text(const View& view, const Date& today) {
   if (p.deceased) line("Died: " + (p.deceased_date ? format_date(*p.deceased_date) : std::string(kNotKnown)));
   line(std::string("Gender: ") + gender_text(p.gender));
   line("NHS No.: " + (p.nhs_number.size() == 10 ? format_nhs_number(p.nhs_number) : std::string(kNotKnown)));
-  line("Address: " + address_text(p));
+  line("Address: " + address_text(p.address));
   line("Registered GP: " + (p.registered_gp.empty() ? std::string(kNotKnown) : p.registered_gp));
   line("");
   switch (view.basis()) {

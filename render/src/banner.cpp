@@ -14,37 +14,6 @@ namespace {
 
 const char* kNotKnown = "Not Known";
 
-std::string join(const std::vector<std::string>& parts, const char* sep) {
-  std::string out;
-  for (const auto& p : parts) {
-    if (p.empty()) continue;
-    if (!out.empty()) out += sep;
-    out += p;
-  }
-  return out;
-}
-
-const char* gender_text(Gender g) {
-  switch (g) {
-    case Gender::male: return "Male";
-    case Gender::female: return "Female";
-    case Gender::other: return "Other";
-    case Gender::unknown: return "Unknown";
-    case Gender::not_recorded: break;
-  }
-  return kNotKnown;
-}
-
-std::string address_text(const std::optional<Address>& a) {
-  if (!a) return kNotKnown;
-  std::vector<std::string> parts = a->lines;
-  parts.push_back(a->city);
-  parts.push_back(a->district);
-  parts.push_back(a->postal_code);
-  std::string s = join(parts, ", ");
-  return s.empty() ? kNotKnown : s;
-}
-
 // One "Label value" pair of the banner.
 struct Field {
   std::string label;

@@ -324,9 +324,6 @@ TEST_SUITE("audit alerts") {
 
 TEST_SUITE("audit as FHIR") {
   TEST_CASE("a view exports as an IHE BALP patient-read AuditEvent: user, organisation and device agents, the patient entity") {
-    Record r = test::demo_record("joe-bradshaw");
-    AuditTrail audit(Policy::builtin());
-    Policy::builtin().view_for(r, test::request(r, "6", "RVY"), audit);
     AuditEvent e;
     e.sequence = 1;
     e.time = kNow;

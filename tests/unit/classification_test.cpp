@@ -27,12 +27,6 @@ std::string condition(const std::string& id, const std::string& system, const st
          system + R"(","code":")" + code + R"("}]}})";
 }
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 }  // namespace
 

@@ -133,11 +133,11 @@ class RecordMaker {
     }
   }
 
-  Record make(int items) {
+  std::vector<std::string> make(int items) {
     std::vector<std::string> resources;
     for (const auto& o : kOrganisations) resources.push_back(test::organisation(o.id, o.ods, o.name));
     for (int i = 0; i < items; ++i) resources.push_back(resource(i));
-    return test::record_of(resources);
+    return resources;
   }
 
  private:
@@ -205,9 +205,12 @@ TEST_SUITE("property: the View keeps the rules") {
     RecordMaker maker(20261122);
     int views = 0, items_shown = 0;
     for (int round = 0; round < 25; ++round) {
-      Record record = maker.make(40);
-      Record denied = test::record_of({R"({"resourceType":"Consent","id":"deny","status":"active","patient":{"reference":"Patient/joe"},
-        "scope":{"coding":[{"code":"patient-privacy"}]},"provision":{"type":"deny"}})"});
+      std::vector<std::string> resources = maker.make(40);
+      Record record = test::record_of(resources);
+      // The same record, with the person's own FHIR Consent opting out of all sharing.
+      resources.push_back(R"({"resourceType":"Consent","id":"deny","status":"active","patient":{"reference":"Patient/joe"},
+        "scope":{"coding":[{"code":"patient-privacy"}]},"provision":{"type":"deny"}})");
+      Record denied = test::record_of(resources);
       for (const auto& profile : policy.profiles()) {
         for (ConsentState state : kStates) {
           const Record& r = state == ConsentState::fhir_deny ? denied : record;

@@ -17,8 +17,10 @@ Segment tab_segment(Tab tab);                  // Segment::none for the timeline
 // The items a tab lists, in its order (most recent first; undated last).
 std::vector<const Item*> tab_items(const View& view, Tab tab);
 
-// NHS CUI name: "BRADSHAW, Joe (Mr)"; "Not Known" when there is none.
-std::string display_name(const PersonName& name);
+// NHS CUI text of the banner's values; "Not Known" when there is none.
+std::string display_name(const PersonName& name);  // "BRADSHAW, Joe (Mr)"
+const char* gender_text(Gender gender);            // "Female"
+std::string address_text(const std::optional<Address>& address);  // lines, city, district, postcode
 
 // The whole View as JSON: banner, basis, access, notices, and every tab with
 // each shown item and the FHIR resource type and id it came from.
