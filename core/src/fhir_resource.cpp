@@ -553,6 +553,10 @@ ReadResource read_resource(const json& r, const std::string& where_in_input, con
 
   read_dates(r, where, item, issue);
   item.value = read_value(r);
+  // A medication's value is its dose, as the prescriber wrote it.
+  for (const char* field : {"dosage", "dosageInstruction"})
+    for (const json* d : each(r, field))
+      if (item.value.text.empty() && d->is_object()) item.value.text = str(*d, "text");
   item.ranges = read_ranges(r);
   item.interpretation = read_interpretation(r);
   for (const json* c : each(r, "component")) {

@@ -33,9 +33,17 @@ std::string date_key(const Item& i) {
   return buf;
 }
 
-std::string value_text(const Item& i) {
+}  // namespace
+
+std::string format_number(double value) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.10g", value);
+  return buf;
+}
+
+std::string item_value_text(const Item& i) {
   std::string v = i.value.text;
-  if (v.empty() && i.value.number) v = std::to_string(*i.value.number);
+  if (v.empty() && i.value.number) v = format_number(*i.value.number);
   if (!v.empty() && !i.value.unit.empty()) v = i.value.comparator + v + " " + i.value.unit;
   for (const auto& c : i.components) {
     std::string part = c.value.text.empty() ? "" : c.name + " " + c.value.text + (c.value.unit.empty() ? "" : " " + c.value.unit);
@@ -44,15 +52,17 @@ std::string value_text(const Item& i) {
   return v;
 }
 
-std::string range_text(const Item& i) {
+std::string item_range_text(const Item& i) {
   std::vector<std::string> out;
   for (const auto& r : i.ranges) out.push_back(r.text);
   return join(out, ", ");
 }
 
-std::string source_text(const Item& i) {
+std::string item_source_text(const Item& i) {
   return i.source.name.empty() ? (i.source.ods_code.empty() ? "Source not known" : i.source.ods_code) : i.source.name;
 }
+
+namespace {
 
 json item_json(const Item& i) {
   json codes = json::array();
@@ -63,7 +73,7 @@ json item_json(const Item& i) {
               {"key", i.key},                  {"display", i.display},
               {"segment", segment_letter(i.segment)}, {"tier", i.tier},
               {"date", i.date ? format_date(*i.date) : ""}, {"status", i.status},
-              {"value", value_text(i)},        {"reference_range", range_text(i)},
+              {"value", item_value_text(i)},        {"reference_range", item_range_text(i)},
               {"interpretation", i.interpretation}, {"codes", codes},
               {"source", {{"ods", i.source.ods_code}, {"name", i.source.name}, {"setting", care_setting_id(i.source.setting)}}},
               {"links", links}};
@@ -219,12 +229,12 @@ std::string view_as_text(const View& view, const Date& today) {
     if (items.empty()) line("Nothing recorded.");
     for (const Item* i : items) {
       std::string row = (i->date ? format_date(*i->date) : std::string("Date not known")) + " | " + i->display;
-      std::string v = value_text(*i);
+      std::string v = item_value_text(*i);
       if (!v.empty()) row += " | " + v;
       if (!i->interpretation.empty()) row += " (" + i->interpretation + ")";
-      if (!range_text(*i).empty()) row += " | range " + range_text(*i);
+      if (!item_range_text(*i).empty()) row += " | range " + item_range_text(*i);
       if (!i->status.empty()) row += " | " + i->status;
-      row += " | " + source_text(*i);
+      row += " | " + item_source_text(*i);
       line(row);
     }
   }

@@ -14,11 +14,7 @@ namespace {
 
 const char* kNotKnown = "Not Known";
 
-// One "Label value" pair of the banner.
-struct Field {
-  std::string label;
-  std::string value;
-};
+using Field = BannerText::Field;
 
 // Lays fields out left to right, wrapping to a new line when one does not fit.
 class FieldRow {
@@ -79,8 +75,34 @@ void draw_hatch(ImDrawList* dl, ImVec2 min, ImVec2 max, float step, ImU32 colour
 }  // namespace
 
 
-float draw_patient_banner(const Patient& p, const Date& today, const Fonts& fonts, float scale) {
-  const bool deceased = p.deceased;
+BannerText banner_text(const Patient& p, const Date& today) {
+  BannerText b;
+  b.name = display_name(p.name);
+  b.deceased = p.deceased;
+  std::string born = p.birth_date ? format_date(*p.birth_date) : kNotKnown;
+  if (!p.deceased && p.birth_date) {
+    std::string age = format_age(*p.birth_date, today);
+    if (!age.empty()) born += " (" + age + ")";
+  }
+  b.identity.push_back({"Born", born});
+  if (p.deceased) {
+    std::string died = p.deceased_date ? format_date(*p.deceased_date) : kNotKnown;
+    if (p.deceased_date && p.birth_date) {
+      std::string age = format_age(*p.birth_date, *p.deceased_date);
+      if (!age.empty()) died += " (aged " + age + ")";
+    }
+    b.identity.push_back({"Died", died});
+  }
+  b.identity.push_back({"Gender", gender_text(p.gender)});
+  b.identity.push_back({"NHS No.", p.nhs_number.empty() ? kNotKnown : format_nhs_number(p.nhs_number)});
+  b.contact.push_back({"Address", address_text(p.address)});
+  b.contact.push_back({"Registered GP", p.registered_gp.empty() ? kNotKnown : p.registered_gp});
+  if (p.preferred_name) b.contact.push_back({"Preferred name", *p.preferred_name});
+  return b;
+}
+
+float draw_patient_banner(const BannerText& b, const Fonts& fonts, float scale) {
+  const bool deceased = b.deceased;
   const ImU32 value_colour = deceased ? theme::deceased_text : theme::text;
   const ImU32 label_colour = deceased ? theme::deceased_text : theme::text_secondary;
   const float pad = theme::padding * scale;
@@ -95,37 +117,17 @@ float draw_patient_banner(const Patient& p, const Date& today, const Fonts& font
   ImGui::BeginGroup();
   ImGui::PushFont(fonts.name);
   ImGui::PushStyleColor(ImGuiCol_Text, value_colour);
-  ImGui::TextUnformatted(display_name(p.name).c_str());
+  ImGui::TextUnformatted(b.name.c_str());
   ImGui::PopStyleColor();
   ImGui::PopFont();
 
-  std::string born = p.birth_date ? format_date(*p.birth_date) : kNotKnown;
-  std::vector<Field> first_row;
-  if (!deceased && p.birth_date) {
-    std::string age = format_age(*p.birth_date, today);
-    if (!age.empty()) born += " (" + age + ")";
-  }
-  first_row.push_back({"Born", born});
-  if (deceased) {
-    std::string died = p.deceased_date ? format_date(*p.deceased_date) : kNotKnown;
-    if (p.deceased_date && p.birth_date) {
-      std::string age = format_age(*p.birth_date, *p.deceased_date);
-      if (!age.empty()) died += " (aged " + age + ")";
-    }
-    first_row.push_back({"Died", died});
-  }
-  first_row.push_back({"Gender", gender_text(p.gender)});
-  first_row.push_back({"NHS No.", p.nhs_number.empty() ? kNotKnown : format_nhs_number(p.nhs_number)});
-
   ImGui::Dummy(ImVec2(0, theme::gap * 0.5f * scale));
   FieldRow row1(fonts, scale, label_colour, value_colour);
-  for (const auto& f : first_row) row1.add(f);
+  for (const auto& f : b.identity) row1.add(f);
 
   ImGui::Dummy(ImVec2(0, theme::gap * 0.25f * scale));
   FieldRow row2(fonts, scale, label_colour, value_colour);
-  row2.add({"Address", address_text(p.address)});
-  row2.add({"Registered GP", p.registered_gp.empty() ? kNotKnown : p.registered_gp});
-  if (p.preferred_name) row2.add({"Preferred name", *p.preferred_name});
+  for (const auto& f : b.contact) row2.add(f);
   ImGui::EndGroup();
 
   float bottom = ImGui::GetItemRectMax().y + pad;

@@ -37,6 +37,7 @@ Fonts load_fonts(ImFontAtlas& atlas, float scale) {
   f.body = add(atlas, ilinks_font_regular, ilinks_font_regular_size, std::floor(theme::body_size * scale));
   f.body_bold = add(atlas, ilinks_font_bold, ilinks_font_bold_size, std::floor(theme::body_size * scale));
   f.small = add(atlas, ilinks_font_regular, ilinks_font_regular_size, std::floor(theme::small_size * scale));
+  f.heading = add(atlas, ilinks_font_bold, ilinks_font_bold_size, std::floor(theme::heading_size * scale));
   f.name = add(atlas, ilinks_font_bold, ilinks_font_bold_size, std::floor(theme::name_size * scale));
   atlas.Build();
   return f;

@@ -9,7 +9,8 @@ struct Fonts {
   ImFont* body = nullptr;
   ImFont* body_bold = nullptr;
   ImFont* small = nullptr;
-  ImFont* name = nullptr;  // the patient's name in the banner
+  ImFont* heading = nullptr;  // section headings
+  ImFont* name = nullptr;     // the patient's name in the banner
 };
 
 // Clears `atlas` and adds the typefaces at `scale`; builds the atlas.

@@ -22,6 +22,12 @@ std::string display_name(const PersonName& name);  // "BRADSHAW, Joe (Mr)"
 const char* gender_text(Gender gender);            // "Female"
 std::string address_text(const std::optional<Address>& address);  // lines, city, district, postcode
 
+// One item's words, as every output writes them.
+std::string item_value_text(const Item& item);   // "61 mmol/mol", "Systolic 120 mmHg; Diastolic 80 mmHg", a dose
+std::string item_range_text(const Item& item);   // "20 - 42"
+std::string item_source_text(const Item& item);  // organisation name, else ODS code, else "Source not known"
+std::string format_number(double value);         // "6.8", "139", "0.1": as few digits as the value needs
+
 // The whole View as JSON: banner, basis, access, notices, and every tab with
 // each shown item and the FHIR resource type and id it came from.
 std::string view_as_json(const View& view, const Date& today);

@@ -2,10 +2,17 @@
 //
 // The widget turns a View into ImGui draw data; a backend turns draw data into
 // pixels (ilinks/backends.h). It knows nothing of FHIR and never sees a Record.
+// What it shows is laid out by ilinks/record_layout.h and mirrored as text for
+// assistive technology by ilinks/mirror.h.
 #pragma once
+#include <functional>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "ilinks/date.h"
+#include "ilinks/mirror.h"
+#include "ilinks/record_layout.h"
 #include "ilinks/view.h"
 #include "ilinks/view_export.h"
 
@@ -20,6 +27,36 @@ struct RgbaTexture {
   int height = 0;
 };
 
+// Keys the widget understands (hosts map their own key codes to these).
+enum class Key {
+  tab = 1, left, right, up, down, page_up, page_down, home, end, insert, del, backspace, space, enter, escape,
+  a, c, f, v, x, y, z
+};
+enum Modifier : int { modifier_none = 0, modifier_ctrl = 1, modifier_shift = 2, modifier_alt = 4, modifier_super = 8 };
+
+// What the viewer chose in the widget's consent or override dialog. The widget
+// decides nothing: the host passes it to the policy (Policy::record_consent /
+// start_override), which audits it, and shows the View that results.
+struct ConsentOutcome {
+  enum class Kind { consent, override_ };
+  Kind kind = Kind::consent;
+  std::string method;       // consent: "verbal" or "written"
+  std::string given_by;     // consent: "patient" or "representative"
+  std::string reason_code;  // override: one of ConsentOptions::override_reasons
+  std::string text;         // override: the viewer's own words
+};
+
+// What the dialogs may offer this viewer; the host fills it from its policy.
+struct ConsentOptions {
+  std::vector<std::string> methods{"verbal", "written"};
+  bool may_override = false;  // the viewer's role profile may override
+  struct Reason {
+    std::string code, display;
+  };
+  std::vector<Reason> override_reasons;
+  int override_text_min_characters = 10;
+};
+
 class RecordWidget {
  public:
   RecordWidget();
@@ -28,9 +65,19 @@ class RecordWidget {
   RecordWidget& operator=(const RecordWidget&) = delete;
 
   // --- What to show
-  void show(View view);        // replaces what is shown
+  void show(View view);        // replaces what is shown (closes the document reader)
   void clear();                // shows nothing (no record loaded)
   void set_tab(Tab tab);       // which tab of the record is open
+  Tab tab() const;
+  void set_filter(const ListFilter& filter);  // the search, dates and sort (also set by the user)
+  const ListFilter& filter() const;
+
+  // --- Consent and override
+  void set_consent_options(ConsentOptions options);
+  // Called once for each outcome the viewer confirms in a dialog.
+  void on_consent_outcome(std::function<void(const ConsentOutcome&)> handler);
+  void open_consent_dialog();   // as the "Record consent" button does
+  void open_override_dialog();  // as the "Emergency override" button does
 
   // --- Surface
   // Size in device pixels, and the DPI scale (device pixels per CSS pixel):
@@ -40,6 +87,17 @@ class RecordWidget {
   int height() const;
   // The date ages are counted to. Defaults to today; fixed for prints and tests.
   void set_today(const Date& today);
+  // The clock an override's time left is counted on. Defaults to the machine's.
+  void set_now(const Timestamp& now);
+
+  // --- Input, in device pixels from the widget's top-left corner
+  void mouse_move(float x, float y);
+  void mouse_leave();
+  void mouse_button(int button, bool down);  // 0 primary, 1 secondary, 2 middle
+  void mouse_wheel(float dx, float dy);      // in lines; positive dy scrolls up
+  void key(Key key, bool down, int modifiers = modifier_none);
+  void text_input(const std::string& utf8);
+  void focus(bool focused);
 
   // --- Frames
   // True when the next frame would differ from the last one drawn: hosts draw
@@ -47,10 +105,17 @@ class RecordWidget {
   bool needs_redraw() const;
   // Lays out and draws one frame. The draw data is valid until the next call.
   const ImDrawData& draw_frame();
+  // How many frames have been drawn (for tests that prove idleness).
+  unsigned long frames_drawn() const;
   // The font atlas, which every backend samples. It changes with the scale;
   // font_generation() tells a backend when to upload it again.
   RgbaTexture font_texture() const;
   unsigned font_generation() const;
+
+  // --- Accessibility
+  // The screen as structured text: banner, strips, tabs, the open tab's lists
+  // (as filtered), an open dialog. Follows the last frame drawn.
+  MirrorNode mirror() const;
 
  private:
   struct Impl;

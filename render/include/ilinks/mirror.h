@@ -1,0 +1,39 @@
+// ilinks/mirror.h: the accessible text mirror of the record widget.
+//
+// A canvas is invisible to screen readers. The mirror is the same screen as
+// structured text, made from the same words the widget draws (the banner, the
+// strips, the open tab's TabLayout, an open dialog), so assistive technology
+// reads what a sighted user sees, and nothing else. The browser widget turns it
+// into hidden DOM with ARIA roles; native hosts read it through the C ABI.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "ilinks/date.h"
+#include "ilinks/view.h"
+
+namespace ilinks {
+
+struct MirrorNode {
+  // An ARIA role: "region", "banner", "heading", "status", "alert", "list",
+  // "listitem", "tablist", "tab", "tabpanel", "table", "row", "columnheader",
+  // "cell", "img" (a trend plot, described in words), "dialog", "document".
+  std::string role;
+  std::string text;      // the node's own words: a heading, a cell, a label
+  int level = 0;         // headings: 1 (the person), 2 (a section), 3 (a group)
+  bool selected = false; // the open tab
+  std::vector<MirrorNode> children;
+};
+
+// Reading order, one line per node with words, indented by depth:
+// "heading 2: Current medication".
+std::string mirror_as_text(const MirrorNode& root);
+// {"role": ..., "text": ..., "level": ..., "selected": ..., "children": [...]}
+// (members with default values left out).
+std::string mirror_as_json(const MirrorNode& root);
+
+// The mirror of the whole View: every tab in turn, unfiltered, as
+// `ilinks-render --out x.txt` writes it.
+MirrorNode mirror_of_view(const View& view, const Date& today, const Timestamp& now);
+
+}  // namespace ilinks

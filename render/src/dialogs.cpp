@@ -1,0 +1,206 @@
+#include "dialogs.h"
+
+#include <cstring>
+
+#include <imgui.h>
+
+#include "theme.h"
+
+namespace ilinks {
+namespace {
+
+const char* kConsentTitle = "Record consent";
+const char* kConsentAsk = "Ask the person: may you look at their shared care record now? Record their answer only if they agree.";
+const char* kGivenBy[] = {"The person", "Their representative"};
+const char* kGivenById[] = {"patient", "representative"};
+const char* kOverrideTitle = "Emergency override";
+const char* kOverrideWarning =
+    "Use only when the person cannot be asked and there is an urgent need to know. The override lasts a few hours, "
+    "is recorded against your name and is reported to the privacy officer.";
+
+std::string method_title(const std::string& m) {
+  if (m.empty()) return m;
+  std::string t = m;
+  t[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(t[0])));
+  return t;
+}
+
+int text_length(const char* utf8) {  // characters, not bytes
+  int n = 0;
+  for (const char* p = utf8; *p; ++p) n += (static_cast<unsigned char>(*p) & 0xC0) != 0x80;
+  return n;
+}
+
+MirrorNode node(std::string role, std::string text) {
+  MirrorNode n;
+  n.role = std::move(role);
+  n.text = std::move(text);
+  return n;
+}
+
+bool primary_button(const char* label, bool enabled, float scale) {
+  if (!enabled) ImGui::PushStyleVar(ImGuiStyleVar_Alpha, 0.45f);
+  ImGui::PushStyleColor(ImGuiCol_Button, theme::accent);
+  ImGui::PushStyleColor(ImGuiCol_ButtonHovered, theme::accent_dark);
+  ImGui::PushStyleColor(ImGuiCol_ButtonActive, theme::accent_dark);
+  ImGui::PushStyleColor(ImGuiCol_Text, theme::surface);
+  bool pressed = ImGui::Button(label, ImVec2(0, theme::row_height * scale)) && enabled;
+  ImGui::PopStyleColor(4);
+  if (!enabled) ImGui::PopStyleVar();
+  return pressed;
+}
+
+}  // namespace
+
+void Dialogs::show(Open which, const Item* item) {
+  open = which;
+  opening = true;
+  reading = item;
+  if (which == Open::override_) text[0] = 0;
+}
+
+void Dialogs::close() {
+  if (open != Open::none && !opening) ImGui::CloseCurrentPopup();
+  open = Open::none;
+  reading = nullptr;
+}
+
+std::optional<ConsentOutcome> Dialogs::draw(const ConsentOptions& options, const Fonts& fonts, float scale) {
+  if (open == Open::none) return std::nullopt;
+  const char* title = open == Open::consent ? kConsentTitle : open == Open::override_ ? kOverrideTitle : "Document";
+  if (opening) {
+    ImGui::OpenPopup(title);
+    opening = false;
+  }
+  ImVec2 display = ImGui::GetIO().DisplaySize;
+  ImVec2 size(std::min(display.x - 2 * theme::padding * scale, 640 * scale),
+              open == Open::reader ? display.y * 0.8f : 0.0f);
+  ImGui::SetNextWindowSize(size, ImGuiCond_Always);
+  ImGui::SetNextWindowPos(ImVec2(display.x * 0.5f, display.y * 0.5f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+  std::optional<ConsentOutcome> outcome;
+  ImGui::PushFont(fonts.body);
+  if (!ImGui::BeginPopupModal(title, nullptr, ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings)) {
+    ImGui::PopFont();
+    return std::nullopt;
+  }
+  bool close_now = ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape));
+  if (open == Open::consent) {
+    ImGui::TextWrapped("%s", kConsentAsk);
+    ImGui::Spacing();
+    ImGui::TextUnformatted("How was consent given?");
+    for (size_t i = 0; i < options.methods.size(); ++i) {
+      if (ImGui::RadioButton(method_title(options.methods[i]).c_str(), method == static_cast<int>(i))) method = static_cast<int>(i);
+      ImGui::SameLine();
+    }
+    ImGui::NewLine();
+    ImGui::TextUnformatted("Who gave it?");
+    for (int i = 0; i < 2; ++i) {
+      if (ImGui::RadioButton(kGivenBy[i], given_by == i)) given_by = i;
+      ImGui::SameLine();
+    }
+    ImGui::NewLine();
+    ImGui::Spacing();
+    if (primary_button("Record consent", !options.methods.empty(), scale)) {
+      outcome = ConsentOutcome{ConsentOutcome::Kind::consent, options.methods[static_cast<size_t>(method)], kGivenById[given_by], {}, {}};
+      close_now = true;
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel", ImVec2(0, theme::row_height * scale))) close_now = true;
+  } else if (open == Open::override_) {
+    ImGui::PushStyleColor(ImGuiCol_Text, theme::abnormal_text);
+    ImGui::PushFont(fonts.body_bold);
+    ImGui::TextWrapped("%s", kOverrideWarning);
+    ImGui::PopFont();
+    ImGui::PopStyleColor();
+    ImGui::Spacing();
+    ImGui::TextUnformatted("Reason");
+    const char* current = options.override_reasons.empty() ? "" : options.override_reasons[static_cast<size_t>(reason)].display.c_str();
+    ImGui::SetNextItemWidth(-1);
+    if (ImGui::BeginCombo("##reason", current)) {
+      for (size_t i = 0; i < options.override_reasons.size(); ++i)
+        if (ImGui::Selectable(options.override_reasons[i].display.c_str(), reason == static_cast<int>(i))) reason = static_cast<int>(i);
+      ImGui::EndCombo();
+    }
+    ImGui::TextUnformatted("Why is the override needed? (in your own words)");
+    ImGui::InputTextMultiline("##why", text, sizeof text, ImVec2(-1, 4 * ImGui::GetTextLineHeightWithSpacing()));
+    int have = text_length(text), need = options.override_text_min_characters;
+    ImGui::PushStyleColor(ImGuiCol_Text, have >= need ? theme::text_secondary : theme::abnormal_text);
+    ImGui::Text("%d of at least %d characters", have, need);
+    ImGui::PopStyleColor();
+    ImGui::Spacing();
+    bool ready = options.may_override && !options.override_reasons.empty() && have >= need;
+    if (primary_button("Start override", ready, scale)) {
+      outcome = ConsentOutcome{ConsentOutcome::Kind::override_, {}, {}, options.override_reasons[static_cast<size_t>(reason)].code, text};
+      close_now = true;
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel", ImVec2(0, theme::row_height * scale))) close_now = true;
+  } else if (reading) {
+    ImGui::PushFont(fonts.heading);
+    ImGui::TextWrapped("%s", reading->display.c_str());
+    ImGui::PopFont();
+    ImGui::PushStyleColor(ImGuiCol_Text, theme::text_secondary);
+    ImGui::TextWrapped("%s, %s", reading->date ? format_date(*reading->date).c_str() : "Date not known", item_source_text(*reading).c_str());
+    ImGui::PopStyleColor();
+    ImGui::Separator();
+    float footer = theme::row_height * scale + ImGui::GetStyle().ItemSpacing.y * 2;
+    ImGui::BeginChild("##document", ImVec2(0, -footer), false);
+    ImGui::TextWrapped("%s", reading->text.c_str());
+    ImGui::EndChild();
+    if (ImGui::Button("Close", ImVec2(0, theme::row_height * scale))) close_now = true;
+  }
+  if (close_now) {
+    ImGui::CloseCurrentPopup();
+    open = Open::none;
+    reading = nullptr;
+  }
+  ImGui::EndPopup();
+  ImGui::PopFont();
+  return outcome;
+}
+
+MirrorNode Dialogs::mirror(const ConsentOptions& options) const {
+  MirrorNode d;
+  d.role = "dialog";
+  switch (open) {
+    case Open::none:
+      return {};
+    case Open::consent: {
+      d.text = kConsentTitle;
+      d.children.push_back(node("note", kConsentAsk));
+      std::string methods;
+      for (size_t i = 0; i < options.methods.size(); ++i)
+        methods += (i ? ", " : "") + method_title(options.methods[i]) + (static_cast<int>(i) == method ? " (chosen)" : "");
+      d.children.push_back(node("radiogroup", "How was consent given? " + methods));
+      d.children.push_back(node("radiogroup", std::string("Who gave it? ") + kGivenBy[0] + (given_by == 0 ? " (chosen)" : "") +
+                                                  ", " + kGivenBy[1] + (given_by == 1 ? " (chosen)" : "")));
+      d.children.push_back(node("button", "Record consent"));
+      d.children.push_back(node("button", "Cancel"));
+      break;
+    }
+    case Open::override_: {
+      d.text = kOverrideTitle;
+      d.children.push_back(node("alert", kOverrideWarning));
+      std::string reasons;
+      for (size_t i = 0; i < options.override_reasons.size(); ++i)
+        reasons += (i ? ", " : "") + options.override_reasons[i].display + (static_cast<int>(i) == reason ? " (chosen)" : "");
+      d.children.push_back(node("combobox", "Reason: " + reasons));
+      d.children.push_back(node("textbox", "Why is the override needed? " + std::to_string(text_length(text)) + " of at least " +
+                                               std::to_string(options.override_text_min_characters) + " characters"));
+      d.children.push_back(node("button", "Start override"));
+      d.children.push_back(node("button", "Cancel"));
+      break;
+    }
+    case Open::reader:
+      if (!reading) return {};
+      d.text = reading->display;
+      d.children.push_back(node("note", (reading->date ? format_date(*reading->date) : std::string("Date not known")) + ", " +
+                                            item_source_text(*reading)));
+      d.children.push_back(node("document", reading->text));
+      d.children.push_back(node("button", "Close"));
+      break;
+  }
+  return d;
+}
+
+}  // namespace ilinks

@@ -1,0 +1,31 @@
+// The widget's dialogs: recording consent, starting an emergency override,
+// and the document reader. Each draws itself and says itself in the mirror.
+#pragma once
+#include <optional>
+#include <string>
+
+#include "fonts.h"
+#include "ilinks/mirror.h"
+#include "ilinks/record_widget.h"
+
+namespace ilinks {
+
+struct Dialogs {
+  enum class Open { none, consent, override_, reader };
+  Open open = Open::none;
+  bool opening = false;      // ImGui opens the popup on the next frame drawn
+  int method = 0;            // index into ConsentOptions::methods
+  int given_by = 0;          // 0 the person, 1 their representative
+  int reason = 0;            // index into ConsentOptions::override_reasons
+  char text[600] = {};       // the override's explanation
+  const Item* reading = nullptr;  // the reader's document (lives in the shown View)
+
+  void show(Open which, const Item* item = nullptr);
+  void close();
+
+  // Draws the open dialog; an outcome when the viewer confirmed one.
+  std::optional<ConsentOutcome> draw(const ConsentOptions& options, const Fonts& fonts, float scale);
+  MirrorNode mirror(const ConsentOptions& options) const;
+};
+
+}  // namespace ilinks

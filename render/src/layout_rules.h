@@ -1,0 +1,46 @@
+// The rules of render/data/layout.json, read and checked (record_layout.cpp
+// applies them).
+#pragma once
+#include <array>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "ilinks/record_layout.h"
+
+namespace ilinks {
+
+struct Layout::Rules {
+  // One way an item may match a section; every stated condition must hold.
+  struct Match {
+    std::vector<std::string> kinds, status, not_status;
+    std::string when;  // "", "future", "past"
+    bool key_preference = false;
+  };
+  enum class Rows { items, participants, results, stay };
+  struct SectionRule {
+    std::string title;
+    std::vector<Match> any;  // empty: matches everything (a tab's last section)
+    std::vector<Column> columns;
+    Rows rows = Rows::items;
+    std::string empty;
+    bool reader = false;
+  };
+  struct Preference {
+    std::string label;
+    std::set<std::string> codes;     // "system|code"
+    std::vector<std::string> words;  // lower case, matched in the item's description
+  };
+
+  std::vector<std::string> allergy_kinds;
+  Segment allergy_segment = Segment::summary;
+  int allergy_tier = 2;
+  std::set<std::string> no_known_allergy_codes;  // "system|code"
+  std::vector<std::string> allergy_not_current;
+  std::vector<Preference> preferences;
+  std::array<std::vector<SectionRule>, 5> tabs;  // by Tab
+
+  static Rules parse(const std::string& text, const std::string& file);
+};
+
+}  // namespace ilinks

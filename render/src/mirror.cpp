@@ -1,0 +1,152 @@
+#include "ilinks/mirror.h"
+
+#include <nlohmann/json.hpp>
+
+#include "mirror_parts.h"
+#include "strips.h"
+
+namespace ilinks {
+namespace {
+
+MirrorNode node(std::string role, std::string text = {}, int level = 0) {
+  MirrorNode n;
+  n.role = std::move(role);
+  n.text = std::move(text);
+  n.level = level;
+  return n;
+}
+
+void text_lines(const MirrorNode& n, int depth, std::string& out) {
+  if (!n.text.empty()) {
+    out.append(static_cast<size_t>(depth) * 2, ' ');
+    out += n.role;
+    if (n.level) out += " " + std::to_string(n.level);
+    if (n.selected) out += " (selected)";
+    out += ": " + n.text + "\n";
+  }
+  for (const auto& c : n.children) text_lines(c, n.text.empty() ? depth : depth + 1, out);
+}
+
+nlohmann::json to_json(const MirrorNode& n) {
+  nlohmann::json j = {{"role", n.role}};
+  if (!n.text.empty()) j["text"] = n.text;
+  if (n.level) j["level"] = n.level;
+  if (n.selected) j["selected"] = true;
+  if (!n.children.empty()) {
+    j["children"] = nlohmann::json::array();
+    for (const auto& c : n.children) j["children"].push_back(to_json(c));
+  }
+  return j;
+}
+
+// A table row of words: the heading row, or one entry.
+MirrorNode row_of(const std::vector<std::string>& cells, const char* cell_role) {
+  MirrorNode row = node("row");
+  for (const auto& c : cells) row.children.push_back(node(cell_role, c.empty() ? "-" : c));
+  return row;
+}
+
+// A trend plot in words: what a sighted user takes from the line.
+std::string describe_trend(const Row& r) {
+  const auto& first = r.trend.front();
+  const auto& last = r.trend.back();
+  std::string trend = last.value > first.value ? "rising" : last.value < first.value ? "falling" : "unchanged";
+  return "Trend of " + std::to_string(r.trend.size()) + " results from " + format_date(first.date) + " to " +
+         format_date(last.date) + ", " + trend + ": first " + first.text + "; latest " + last.text + ".";
+}
+
+}  // namespace
+
+std::string mirror_as_text(const MirrorNode& root) {
+  std::string out;
+  text_lines(root, 0, out);
+  return out;
+}
+
+std::string mirror_as_json(const MirrorNode& root) { return to_json(root).dump(); }
+
+MirrorNode mirror_banner(const BannerText& b) {
+  MirrorNode banner = node("banner");
+  banner.children.push_back(node("heading", b.name + (b.deceased ? " (deceased)" : ""), 1));
+  MirrorNode fields = node("list");
+  for (const auto* row : {&b.identity, &b.contact})
+    for (const auto& f : *row) fields.children.push_back(node("listitem", f.label + ": " + f.value));
+  banner.children.push_back(std::move(fields));
+  return banner;
+}
+
+void mirror_strips(const View& view, const AlertStrip& alerts, const Timestamp& now, MirrorNode& into) {
+  if (view.incomplete()) into.children.push_back(node("alert", kIncompleteNotice));
+  into.children.push_back(node(view.basis() == Basis::override_ ? "alert" : "status", basis_strip_text(view, now)));
+  MirrorNode strip = node("list");
+  for (const auto& line : alert_strip_lines(alerts)) strip.children.push_back(node("listitem", line));
+  MirrorNode region = node("region", "Alerts");
+  region.children.push_back(std::move(strip));
+  into.children.push_back(std::move(region));
+}
+
+MirrorNode mirror_tab_list(Tab open) {
+  MirrorNode list = node("tablist", "Record");
+  for (Tab t : {Tab::summary, Tab::community, Tab::diagnostics, Tab::hospital, Tab::timeline}) {
+    MirrorNode tab = node("tab", tab_title(t));
+    tab.selected = t == open;
+    list.children.push_back(std::move(tab));
+  }
+  return list;
+}
+
+MirrorNode mirror_tab_panel(const TabLayout& layout, const ListFilter& filter) {
+  MirrorNode panel = node("tabpanel", tab_title(layout.tab));
+  if (!layout.available) {
+    panel.children.push_back(node("status", layout.unavailable_text));
+    return panel;
+  }
+  if (filter.narrows())
+    panel.children.push_back(node("status", "Showing " + std::to_string(layout.entries_shown) + " of " +
+                                                std::to_string(layout.entries_total) + " entries"));
+  for (const auto& s : layout.sections) {
+    panel.children.push_back(node("heading", s.title, 2));
+    if (s.rows.empty()) {
+      panel.children.push_back(node("status", s.entries_before_filter > 0 ? "Nothing matches the search or dates." : s.empty_text));
+      continue;
+    }
+    std::vector<std::string> headers;
+    for (Column c : s.columns) headers.push_back(column_title(c));
+    MirrorNode table = node("table", s.title);
+    table.children.push_back(row_of(headers, "columnheader"));
+    for (const auto& r : s.rows) {
+      switch (r.kind) {
+        case Row::Kind::group:
+          if (table.children.size() > 1) panel.children.push_back(std::move(table));
+          panel.children.push_back(node("heading", r.cells.front(), 3));
+          table = node("table", r.cells.front());
+          table.children.push_back(row_of(headers, "columnheader"));
+          break;
+        case Row::Kind::trend:
+          panel.children.push_back(node("img", describe_trend(r)));
+          break;
+        case Row::Kind::entry:
+          table.children.push_back(row_of(r.cells, "cell"));
+          break;
+      }
+    }
+    if (table.children.size() > 1) panel.children.push_back(std::move(table));
+  }
+  return panel;
+}
+
+MirrorNode mirror_of_view(const View& view, const Date& today, const Timestamp& now) {
+  const Layout& layout = Layout::builtin();
+  MirrorNode root = node("region", "Shared care record");
+  root.children.push_back(mirror_banner(banner_text(view.patient(), today)));
+  mirror_strips(view, layout.alert_strip(view), now, root);
+  for (Tab t : {Tab::summary, Tab::community, Tab::diagnostics, Tab::hospital, Tab::timeline}) {
+    ListFilter all;
+    root.children.push_back(mirror_tab_panel(layout.lay_out(view, t, all, today), all));
+  }
+  if (!view.opt_out_notice().empty()) root.children.push_back(node("note", view.opt_out_notice()));
+  root.children.push_back(node("note", view.notice()));
+  return root;
+}
+
+}  // namespace ilinks

@@ -1,0 +1,139 @@
+#include "strips.h"
+
+#include <cstdio>
+
+#include "theme.h"
+
+namespace ilinks {
+
+const char* const kIncompleteNotice = "Part of this record could not be read. What is shown may be incomplete.";
+
+namespace {
+
+// A full-width strip with a coloured edge and one line of bold text.
+void draw_strip(const Fonts& fonts, float scale, const std::string& text, ImU32 fill, ImU32 edge, ImU32 ink) {
+  const float pad = theme::padding * scale;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  ImVec2 top = ImGui::GetCursorScreenPos();
+  ImGui::PushFont(fonts.body_bold);
+  float h = ImGui::GetTextLineHeight() + theme::gap * 2 * scale;
+  ImVec2 max(top.x + ImGui::GetWindowWidth(), top.y + h);
+  dl->AddRectFilled(top, max, fill);
+  dl->AddRectFilled(top, ImVec2(top.x + theme::accent_bar * scale, max.y), edge);
+  dl->AddText(ImVec2(top.x + pad + theme::accent_bar * scale, top.y + theme::gap * scale), ink, text.c_str());
+  ImGui::PopFont();
+  ImGui::SetCursorScreenPos(ImVec2(top.x, max.y));
+  ImGui::Dummy(ImVec2(0, 0));
+}
+
+std::string join(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : ", ") + p;
+  return out;
+}
+
+struct Pill {
+  std::string text;
+  ImU32 fill, ink;
+};
+
+}  // namespace
+
+std::string basis_strip_text(const View& view, const Timestamp& now) {
+  switch (view.basis()) {
+    case Basis::consent_required:
+      return "Consent required: ask the person whether you may view their shared record.";
+    case Basis::opted_out:
+      return "The person has opted out of sharing their record.";
+    case Basis::override_: {
+      std::string text = "EMERGENCY OVERRIDE: " + view.override_reason() + ".";
+      if (const auto& ends = view.override_ends()) {
+        int m = ends->local_minute_of_day();
+        long left = static_cast<long>((ends->utc_seconds - now.utc_seconds + 59) / 60);
+        char buf[64];
+        if (left > 0)
+          std::snprintf(buf, sizeof buf, " Ends %02d:%02d (%ld h %02ld min left).", m / 60, m % 60, left / 60, left % 60);
+        else
+          std::snprintf(buf, sizeof buf, " Ended %02d:%02d: ask for consent or override again.", m / 60, m % 60);
+        text += buf;
+      }
+      return text;
+    }
+    case Basis::consent:
+      return view.basis_text();
+  }
+  return "";
+}
+
+std::vector<std::string> alert_strip_lines(const AlertStrip& a) {
+  std::vector<std::string> out;
+  std::string allergies = allergy_state_text(a.allergy_state);
+  if (a.allergy_state == AllergyState::known) allergies += ": " + join(a.allergies);
+  out.push_back(allergies);
+  for (const auto& f : a.flags) out.push_back("Flag: " + f);
+  for (const auto& p : a.preferences) out.push_back(p.label + ": " + p.text);
+  return out;
+}
+
+void draw_incomplete_notice(const Fonts& fonts, float scale) {
+  draw_strip(fonts, scale, kIncompleteNotice, theme::notice_fill, theme::notice_edge, theme::text);
+}
+
+void draw_basis_strip(const View& view, const Timestamp& now, const Fonts& fonts, float scale) {
+  std::string text = basis_strip_text(view, now);
+  switch (view.basis()) {
+    case Basis::consent_required:
+    case Basis::opted_out:
+      draw_strip(fonts, scale, text, theme::notice_fill, theme::notice_edge, theme::text);
+      break;
+    case Basis::override_:
+      draw_strip(fonts, scale, text, theme::override_fill, theme::override_fill, theme::override_text);
+      break;
+    case Basis::consent:
+      draw_strip(fonts, scale, text, theme::surface, theme::accent, theme::text_secondary);
+      break;
+  }
+}
+
+void draw_alert_strip(const AlertStrip& a, const Fonts& fonts, float scale) {
+  std::vector<std::string> lines = alert_strip_lines(a);
+  std::vector<Pill> pills;
+  ImU32 allergy_fill = a.allergy_state == AllergyState::known ? theme::alert_fill : theme::quiet_fill;
+  ImU32 allergy_ink = a.allergy_state == AllergyState::known ? theme::alert_text : theme::text;
+  pills.push_back({lines[0], allergy_fill, allergy_ink});
+  size_t at = 1;
+  for (size_t i = 0; i < a.flags.size(); ++i) pills.push_back({lines[at++], theme::notice_fill, theme::text});
+  for (size_t i = 0; i < a.preferences.size(); ++i) pills.push_back({lines[at++], theme::preference_fill, theme::text});
+
+  const float pad = theme::padding * scale, gap = theme::gap * scale;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  ImVec2 top = ImGui::GetCursorScreenPos();
+  float width = ImGui::GetWindowWidth();
+  dl->ChannelsSplit(2);
+  dl->ChannelsSetCurrent(1);
+  ImGui::PushFont(fonts.body_bold);
+  float line_h = ImGui::GetTextLineHeight() + gap;
+  float x = top.x + pad, y = top.y + gap;
+  float right = top.x + width - pad;
+  for (const auto& p : pills) {
+    ImVec2 size = ImGui::CalcTextSize(p.text.c_str());
+    float w = std::min(size.x + 2 * gap, right - (top.x + pad));
+    if (x > top.x + pad && x + w > right) x = top.x + pad, y += line_h + gap * 0.5f;
+    ImVec2 min(x, y), max(x + w, y + line_h);
+    dl->AddRectFilled(min, max, p.fill, 3.0f * scale);
+    dl->PushClipRect(min, ImVec2(max.x - gap * 0.5f, max.y), true);
+    dl->AddText(ImVec2(x + gap, y + gap * 0.5f), p.ink, p.text.c_str());
+    dl->PopClipRect();
+    x += w + gap;
+  }
+  ImGui::PopFont();
+  float bottom = y + line_h + gap;
+  dl->ChannelsSetCurrent(0);
+  dl->AddRectFilled(top, ImVec2(top.x + width, bottom), theme::surface);
+  dl->AddLine(ImVec2(top.x, bottom - 0.5f), ImVec2(top.x + width, bottom - 0.5f), theme::border, 1.0f);
+  dl->ChannelsMerge();
+  ImGui::SetCursorScreenPos(ImVec2(top.x, bottom));
+  ImGui::Dummy(ImVec2(0, 0));
+}
+
+}  // namespace ilinks
