@@ -27,6 +27,7 @@
 #include "ilinks/audit.h"
 #include "ilinks/backends.h"
 #include "ilinks/fhir.h"
+#include "ilinks/mirror.h"
 #include "ilinks/policy.h"
 #include "ilinks/record_builder.h"
 #include "ilinks/record_widget.h"
@@ -179,7 +180,9 @@ int main(int argc, char** argv) {
     ilinks::Date today = o.today.empty() ? ilinks::Date::today() : *ilinks::Date::parse_iso_day(o.today);
     const ilinks::View& view = *decision.view;
     if (ends_with(o.out, ".json") || ends_with(o.out, ".txt")) {
-      std::string text = ends_with(o.out, ".json") ? ilinks::view_as_json(view, today) : ilinks::view_as_text(view, today);
+      // .txt is the widget's text mirror of every tab in turn: what a screen reader reads.
+      std::string text = ends_with(o.out, ".json") ? ilinks::view_as_json(view, today)
+                                                   : ilinks::mirror_as_text(ilinks::mirror_of_view(view, today, now));
       if (!write_text(o.out, text)) {
         std::fprintf(stderr, "ilinks-render: %s: could not be written\n", o.out.c_str());
         return 3;
@@ -189,6 +192,8 @@ int main(int argc, char** argv) {
     ilinks::RecordWidget widget;
     widget.set_size(o.width, o.height, o.scale);
     widget.set_today(today);
+    widget.set_now(now);
+    widget.set_consent_options(ilinks::consent_options(policy, o.profile));
     ilinks::Tab tab;
     ilinks::tab_from_id(o.tab, tab);
     widget.set_tab(tab);

@@ -17,6 +17,13 @@ MirrorNode node(std::string role, std::string text = {}, int level = 0) {
 }
 
 void text_lines(const MirrorNode& n, int depth, std::string& out) {
+  if (n.role == "row") {  // a table row reads as one line
+    out.append(static_cast<size_t>(depth) * 2, ' ');
+    out += "row:";
+    for (size_t i = 0; i < n.children.size(); ++i) out += (i ? " | " : " ") + n.children[i].text;
+    out += "\n";
+    return;
+  }
   if (!n.text.empty()) {
     out.append(static_cast<size_t>(depth) * 2, ' ');
     out += n.role;
@@ -141,6 +148,7 @@ MirrorNode mirror_of_view(const View& view, const Date& today, const Timestamp& 
   root.children.push_back(mirror_banner(banner_text(view.patient(), today)));
   mirror_strips(view, layout.alert_strip(view), now, root);
   for (Tab t : {Tab::summary, Tab::community, Tab::diagnostics, Tab::hospital, Tab::timeline}) {
+    if (!view.shows_record()) break;  // as on screen: no tabs before consent or override
     ListFilter all;
     root.children.push_back(mirror_tab_panel(layout.lay_out(view, t, all, today), all));
   }

@@ -33,7 +33,7 @@ void apply_style(ImGuiStyle& style, float scale) {
   style.FrameRounding = 3;
   style.FramePadding = ImVec2(theme::gap, theme::gap * 0.5f);
   style.FrameBorderSize = 1;
-  style.ItemSpacing = ImVec2(theme::gap, theme::gap * 0.75f);
+  style.ItemSpacing = ImVec2(theme::gap, theme::gap * 0.5f);
   style.ScrollbarSize = 14;
   auto set = [&style](ImGuiCol c, ImU32 v) { style.Colors[c] = ImGui::ColorConvertU32ToFloat4(v); };
   set(ImGuiCol_WindowBg, theme::page);
@@ -307,6 +307,14 @@ void RecordWidget::Impl::draw_footer() {
   ImGui::PopTextWrapPos();
   ImGui::PopStyleColor();
   ImGui::PopFont();
+}
+
+ConsentOptions consent_options(const Policy& policy, const std::string& profile_id) {
+  ConsentOptions o;
+  const Profile* profile = policy.profile(profile_id);
+  o.may_override = profile && profile->may_override;
+  for (const auto& r : policy.override_reasons()) o.override_reasons.push_back({r.code, r.display});
+  return o;
 }
 
 RecordWidget::RecordWidget() : impl_(std::make_unique<Impl>()) {}

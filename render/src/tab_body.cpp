@@ -24,7 +24,7 @@ float fixed_width(Column c) {
 float weight(Column c) {
   switch (c) {
     case Column::what: case Column::person: return 3;
-    case Column::detail: return 2;
+    case Column::detail: return 3;
     default: return 2;
   }
 }

@@ -12,6 +12,7 @@
 
 #include "ilinks/date.h"
 #include "ilinks/mirror.h"
+#include "ilinks/policy.h"
 #include "ilinks/record_layout.h"
 #include "ilinks/view.h"
 #include "ilinks/view_export.h"
@@ -56,6 +57,9 @@ struct ConsentOptions {
   std::vector<Reason> override_reasons;
   int override_text_min_characters = 10;
 };
+
+// The options a policy gives a viewer of this role profile.
+ConsentOptions consent_options(const Policy& policy, const std::string& profile_id);
 
 class RecordWidget {
  public:
