@@ -65,7 +65,8 @@ void Dialogs::close() {
   reading = nullptr;
 }
 
-std::optional<ConsentOutcome> Dialogs::draw(const ConsentOptions& options, const Fonts& fonts, float scale) {
+std::optional<ConsentOutcome> Dialogs::draw(const ConsentOptions& options, const Fonts& fonts, float scale, ControlBounds& controls) {
+  auto note = [&controls](const std::string& label) { note_control(controls, "dialog:" + label); };
   if (open == Open::none) return std::nullopt;
   const char* title = open == Open::consent ? kConsentTitle : open == Open::override_ ? kOverrideTitle : "Document";
   if (opening) {
@@ -90,12 +91,14 @@ std::optional<ConsentOutcome> Dialogs::draw(const ConsentOptions& options, const
     ImGui::TextUnformatted("How was consent given?");
     for (size_t i = 0; i < options.methods.size(); ++i) {
       if (ImGui::RadioButton(method_title(options.methods[i]).c_str(), method == static_cast<int>(i))) method = static_cast<int>(i);
+      note(method_title(options.methods[i]));
       ImGui::SameLine();
     }
     ImGui::NewLine();
     ImGui::TextUnformatted("Who gave it?");
     for (int i = 0; i < 2; ++i) {
       if (ImGui::RadioButton(kGivenBy[i], given_by == i)) given_by = i;
+      note(kGivenBy[i]);
       ImGui::SameLine();
     }
     ImGui::NewLine();
@@ -104,8 +107,10 @@ std::optional<ConsentOutcome> Dialogs::draw(const ConsentOptions& options, const
       outcome = ConsentOutcome{ConsentOutcome::Kind::consent, options.methods[static_cast<size_t>(method)], kGivenById[given_by], {}, {}};
       close_now = true;
     }
+    note("Record consent");
     ImGui::SameLine();
     if (ImGui::Button("Cancel", ImVec2(0, theme::row_height * scale))) close_now = true;
+    note("Cancel");
   } else if (open == Open::override_) {
     ImGui::PushStyleColor(ImGuiCol_Text, theme::abnormal_text);
     ImGui::PushFont(fonts.body_bold);
@@ -121,8 +126,10 @@ std::optional<ConsentOutcome> Dialogs::draw(const ConsentOptions& options, const
         if (ImGui::Selectable(options.override_reasons[i].display.c_str(), reason == static_cast<int>(i))) reason = static_cast<int>(i);
       ImGui::EndCombo();
     }
+    note("Reason");
     ImGui::TextUnformatted("Why is the override needed? (in your own words)");
     ImGui::InputTextMultiline("##why", text, sizeof text, ImVec2(-1, 4 * ImGui::GetTextLineHeightWithSpacing()));
+    note("Why");
     int have = text_length(text), need = options.override_text_min_characters;
     ImGui::PushStyleColor(ImGuiCol_Text, have >= need ? theme::text_secondary : theme::abnormal_text);
     ImGui::Text("%d of at least %d characters", have, need);
@@ -133,8 +140,10 @@ std::optional<ConsentOutcome> Dialogs::draw(const ConsentOptions& options, const
       outcome = ConsentOutcome{ConsentOutcome::Kind::override_, {}, {}, options.override_reasons[static_cast<size_t>(reason)].code, text};
       close_now = true;
     }
+    note("Start override");
     ImGui::SameLine();
     if (ImGui::Button("Cancel", ImVec2(0, theme::row_height * scale))) close_now = true;
+    note("Cancel");
   } else if (reading) {
     ImGui::PushFont(fonts.heading);
     ImGui::TextWrapped("%s", reading->display.c_str());
@@ -148,6 +157,7 @@ std::optional<ConsentOutcome> Dialogs::draw(const ConsentOptions& options, const
     ImGui::TextWrapped("%s", reading->text.c_str());
     ImGui::EndChild();
     if (ImGui::Button("Close", ImVec2(0, theme::row_height * scale))) close_now = true;
+    note("Close");
   }
   if (close_now) {
     ImGui::CloseCurrentPopup();
@@ -159,7 +169,10 @@ std::optional<ConsentOutcome> Dialogs::draw(const ConsentOptions& options, const
   return outcome;
 }
 
-MirrorNode Dialogs::mirror(const ConsentOptions& options) const {
+MirrorNode Dialogs::mirror(const ConsentOptions& options, const ControlBounds* controls) const {
+  auto control = [controls](const char* role, const std::string& words, const std::string& label) {
+    return control_node(role, words, "dialog:" + label, controls);
+  };
   MirrorNode d;
   d.role = "dialog";
   switch (open) {
@@ -168,27 +181,28 @@ MirrorNode Dialogs::mirror(const ConsentOptions& options) const {
     case Open::consent: {
       d.text = kConsentTitle;
       d.children.push_back(node("note", kConsentAsk));
-      std::string methods;
-      for (size_t i = 0; i < options.methods.size(); ++i)
-        methods += (i ? ", " : "") + method_title(options.methods[i]) + (static_cast<int>(i) == method ? " (chosen)" : "");
-      d.children.push_back(node("radiogroup", "How was consent given? " + methods));
-      d.children.push_back(node("radiogroup", std::string("Who gave it? ") + kGivenBy[0] + (given_by == 0 ? " (chosen)" : "") +
-                                                  ", " + kGivenBy[1] + (given_by == 1 ? " (chosen)" : "")));
-      d.children.push_back(node("button", "Record consent"));
-      d.children.push_back(node("button", "Cancel"));
+      MirrorNode how = node("radiogroup", "How was consent given?");
+      for (size_t i = 0; i < options.methods.size(); ++i) {
+        std::string title = method_title(options.methods[i]);
+        how.children.push_back(control("radio", title + (static_cast<int>(i) == method ? " (chosen)" : ""), title));
+      }
+      d.children.push_back(std::move(how));
+      MirrorNode who = node("radiogroup", "Who gave it?");
+      for (int i = 0; i < 2; ++i) who.children.push_back(control("radio", std::string(kGivenBy[i]) + (given_by == i ? " (chosen)" : ""), kGivenBy[i]));
+      d.children.push_back(std::move(who));
+      d.children.push_back(control("button", "Record consent", "Record consent"));
+      d.children.push_back(control("button", "Cancel", "Cancel"));
       break;
     }
     case Open::override_: {
       d.text = kOverrideTitle;
       d.children.push_back(node("alert", kOverrideWarning));
-      std::string reasons;
-      for (size_t i = 0; i < options.override_reasons.size(); ++i)
-        reasons += (i ? ", " : "") + options.override_reasons[i].display + (static_cast<int>(i) == reason ? " (chosen)" : "");
-      d.children.push_back(node("combobox", "Reason: " + reasons));
-      d.children.push_back(node("textbox", "Why is the override needed? " + std::to_string(text_length(text)) + " of at least " +
-                                               std::to_string(options.override_text_min_characters) + " characters"));
-      d.children.push_back(node("button", "Start override"));
-      d.children.push_back(node("button", "Cancel"));
+      std::string chosen = options.override_reasons.empty() ? "none" : options.override_reasons[static_cast<size_t>(reason)].display;
+      d.children.push_back(control("combobox", "Reason: " + chosen, "Reason"));
+      d.children.push_back(control("textbox", "Why is the override needed? " + std::to_string(text_length(text)) + " of at least " +
+                                                  std::to_string(options.override_text_min_characters) + " characters", "Why"));
+      d.children.push_back(control("button", "Start override", "Start override"));
+      d.children.push_back(control("button", "Cancel", "Cancel"));
       break;
     }
     case Open::reader:
@@ -197,7 +211,7 @@ MirrorNode Dialogs::mirror(const ConsentOptions& options) const {
       d.children.push_back(node("note", (reading->date ? format_date(*reading->date) : std::string("Date not known")) + ", " +
                                             item_source_text(*reading)));
       d.children.push_back(node("document", reading->text));
-      d.children.push_back(node("button", "Close"));
+      d.children.push_back(control("button", "Close", "Close"));
       break;
   }
   return d;

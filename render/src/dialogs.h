@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "controls.h"
 #include "fonts.h"
 #include "ilinks/mirror.h"
 #include "ilinks/record_widget.h"
@@ -24,8 +25,9 @@ struct Dialogs {
   void close();
 
   // Draws the open dialog; an outcome when the viewer confirmed one.
-  std::optional<ConsentOutcome> draw(const ConsentOptions& options, const Fonts& fonts, float scale);
-  MirrorNode mirror(const ConsentOptions& options) const;
+  // Its controls are noted in `controls` as "dialog:<label>".
+  std::optional<ConsentOutcome> draw(const ConsentOptions& options, const Fonts& fonts, float scale, ControlBounds& controls);
+  MirrorNode mirror(const ConsentOptions& options, const ControlBounds* controls) const;
 };
 
 }  // namespace ilinks

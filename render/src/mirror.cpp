@@ -20,7 +20,8 @@ void text_lines(const MirrorNode& n, int depth, std::string& out) {
   if (n.role == "row") {  // a table row reads as one line
     out.append(static_cast<size_t>(depth) * 2, ' ');
     out += "row:";
-    for (size_t i = 0; i < n.children.size(); ++i) out += (i ? " | " : " ") + n.children[i].text;
+    for (size_t i = 0; i < n.children.size(); ++i)
+      if (n.children[i].role != "button") out += (i ? " | " : " ") + n.children[i].text;
     out += "\n";
     return;
   }
@@ -39,6 +40,7 @@ nlohmann::json to_json(const MirrorNode& n) {
   if (!n.text.empty()) j["text"] = n.text;
   if (n.level) j["level"] = n.level;
   if (n.selected) j["selected"] = true;
+  if (n.width > 0) j["bounds"] = {n.x, n.y, n.width, n.height};
   if (!n.children.empty()) {
     j["children"] = nlohmann::json::array();
     for (const auto& c : n.children) j["children"].push_back(to_json(c));
@@ -92,17 +94,17 @@ void mirror_strips(const View& view, const AlertStrip& alerts, const Timestamp& 
   into.children.push_back(std::move(region));
 }
 
-MirrorNode mirror_tab_list(Tab open) {
+MirrorNode mirror_tab_list(Tab open, const ControlBounds* controls) {
   MirrorNode list = node("tablist", "Record");
   for (Tab t : {Tab::summary, Tab::community, Tab::diagnostics, Tab::hospital, Tab::timeline}) {
-    MirrorNode tab = node("tab", tab_title(t));
+    MirrorNode tab = control_node("tab", tab_title(t), std::string("tab:") + tab_id(t), controls);
     tab.selected = t == open;
     list.children.push_back(std::move(tab));
   }
   return list;
 }
 
-MirrorNode mirror_tab_panel(const TabLayout& layout, const ListFilter& filter) {
+MirrorNode mirror_tab_panel(const TabLayout& layout, const ListFilter& filter, const ControlBounds* controls) {
   MirrorNode panel = node("tabpanel", tab_title(layout.tab));
   if (!layout.available) {
     panel.children.push_back(node("status", layout.unavailable_text));
@@ -111,7 +113,8 @@ MirrorNode mirror_tab_panel(const TabLayout& layout, const ListFilter& filter) {
   if (filter.narrows())
     panel.children.push_back(node("status", "Showing " + std::to_string(layout.entries_shown) + " of " +
                                                 std::to_string(layout.entries_total) + " entries"));
-  for (const auto& s : layout.sections) {
+  for (size_t si = 0; si < layout.sections.size(); ++si) {
+    const Section& s = layout.sections[si];
     panel.children.push_back(node("heading", s.title, 2));
     if (s.rows.empty()) {
       panel.children.push_back(node("status", s.entries_before_filter > 0 ? "Nothing matches the search or dates." : s.empty_text));
@@ -121,11 +124,14 @@ MirrorNode mirror_tab_panel(const TabLayout& layout, const ListFilter& filter) {
     for (Column c : s.columns) headers.push_back(column_title(c));
     MirrorNode table = node("table", s.title);
     table.children.push_back(row_of(headers, "columnheader"));
-    for (const auto& r : s.rows) {
+    for (size_t ri = 0; ri < s.rows.size(); ++ri) {
+      const Row& r = s.rows[ri];
+      std::string read_key = row_key(si, ri);
       switch (r.kind) {
         case Row::Kind::group:
           if (table.children.size() > 1) panel.children.push_back(std::move(table));
           panel.children.push_back(node("heading", r.cells.front(), 3));
+          if (r.readable) panel.children.push_back(control_node("button", "Read report: " + r.item->display, read_key, controls));
           table = node("table", r.cells.front());
           table.children.push_back(row_of(headers, "columnheader"));
           break;
@@ -134,6 +140,7 @@ MirrorNode mirror_tab_panel(const TabLayout& layout, const ListFilter& filter) {
           break;
         case Row::Kind::entry:
           table.children.push_back(row_of(r.cells, "cell"));
+          if (r.readable) table.children.back().children.push_back(control_node("button", "Read: " + r.item->display, read_key, controls));
           break;
       }
     }
@@ -150,7 +157,7 @@ MirrorNode mirror_of_view(const View& view, const Date& today, const Timestamp& 
   for (Tab t : {Tab::summary, Tab::community, Tab::diagnostics, Tab::hospital, Tab::timeline}) {
     if (!view.shows_record()) break;  // as on screen: no tabs before consent or override
     ListFilter all;
-    root.children.push_back(mirror_tab_panel(layout.lay_out(view, t, all, today), all));
+    root.children.push_back(mirror_tab_panel(layout.lay_out(view, t, all, today), all, nullptr));
   }
   if (!view.opt_out_notice().empty()) root.children.push_back(node("note", view.opt_out_notice()));
   root.children.push_back(node("note", view.notice()));

@@ -96,6 +96,7 @@ struct RecordWidget::Impl {
   unsigned long frames = 0;
   std::deque<InputEvent> input;
   bool focus_search = false;
+  ControlBounds controls;  // where the last frame drew each control
   // Cached between frames: rebuilt only when what they depend on changes.
   bool layout_stale = true;
   TabBody body;
@@ -215,6 +216,7 @@ void RecordWidget::Impl::draw_tabs() {
     bool available = seg == Segment::none || view->tier(seg) > 0;
     ImGui::PushStyleColor(ImGuiCol_Text, t == tab ? theme::accent : available ? theme::text : theme::text_secondary);
     if (ImGui::Button(tab_title(t)) && t != tab) tab = t, relayout();
+    note_control(controls, std::string("tab:") + tab_id(t));
     ImGui::PopStyleColor();
     if (t == tab) {
       ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();
@@ -238,16 +240,20 @@ void RecordWidget::Impl::draw_toolbar() {
   if (focus_search) ImGui::SetKeyboardFocusHere(), focus_search = false;
   ImGui::SetNextItemWidth(std::max(120.0f, ImGui::GetWindowWidth() * 0.28f));
   if (ImGui::InputTextWithHint("##search", "Search this tab", search, sizeof search)) filter.search = search, relayout();
+  note_control(controls, "search");
   auto date_field = [&](const char* id, const char* hint, char* buf, size_t size, std::optional<Date>& into, bool& bad) {
+    const char* key = id + 2;  // "##from" -> "from"
     ImGui::SameLine();
     ImGui::SetNextItemWidth(theme::toolbar_field * scale);
-    if (bad) ImGui::PushStyleColor(ImGuiCol_Border, theme::abnormal_text);
+    const bool shown_bad = bad;  // the push and pop must pair even when this frame's edit changes it
+    if (shown_bad) ImGui::PushStyleColor(ImGuiCol_Border, theme::abnormal_text);
     if (ImGui::InputTextWithHint(id, hint, buf, size)) {
       into = parse_user_date(buf);
       bad = buf[0] && !into;
       relayout();
     }
-    if (bad) ImGui::PopStyleColor();
+    note_control(controls, key);
+    if (shown_bad) ImGui::PopStyleColor();
   };
   date_field("##from", "From dd-Mmm-yyyy", from, sizeof from, filter.from, from_bad);
   date_field("##to", "To dd-Mmm-yyyy", to, sizeof to, filter.to, to_bad);
@@ -258,10 +264,12 @@ void RecordWidget::Impl::draw_toolbar() {
       if (ImGui::Selectable(sort_order_title(o), o == filter.sort)) filter.sort = o, relayout();
     ImGui::EndCombo();
   }
+  note_control(controls, "sort");
   if (tab == Tab::diagnostics) {
     ImGui::SameLine();
     if (ImGui::Button(filter.results_by_panel ? "Group by test" : "Group by panel"))
       filter.results_by_panel = !filter.results_by_panel, relayout();
+    note_control(controls, "group");
   }
   const TabLayout& l = body.layout();
   std::string count;
@@ -283,12 +291,14 @@ void RecordWidget::Impl::draw_consent_actions() {
   ImGui::SetCursorPosX(theme::padding * scale);
   ImGui::PushFont(fonts.body_bold);
   if (ImGui::Button("Record consent...", ImVec2(0, theme::row_height * scale))) dialogs.show(Dialogs::Open::consent);
+  note_control(controls, "button:Record consent...");
   if (options.may_override) {
     ImGui::SameLine();
     ImGui::PushStyleColor(ImGuiCol_Button, theme::override_fill);
     ImGui::PushStyleColor(ImGuiCol_ButtonHovered, theme::abnormal_text);
     ImGui::PushStyleColor(ImGuiCol_Text, theme::override_text);
     if (ImGui::Button("Emergency override...", ImVec2(0, theme::row_height * scale))) dialogs.show(Dialogs::Open::override_);
+    note_control(controls, "button:Emergency override...");
     ImGui::PopStyleColor(3);
   }
   ImGui::PopFont();
@@ -421,6 +431,7 @@ const ImDrawData& RecordWidget::draw_frame() {
   Timestamp now = w.now();
   w.drawn_minute = now.utc_seconds / 60;
 
+  w.controls.clear();
   ImGui::NewFrame();
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(io.DisplaySize);
@@ -443,7 +454,7 @@ const ImDrawData& RecordWidget::draw_frame() {
     ImGui::PopFont();
     ImGui::BeginChild("##body", ImVec2(0, -footer), false);
     if (w.view->shows_record()) {
-      TabBodyAction a = w.body.draw(w.fonts, w.scale, w.filter.sort);
+      TabBodyAction a = w.body.draw(w.fonts, w.scale, w.filter.sort, w.controls);
       if (a.read) w.dialogs.show(Dialogs::Open::reader, a.read);
       if (a.sort) w.filter.sort = *a.sort, w.relayout();
       if (ImGui::IsWindowFocused() && !io.WantTextInput) {
@@ -457,7 +468,7 @@ const ImDrawData& RecordWidget::draw_frame() {
     }
     ImGui::EndChild();
     w.draw_footer();
-    if (auto outcome = w.dialogs.draw(w.options, w.fonts, w.scale); outcome && w.on_outcome) w.on_outcome(*outcome);
+    if (auto outcome = w.dialogs.draw(w.options, w.fonts, w.scale, w.controls); outcome && w.on_outcome) w.on_outcome(*outcome);
   } else {
     ImGui::Dummy(ImVec2(0, theme::padding * w.scale));
     ImGui::SetCursorPosX(theme::padding * w.scale);
@@ -502,15 +513,30 @@ MirrorNode RecordWidget::mirror() const {
   const_cast<Impl&>(w).ensure_layout();
   root.children.push_back(mirror_banner(*w.banner));
   mirror_strips(*w.view, w.alerts, w.now(), root);
+  if (w.view->basis() == Basis::consent_required) {
+    root.children.push_back(control_node("button", "Record consent...", "button:Record consent...", &w.controls));
+    if (w.options.may_override)
+      root.children.push_back(control_node("button", "Emergency override...", "button:Emergency override...", &w.controls));
+  }
   if (w.view->shows_record()) {
-    root.children.push_back(mirror_tab_list(w.tab));
-    root.children.push_back(mirror_tab_panel(w.body.layout(), w.filter));
+    root.children.push_back(mirror_tab_list(w.tab, &w.controls));
+    MirrorNode tools;
+    tools.role = "search";
+    tools.text = "Search and filter";
+    tools.children.push_back(control_node("searchbox", "Search this tab: " + w.filter.search, "search", &w.controls));
+    tools.children.push_back(control_node("textbox", std::string("From date: ") + (w.from[0] ? w.from : "none") + (w.from_bad ? " (not understood: use dd-Mmm-yyyy)" : ""), "from", &w.controls));
+    tools.children.push_back(control_node("textbox", std::string("To date: ") + (w.to[0] ? w.to : "none") + (w.to_bad ? " (not understood: use dd-Mmm-yyyy)" : ""), "to", &w.controls));
+    tools.children.push_back(control_node("combobox", std::string("Sort: ") + sort_order_title(w.filter.sort), "sort", &w.controls));
+    if (w.tab == Tab::diagnostics)
+      tools.children.push_back(control_node("button", w.filter.results_by_panel ? "Group by test" : "Group by panel", "group", &w.controls));
+    root.children.push_back(std::move(tools));
+    root.children.push_back(mirror_tab_panel(w.body.layout(), w.filter, &w.controls));
   }
   MirrorNode notice;
   notice.role = "note";
   notice.text = w.view->notice();
   root.children.push_back(notice);
-  MirrorNode dialog = w.dialogs.mirror(w.options);
+  MirrorNode dialog = w.dialogs.mirror(w.options, &w.controls);
   if (!dialog.role.empty()) root.children.push_back(dialog);
   return root;
 }

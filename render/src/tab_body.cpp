@@ -6,6 +6,7 @@
 
 #include <imgui_internal.h>  // RenderTextEllipsis
 
+#include "mirror_parts.h"
 #include "theme.h"
 
 namespace ilinks {
@@ -130,7 +131,7 @@ void TabBody::set(TabLayout layout, float scale) {
   total_ = y + theme::padding * scale;
 }
 
-TabBodyAction TabBody::draw(const Fonts& fonts, float scale, SortOrder sort) {
+TabBodyAction TabBody::draw(const Fonts& fonts, float scale, SortOrder sort, ControlBounds& controls) {
   TabBodyAction action;
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float pad = theme::padding * scale, gap = theme::gap * scale;
@@ -221,6 +222,7 @@ TabBodyAction TabBody::draw(const Fonts& fonts, float scale, SortOrder sort) {
           ImGui::SetCursorScreenPos(min);
           ImGui::PushID(static_cast<int>(it - lines_.begin()));
           if (ImGui::InvisibleButton("read", ImVec2(max.x - min.x, max.y - min.y))) action.read = r.item;
+          note_control(controls, row_key(line.section, line.row));
           if (ImGui::IsItemFocused()) dl->AddRect(min, max, theme::focus_ring, 0, 0, 3.0f * scale);
           ImGui::PopID();
           if (r.kind == Row::Kind::group) {

@@ -4,6 +4,7 @@
 #include <optional>
 #include <vector>
 
+#include "controls.h"
 #include "fonts.h"
 #include "ilinks/record_layout.h"
 
@@ -21,7 +22,8 @@ class TabBody {
   void set(TabLayout layout, float scale);
   const TabLayout& layout() const { return layout_; }
   // Draws into the current window (a scrolling child); `sort` marks the sorted column.
-  TabBodyAction draw(const Fonts& fonts, float scale, SortOrder sort);
+  // Readable rows in sight are noted in `controls` (mirror_parts.h row_key).
+  TabBodyAction draw(const Fonts& fonts, float scale, SortOrder sort, ControlBounds& controls);
   float total_height() const { return total_; }
 
  private:

@@ -22,13 +22,17 @@ struct MirrorNode {
   std::string text;      // the node's own words: a heading, a cell, a label
   int level = 0;         // headings: 1 (the person), 2 (a section), 3 (a group)
   bool selected = false; // the open tab
+  // Where a control (tab, button, text box) is, in device pixels from the
+  // widget's top-left corner; zero size when it is not a control or not on
+  // screen. Hosts can put their own focusable elements over the canvas there.
+  float x = 0, y = 0, width = 0, height = 0;
   std::vector<MirrorNode> children;
 };
 
 // Reading order, one line per node with words, indented by depth:
 // "heading 2: Current medication".
 std::string mirror_as_text(const MirrorNode& root);
-// {"role": ..., "text": ..., "level": ..., "selected": ..., "children": [...]}
+// {"role": ..., "text": ..., "level": ..., "selected": ..., "bounds": [x, y, w, h], "children": [...]}
 // (members with default values left out).
 std::string mirror_as_json(const MirrorNode& root);
 
