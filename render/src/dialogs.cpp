@@ -80,7 +80,13 @@ std::optional<ConsentOutcome> Dialogs::draw(const ConsentOptions& options, const
   ImGui::SetNextWindowPos(ImVec2(display.x * 0.5f, display.y * 0.5f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
   std::optional<ConsentOutcome> outcome;
   ImGui::PushFont(fonts.body);
-  if (!ImGui::BeginPopupModal(title, nullptr, ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings)) {
+  // The window's padding and its white title are set as it begins; its content uses the usual ink.
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(theme::padding * scale, theme::padding * scale));
+  ImGui::PushStyleColor(ImGuiCol_Text, theme::surface);
+  bool visible = ImGui::BeginPopupModal(title, nullptr, ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoSavedSettings);
+  ImGui::PopStyleColor();
+  ImGui::PopStyleVar();
+  if (!visible) {
     ImGui::PopFont();
     return std::nullopt;
   }
@@ -153,9 +159,11 @@ std::optional<ConsentOutcome> Dialogs::draw(const ConsentOptions& options, const
     ImGui::PopStyleColor();
     ImGui::Separator();
     float footer = theme::row_height * scale + ImGui::GetStyle().ItemSpacing.y * 2;
+    ImGui::PushStyleColor(ImGuiCol_ChildBg, theme::surface);
     ImGui::BeginChild("##document", ImVec2(0, -footer), false);
     ImGui::TextWrapped("%s", reading->text.c_str());
     ImGui::EndChild();
+    ImGui::PopStyleColor();
     if (ImGui::Button("Close", ImVec2(0, theme::row_height * scale))) close_now = true;
     note("Close");
   }

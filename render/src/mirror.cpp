@@ -110,6 +110,7 @@ MirrorNode mirror_tab_panel(const TabLayout& layout, const ListFilter& filter, c
     panel.children.push_back(node("status", layout.unavailable_text));
     return panel;
   }
+  if (!layout.own_organisation_note.empty()) panel.children.push_back(node("status", layout.own_organisation_note));
   if (filter.narrows())
     panel.children.push_back(node("status", "Showing " + std::to_string(layout.entries_shown) + " of " +
                                                 std::to_string(layout.entries_total) + " entries"));

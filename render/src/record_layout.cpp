@@ -185,6 +185,13 @@ void add_trend(Group& g, std::vector<Row>& out) {
                            item_value_text(i) + (flag.empty() ? "" : " (" + flag + ")") + " on " + format_date(*i.date)});
     trend.unit = i.value.unit;
   }
+  const Item* newest = nullptr;
+  for (const auto& row : g.rows)
+    if (!newest || ordinal(*row.item) > ordinal(*newest)) newest = row.item;
+  if (newest && !newest->ranges.empty()) {
+    trend.normal_low = newest->ranges.front().low;
+    trend.normal_high = newest->ranges.front().high;
+  }
   std::stable_sort(trend.trend.begin(), trend.trend.end(),
                    [](const TrendPoint& a, const TrendPoint& b) { return ordinal(a.date) < ordinal(b.date); });
   if (trend.trend.size() >= 2) out.push_back(std::move(trend));
@@ -346,6 +353,8 @@ TabLayout Layout::lay_out(const View& view, Tab tab, const ListFilter& filter, c
                                                : "The shared record is not shown: " + std::string(basis_id(view.basis())) + ".";
     return out;
   }
+  if (view.own_organisation_items_hidden() > 0)
+    out.own_organisation_note = "Entries from your own organisation are not repeated here: see them in your own system.";
   const auto& rules = rules_->tabs[static_cast<size_t>(tab)];
   std::vector<std::vector<const Item*>> buckets(rules.size());
   for (const Item* i : tab_items(view, tab))

@@ -306,8 +306,6 @@ void RecordWidget::Impl::draw_consent_actions() {
 
 void RecordWidget::Impl::draw_footer() {
   std::string text = view ? view->notice() : "";
-  if (view && view->own_organisation_items_hidden() > 0)
-    text += " Entries from your own organisation are shown in your own system, not here.";
   if (view && !view->opt_out_notice().empty()) text = view->opt_out_notice() + " " + text;
   ImGui::SetCursorPosX(theme::padding * scale);
   ImGui::PushFont(fonts.small);

@@ -124,6 +124,7 @@ void draw_alert_strip(const AlertStrip& a, const Fonts& fonts, float scale) {
     dl->PushClipRect(min, ImVec2(max.x - gap * 0.5f, max.y), true);
     dl->AddText(ImVec2(x + gap, y + gap * 0.5f), p.ink, p.text.c_str());
     dl->PopClipRect();
+    if (size.x + 2 * gap > w && ImGui::IsMouseHoveringRect(min, max)) ImGui::SetTooltip("%s", p.text.c_str());  // cut short: all of it on hover
     x += w + gap;
   }
   ImGui::PopFont();

@@ -12,6 +12,8 @@
 namespace ilinks {
 namespace {
 
+constexpr size_t kNoSection = static_cast<size_t>(-1);
+
 // Fixed columns keep their width (CSS px); the others share what is left by weight.
 float fixed_width(Column c) {
   switch (c) {
@@ -64,6 +66,8 @@ void draw_trend(const Row& r, ImVec2 min, ImVec2 max, float scale, const Fonts& 
   long first = 0, last = 0;
   auto day = [](const Date& d) { return static_cast<long>(d.year) * 372 + (d.month ? d.month - 1 : 0) * 31 + (d.day ? d.day : 1); };
   for (const auto& p : r.trend) lo = std::min(lo, p.value), hi = std::max(hi, p.value);
+  if (r.normal_low) lo = std::min(lo, *r.normal_low);
+  if (r.normal_high) hi = std::max(hi, *r.normal_high);
   first = day(r.trend.front().date);
   last = day(r.trend.back().date);
   if (hi - lo < 1e-9) lo -= 1, hi += 1;
@@ -77,6 +81,11 @@ void draw_trend(const Row& r, ImVec2 min, ImVec2 max, float scale, const Fonts& 
   dl->AddText(ImVec2(a.x, b.y + 2), theme::text_secondary, from.c_str());
   dl->AddText(ImVec2(b.x - ImGui::CalcTextSize(to.c_str()).x, b.y + 2), theme::text_secondary, to.c_str());
   ImGui::PopFont();
+  if (r.normal_low || r.normal_high) {  // the normal range, shaded
+    auto y_of = [&](double v) { return std::round(b.y - static_cast<float>((v - lo) / (hi - lo)) * (b.y - a.y)); };
+    float top_y = r.normal_high ? y_of(*r.normal_high) : a.y, bottom_y = r.normal_low ? y_of(*r.normal_low) : b.y;
+    dl->AddRectFilled(ImVec2(a.x, top_y), ImVec2(b.x, bottom_y), theme::plot_range);
+  }
   dl->AddLine(ImVec2(a.x, a.y), ImVec2(b.x, a.y), theme::border);
   dl->AddLine(ImVec2(a.x, b.y), ImVec2(b.x, b.y), theme::border);
   auto at = [&](const TrendPoint& p) {
@@ -115,7 +124,7 @@ void TabBody::set(TabLayout layout, float scale) {
     lines_.push_back({t, s, r, y, h});
     y += h;
   };
-  if (!layout_.available) add(Line::Type::message, 0, 0, title);
+  if (!layout_.available || !layout_.own_organisation_note.empty()) add(Line::Type::message, kNoSection, 0, title);
   for (size_t s = 0; s < layout_.sections.size(); ++s) {
     const Section& sec = layout_.sections[s];
     add(Line::Type::gap, s, 0, std::round(theme::gap * scale));
@@ -146,9 +155,10 @@ TabBodyAction TabBody::draw(const Fonts& fonts, float scale, SortOrder sort, Con
     const Line& line = *it;
     const float y = origin.y + line.y;
     if (line.type == Line::Type::gap) continue;
-    if (!layout_.available) {
-      ImGui::PushFont(fonts.body);
-      cell_text(dl, layout_.unavailable_text, left, right, y, line.h, theme::text_secondary, gap);
+    if (line.section == kNoSection) {  // a message about the whole tab
+      ImGui::PushFont(fonts.body_bold);
+      cell_text(dl, layout_.available ? layout_.own_organisation_note : layout_.unavailable_text, left, right, y, line.h,
+                theme::text_secondary, gap);
       ImGui::PopFont();
       continue;
     }

@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 
+#include "../tools/image_compare.h"
 #include "ilinks/backends.h"
 #include "ilinks/mirror.h"
 #include "ilinks/record_widget.h"
@@ -29,10 +30,17 @@ void settle(RecordWidget& w) {
 RecordWidget& prepared(RecordWidget& w, View view) {
   w.set_size(1100, 800, 1.0f);
   w.set_today(kToday);
-  w.set_now(test::kNow);
+  w.set_now(::test::kNow);
   w.show(std::move(view));
   settle(w);
   return w;
+}
+
+// Saves what the widget shows now, for a person to look at (build/test-output/).
+void snapshot(RecordWidget& w, const std::string& name) {
+  ilinks::test::Image img{w.width(), w.height(), std::vector<unsigned char>(static_cast<size_t>(w.width() * w.height() * 4))};
+  rasterize(w.draw_frame(), w.font_texture(), {img.rgba.data(), img.width, img.height, img.width * 4});
+  CHECK(ilinks::test::save_png(std::string(ILINKS_TEST_OUTPUT) + "/" + name + ".png", img));
 }
 
 // The first node for which `pred` holds, depth first.
@@ -62,9 +70,9 @@ void press(RecordWidget& w, const std::string& role, const std::string& text) {
 }
 
 View without_consent(const Record& r, const std::string& profile) {
-  Request req = test::request(r, profile, "ZZVIEW");
+  Request req = ::test::request(r, profile, "ZZVIEW");
   req.consent.reset();
-  return test::view_of(r, req);
+  return ::test::view_of(r, req);
 }
 
 }  // namespace
@@ -72,8 +80,8 @@ View without_consent(const Record& r, const std::string& profile) {
 TEST_SUITE("widget: consent and override dialogs") {
   TEST_CASE("without consent the widget asks for it; the viewer's answer goes to the policy, is audited, and the record shows") {
     const Policy& policy = Policy::builtin();
-    Record r = test::demo_record("joe-bradshaw");
-    Request req = test::request(r, "1a", "ZZVIEW");
+    Record r = ::test::demo_record("joe-bradshaw");
+    Request req = ::test::request(r, "1a", "ZZVIEW");
     req.consent.reset();
     AuditTrail audit(policy);
     RecordWidget w;
@@ -86,6 +94,7 @@ TEST_SUITE("widget: consent and override dialogs") {
 
     press(w, "button", "Record consent...");
     REQUIRE(find(w.mirror(), "dialog", "Record consent"));
+    snapshot(w, "widget-consent-dialog");
     press(w, "radio", "Written");
     press(w, "button", "Record consent");
     REQUIRE(chosen);
@@ -95,7 +104,7 @@ TEST_SUITE("widget: consent and override dialogs") {
     CHECK_FALSE(find(w.mirror(), "dialog", ""));
 
     // The host records it through the policy, which audits it, and shows the new View.
-    Consent consent{req.viewer.user_id, test::kNow, chosen->method, chosen->given_by, std::nullopt};
+    Consent consent{req.viewer.user_id, ::test::kNow, chosen->method, chosen->given_by, std::nullopt};
     policy.record_consent(req.viewer, r.patient(), consent, audit);
     req.consent = consent;
     Decision d = policy.view_for(r, req, audit);
@@ -109,7 +118,7 @@ TEST_SUITE("widget: consent and override dialogs") {
 
   TEST_CASE("an emergency override needs a reason and the viewer's own words before it can start") {
     const Policy& policy = Policy::builtin();
-    Record r = test::demo_record("joe-bradshaw");
+    Record r = ::test::demo_record("joe-bradshaw");
     RecordWidget w;
     w.set_consent_options(consent_options(policy, "1a"));
     std::optional<ConsentOutcome> chosen;
@@ -123,6 +132,7 @@ TEST_SUITE("widget: consent and override dialogs") {
     w.text_input("Collapsed in clinic, cannot consent");
     settle(w);
     CHECK(find(w.mirror(), "textbox", "Why is the override needed? 35 of at least 10 characters"));
+    snapshot(w, "widget-override-dialog");
     press(w, "button", "Start override");
     REQUIRE(chosen);
     CHECK(chosen->kind == ConsentOutcome::Kind::override_);
@@ -133,7 +143,7 @@ TEST_SUITE("widget: consent and override dialogs") {
   TEST_CASE("a role that may not override is not offered the override") {
     RecordWidget w;
     w.set_consent_options(consent_options(Policy::builtin(), "5"));
-    Record r = test::demo_record("joe-bradshaw");
+    Record r = ::test::demo_record("joe-bradshaw");
     prepared(w, without_consent(r, "5"));
     CHECK(find(w.mirror(), "button", "Record consent..."));
     CHECK_FALSE(find(w.mirror(), "button", "Emergency override..."));
@@ -141,27 +151,28 @@ TEST_SUITE("widget: consent and override dialogs") {
 
   TEST_CASE("under an override the banner strip says so, with the reason and the time left") {
     const Policy& policy = Policy::builtin();
-    Record r = test::demo_record("joe-bradshaw");
-    Request req = test::request(r, "1a", "ZZVIEW");
+    Record r = ::test::demo_record("joe-bradshaw");
+    Request req = ::test::request(r, "1a", "ZZVIEW");
     req.consent.reset();
     AuditTrail audit(policy);
-    req.override_ = policy.start_override(req.viewer, r.patient(), "unconscious", "Found unconscious at home", test::kNow, audit);
+    req.override_ = policy.start_override(req.viewer, r.patient(), "unconscious", "Found unconscious at home", ::test::kNow, audit);
     RecordWidget w;
     prepared(w, *policy.view_for(r, req, audit).view);
     const MirrorNode* strip = find(w.mirror(), "alert", "EMERGENCY OVERRIDE");
     REQUIRE(strip);
     CHECK(strip->text.find("(4 h 00 min left)") != std::string::npos);
-    w.set_now(test::kNow.plus_minutes(75));
+    w.set_now(::test::kNow.plus_minutes(75));
     settle(w);
     CHECK(find(w.mirror(), "alert", "EMERGENCY OVERRIDE")->text.find("(2 h 45 min left)") != std::string::npos);
+    snapshot(w, "widget-override-running");
   }
 }
 
 TEST_SUITE("widget: pointer and keyboard") {
   TEST_CASE("clicking a tab opens it; Ctrl+PageDown moves to the next") {
     RecordWidget w;
-    Record r = test::demo_record("joe-bradshaw");
-    prepared(w, test::view_of(r, test::request(r, "1a", "ZZVIEW")));
+    Record r = ::test::demo_record("joe-bradshaw");
+    prepared(w, ::test::view_of(r, ::test::request(r, "1a", "ZZVIEW")));
     press(w, "tab", "Diagnostics");
     CHECK(w.tab() == Tab::diagnostics);
     CHECK(find(w.mirror(), [](const MirrorNode& n) { return n.role == "tab" && n.selected; })->text == "Diagnostics");
@@ -174,8 +185,8 @@ TEST_SUITE("widget: pointer and keyboard") {
 
   TEST_CASE("typing in the search box narrows the open tab, and says how many are shown") {
     RecordWidget w;
-    Record r = test::demo_record("joe-bradshaw");
-    prepared(w, test::view_of(r, test::request(r, "1a", "ZZVIEW")));
+    Record r = ::test::demo_record("joe-bradshaw");
+    prepared(w, ::test::view_of(r, ::test::request(r, "1a", "ZZVIEW")));
     press(w, "searchbox", "Search this tab");
     w.text_input("metformin");
     settle(w);
@@ -188,8 +199,8 @@ TEST_SUITE("widget: pointer and keyboard") {
 
   TEST_CASE("a date the viewer types that cannot be read is pointed out, not silently ignored") {
     RecordWidget w;
-    Record r = test::demo_record("joe-bradshaw");
-    prepared(w, test::view_of(r, test::request(r, "1a", "ZZVIEW")));
+    Record r = ::test::demo_record("joe-bradshaw");
+    prepared(w, ::test::view_of(r, ::test::request(r, "1a", "ZZVIEW")));
     press(w, "textbox", "From date");
     w.text_input("31-Feb-2016");
     settle(w);
@@ -198,14 +209,15 @@ TEST_SUITE("widget: pointer and keyboard") {
 
   TEST_CASE("a letter opens in the reader, and Escape closes it") {
     RecordWidget w;
-    Record r = test::demo_record("joe-bradshaw");
-    prepared(w, test::view_of(r, test::request(r, "1a", "ZZVIEW")));
+    Record r = ::test::demo_record("joe-bradshaw");
+    prepared(w, ::test::view_of(r, ::test::request(r, "1a", "ZZVIEW")));
     press(w, "tab", "Hospital");
     press(w, "button", "Read: Discharge summary");
     MirrorNode m = w.mirror();
     const MirrorNode* dialog = find(m, "dialog", "Discharge summary");
     REQUIRE(dialog);
     CHECK(find(*dialog, "document", "")->text.size() > 50);
+    snapshot(w, "widget-reader");
     w.key(Key::escape, true);
     w.key(Key::escape, false);
     settle(w);
@@ -216,8 +228,8 @@ TEST_SUITE("widget: pointer and keyboard") {
 TEST_SUITE("widget: idle costs nothing") {
   TEST_CASE("no frame is drawn while nothing changes; input draws, then it settles again") {
     RecordWidget w;
-    Record r = test::demo_record("joe-bradshaw");
-    prepared(w, test::view_of(r, test::request(r, "1a", "ZZVIEW")));
+    Record r = ::test::demo_record("joe-bradshaw");
+    prepared(w, ::test::view_of(r, ::test::request(r, "1a", "ZZVIEW")));
     unsigned long before = w.frames_drawn();
     for (int poll = 0; poll < 600; ++poll)  // ten seconds of a 60 Hz host loop
       if (w.needs_redraw()) w.draw_frame();
@@ -237,8 +249,8 @@ TEST_SUITE("widget: idle costs nothing") {
 TEST_SUITE("text mirror") {
   TEST_CASE("the mirror follows the open tab and reads the banner in NHS order") {
     RecordWidget w;
-    Record r = test::demo_record("joe-bradshaw");
-    prepared(w, test::view_of(r, test::request(r, "1a", "ZZVIEW")));
+    Record r = ::test::demo_record("joe-bradshaw");
+    prepared(w, ::test::view_of(r, ::test::request(r, "1a", "ZZVIEW")));
     std::string text = mirror_as_text(w.mirror());
     size_t name = text.find("heading 1: BRADSHAW, Joseph Edward (Mr)"), born = text.find("Born: 08-Mar-1963 (63y)"),
            gender = text.find("Gender: Male"), nhs = text.find("NHS No.: 999 000 0115");
@@ -257,8 +269,8 @@ TEST_SUITE("text mirror") {
 
   TEST_CASE("the mirror as JSON carries roles, levels and where each control is") {
     RecordWidget w;
-    Record r = test::demo_record("joe-bradshaw");
-    prepared(w, test::view_of(r, test::request(r, "1a", "ZZVIEW")));
+    Record r = ::test::demo_record("joe-bradshaw");
+    prepared(w, ::test::view_of(r, ::test::request(r, "1a", "ZZVIEW")));
     auto j = nlohmann::json::parse(mirror_as_json(w.mirror()));
     CHECK(j["role"] == "region");
     std::string dump = j.dump();
@@ -269,25 +281,25 @@ TEST_SUITE("text mirror") {
 
   TEST_CASE("nothing the policy withheld reaches the mirror, and everything it showed does") {
     const Policy& policy = Policy::builtin();
-    test::RecordMaker maker(5150);
+    ::test::RecordMaker maker(5150);
     int checked = 0;
     for (int round = 0; round < 6; ++round) {
-      Record r = test::record_of(maker.make(40));
+      Record r = ::test::record_of(maker.make(40));
       for (const auto& profile : policy.profiles()) {
         for (int state = 0; state < 3; ++state) {  // no consent, consent, override
           AuditTrail audit(policy);
-          Request req = test::request(r, profile.id, "RY1");
+          Request req = ::test::request(r, profile.id, "RY1");
           if (state != 1) req.consent.reset();
           if (state == 2) {
             if (!profile.may_override) continue;
-            req.override_ = policy.start_override(req.viewer, r.patient(), "emergency", "Collapsed, unable to consent", test::kNow, audit);
+            req.override_ = policy.start_override(req.viewer, r.patient(), "emergency", "Collapsed, unable to consent", ::test::kNow, audit);
           }
           View v = *policy.view_for(r, req, audit).view;
-          std::string whole = mirror_as_text(mirror_of_view(v, kToday, test::kNow));
+          std::string whole = mirror_as_text(mirror_of_view(v, kToday, ::test::kNow));
           RecordWidget w;
           w.set_size(900, 700, 1.0f);
           w.set_today(kToday);
-          w.set_now(test::kNow);
+          w.set_now(::test::kNow);
           w.show(v);
           std::string screens;
           for (Tab t : {Tab::summary, Tab::community, Tab::diagnostics, Tab::hospital, Tab::timeline}) {

@@ -6,6 +6,10 @@
 
 #include "../tools/image_compare.h"
 #include "ilinks.h"
+#include "ilinks/backends.h"
+#include "ilinks/record_widget.h"
+#include "policy_helpers.h"
+#include "record_helpers.h"
 #include "test_data.h"
 
 using namespace ilinks::test;
@@ -37,6 +41,25 @@ Image render(const std::string& path, int width, int height, float scale = 1.0f)
     REQUIRE(ilinks_viewer_render_rgba(v, img.rgba.data(), width * 4, img.rgba.size()) == ILINKS_OK);
   } while (ilinks_viewer_needs_redraw(v));
   ilinks_viewer_destroy(v);
+  return img;
+}
+
+// Renders what `profile` at `ods` sees of a demo patient with consent, on one
+// tab, as every host would draw it (the CPU rasterizer).
+Image render_view(const std::string& patient, const std::string& profile, const std::string& ods, ilinks::Tab tab,
+                  int width, int height) {
+  ilinks::Record r = ::test::demo_record(patient);
+  ilinks::RecordWidget w;
+  w.set_size(width, height, 1.0f);
+  w.set_today(ilinks::Date{2026, 11, 22});
+  w.set_now(::test::kNow);
+  w.set_tab(tab);
+  w.show(::test::view_of(r, ::test::request(r, profile, ods)));
+  Image img{width, height, std::vector<unsigned char>(static_cast<size_t>(width * height * 4))};
+  do {
+    std::fill(img.rgba.begin(), img.rgba.end(), 0);
+    ilinks::rasterize(w.draw_frame(), w.font_texture(), {img.rgba.data(), width, height, width * 4});
+  } while (w.needs_redraw());
   return img;
 }
 
@@ -122,5 +145,32 @@ TEST_SUITE("patient banner") {
     Image wide = render(demo_patient("margaret-hughes.json"), 1000, 300);
     Image narrow = render(demo_patient("margaret-hughes.json"), 420, 300);
     CHECK(first_row_not(narrow, narrow.width - 5, 255, 255, 255) > first_row_not(wide, wide.width - 5, 255, 255, 255));
+  }
+}
+
+TEST_SUITE("the seven scenarios, drawn") {
+  // Each scenario of SHARING-MODEL.md, as its professional sees it and as
+  // another profile sees the same person, compared with stored images.
+  struct Shot {
+    const char* patient;
+    const char* profile;
+    const char* ods;
+    ilinks::Tab tab;
+  };
+  const Shot kShots[] = {
+      {"joe-bradshaw", "6", "RVY", ilinks::Tab::summary},          {"joe-bradshaw", "5", "RVY", ilinks::Tab::summary},
+      {"joan-mcallister", "7", "ZZNBH1", ilinks::Tab::summary},    {"joan-mcallister", "5", "ZZNBH1", ilinks::Tab::community},
+      {"brenda-kelly", "2b", "RW4", ilinks::Tab::diagnostics},     {"brenda-kelly", "1b", "ZZ0001", ilinks::Tab::diagnostics},
+      {"david-okafor", "1a", "REM", ilinks::Tab::hospital},        {"david-okafor", "3b", "ZZSEF1", ilinks::Tab::hospital},
+      {"margaret-hughes", "6", "RVY", ilinks::Tab::summary},       {"margaret-hughes", "5", "RVY", ilinks::Tab::summary},
+      {"arthur-prescott", "3b", "ZZNBH1", ilinks::Tab::hospital},  {"arthur-prescott", "1b", "ZZNBH1", ilinks::Tab::hospital},
+      {"susan-doyle", "3b", "ZZSEF1", ilinks::Tab::summary},       {"susan-doyle", "5", "ZZSEF1", ilinks::Tab::summary}};
+
+  TEST_CASE("each scenario x two profiles matches its golden image (CPU, 900x640, scale 1)") {
+    for (const auto& shot : kShots) {
+      std::string name = std::string("scenario-") + shot.patient + "-" + shot.profile + "-" + ilinks::tab_id(shot.tab) + "-900x640.png";
+      CAPTURE(name);
+      check_against_golden(render_view(shot.patient, shot.profile, shot.ods, shot.tab, 900, 640), name);
+    }
   }
 }

@@ -66,6 +66,7 @@ struct Row {
   bool readable = false;           // has text the document reader can open
   std::vector<TrendPoint> trend;   // trend rows, oldest first
   std::string unit;                // trend rows
+  std::optional<double> normal_low, normal_high;  // trend rows: the latest result's reference range
 };
 
 struct Section {
@@ -81,6 +82,9 @@ struct TabLayout {
   Tab tab = Tab::summary;
   bool available = true;          // false: the viewer's role may not see this segment
   std::string unavailable_text;   // "Not available for your role: Admin / clerical"
+  // Said above the sections when the viewer's own organisation's entries are
+  // left out (the host shows them), so an empty list is not misread.
+  std::string own_organisation_note;
   std::vector<Section> sections;  // sections with nothing to say are left out
   int entries_shown = 0, entries_total = 0;
 };
