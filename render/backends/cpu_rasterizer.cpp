@@ -76,6 +76,16 @@ void draw_triangle(Vertex a, Vertex b, Vertex c, const PixelRect& clip, const Rg
   int max_y = std::min(clip.y1 - 1, static_cast<int>(std::ceil(std::max({a.y, b.y, c.y}))));
   const bool own_bc = owns_boundary(b, c), own_ca = owns_boundary(c, a), own_ab = owns_boundary(a, b);
   const float inv_area = 1.0f / area;
+  // Most of a frame is flat colour (backgrounds, rows, bars): one texel and one
+  // colour for the whole triangle, so sample and shade once, not per pixel.
+  const bool flat = a.u == b.u && a.u == c.u && a.v == b.v && a.v == c.v && a.r == b.r && a.r == c.r && a.g == b.g &&
+                    a.g == c.g && a.b == b.b && a.b == c.b && a.a == b.a && a.a == c.a;
+  Sample flat_colour{};
+  if (flat) {
+    Sample t = sample_bilinear(tex, a.u, a.v);
+    flat_colour = {a.r * t.r, a.g * t.g, a.b * t.b, a.a * t.a};
+    if (flat_colour.a <= 0) return;
+  }
   for (int y = min_y; y <= max_y; ++y) {
     float py = static_cast<float>(y) + 0.5f;
     unsigned char* row = img.pixels + static_cast<size_t>(y) * static_cast<size_t>(img.stride);
@@ -84,14 +94,23 @@ void draw_triangle(Vertex a, Vertex b, Vertex c, const PixelRect& clip, const Rg
       float w0 = edge(b, c, px, py), w1 = edge(c, a, px, py), w2 = edge(a, b, px, py);
       if (w0 < 0 || w1 < 0 || w2 < 0) continue;
       if ((w0 == 0 && !own_bc) || (w1 == 0 && !own_ca) || (w2 == 0 && !own_ab)) continue;
-      float l0 = w0 * inv_area, l1 = w1 * inv_area, l2 = w2 * inv_area;
-      Sample t = sample_bilinear(tex, a.u * l0 + b.u * l1 + c.u * l2, a.v * l0 + b.v * l1 + c.v * l2);
-      float sr = (a.r * l0 + b.r * l1 + c.r * l2) * t.r;
-      float sg = (a.g * l0 + b.g * l1 + c.g * l2) * t.g;
-      float sb = (a.b * l0 + b.b * l1 + c.b * l2) * t.b;
-      float sa = (a.a * l0 + b.a * l1 + c.a * l2) * t.a;
-      if (sa <= 0) continue;
+      float sr, sg, sb, sa;
+      if (flat) {
+        sr = flat_colour.r, sg = flat_colour.g, sb = flat_colour.b, sa = flat_colour.a;
+      } else {
+        float l0 = w0 * inv_area, l1 = w1 * inv_area, l2 = w2 * inv_area;
+        Sample t = sample_bilinear(tex, a.u * l0 + b.u * l1 + c.u * l2, a.v * l0 + b.v * l1 + c.v * l2);
+        sr = (a.r * l0 + b.r * l1 + c.r * l2) * t.r;
+        sg = (a.g * l0 + b.g * l1 + c.g * l2) * t.g;
+        sb = (a.b * l0 + b.b * l1 + c.b * l2) * t.b;
+        sa = (a.a * l0 + b.a * l1 + c.a * l2) * t.a;
+        if (sa <= 0) continue;
+      }
       unsigned char* d = row + x * 4;
+      if (sa >= 1.0f) {  // opaque: what was there does not show through
+        d[0] = to_byte(sr), d[1] = to_byte(sg), d[2] = to_byte(sb), d[3] = 255;
+        continue;
+      }
       float keep = 1.0f - sa;
       d[0] = to_byte(sr * sa + d[0] / 255.0f * keep);
       d[1] = to_byte(sg * sa + d[1] / 255.0f * keep);

@@ -3,11 +3,15 @@
 // mirror a screen reader reads, and an idle widget costing no frames.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <functional>
 #include <optional>
 
 #include "../tools/image_compare.h"
+#include "../tools/twenty_year_record.h"
+#include "ilinks/record_builder.h"
 #include "ilinks/backends.h"
+#include <imgui.h>
 #include "ilinks/mirror.h"
 #include "ilinks/record_widget.h"
 #include "policy_helpers.h"
@@ -243,6 +247,34 @@ TEST_SUITE("widget: idle costs nothing") {
     for (int poll = 0; poll < 600; ++poll)
       if (w.needs_redraw()) w.draw_frame();
     CHECK(w.frames_drawn() == after_input);
+  }
+}
+
+TEST_SUITE("widget: a 20-year record") {
+  // Lists are clipped: a frame holds what is in sight, whatever the record's
+  // length. Counted in vertices, not timed (scripts/bench times it).
+  TEST_CASE("a frame of a 20-year record is no bigger than a frame of a two-year one") {
+    auto vertices = [](int results, int encounters, int letters, Tab tab) {
+      RecordBuilder b;
+      b.add(ilinks::test::twenty_year_record(results, encounters, letters), {"generated.json", {}});
+      Record r = b.build();
+      RecordWidget w;
+      w.set_tab(tab);
+      prepared(w, ::test::view_of(r, ::test::request(r, "1a", "ZZVIEW")));
+      w.mouse_move(600, 600);
+      int most = 0;
+      for (int frame = 0; frame < 20; ++frame) {  // scroll down through the list
+        w.mouse_wheel(0, -5);
+        most = std::max(most, w.draw_frame().TotalVtxCount);
+      }
+      return most;
+    };
+    for (Tab tab : {Tab::diagnostics, Tab::timeline, Tab::hospital}) {
+      CAPTURE(tab_id(tab));
+      int small = vertices(1000, 100, 50, tab), large = vertices(10000, 1000, 500, tab);
+      CHECK(large > 0);
+      CHECK(large < small * 3 / 2);
+    }
   }
 }
 
