@@ -3,14 +3,18 @@
 #include "ilinks.h"
 
 #include <cstring>
+#include <memory>
 #include <new>
+#include <stdexcept>
 #include <optional>
 #include <string>
 
 #include <imgui.h>
 
+#include "ilinks/audit.h"
 #include "ilinks/backends.h"
 #include "ilinks/fhir.h"
+#include "ilinks/mirror.h"
 #include "ilinks/policy.h"
 #include "ilinks/record_widget.h"
 
@@ -20,6 +24,79 @@ struct ilinks_viewer {
   std::optional<ilinks::GlRenderer> gl;
   bool gl_owned = false;
   std::string last_error;
+  // What the policy decides on: the record, who is looking, on what basis.
+  std::optional<ilinks::Record> record;
+  std::optional<ilinks::Viewer> who;
+  bool relationship = false;
+  std::optional<ilinks::Consent> consent;
+  std::optional<ilinks::Override> override_;
+  ilinks_audit_fn audit_callback = nullptr;
+  void* audit_user_data = nullptr;
+  std::unique_ptr<ilinks::AuditTrail> audit;
+
+  ilinks_viewer() {
+    reset_audit();
+    // The widget's own dialogs go the same way as the host's calls.
+    widget.on_consent_outcome([this](const ilinks::ConsentOutcome& o) {
+      try {
+        if (o.kind == ilinks::ConsentOutcome::Kind::consent) record_consent(o.method, o.given_by);
+        else start_override(o.reason_code, o.text);
+      } catch (const std::exception& e) {
+        last_error = e.what();
+      }
+    });
+  }
+
+  void reset_audit() {
+    ilinks::AuditSink sink;
+    if (audit_callback)
+      sink = [this](const ilinks::AuditEvent& e) { return audit_callback(audit_user_data, e.to_json().c_str()) == 1; };
+    audit = std::make_unique<ilinks::AuditTrail>(policy, "", sink);
+  }
+
+  ilinks::Timestamp now() const { return ilinks::Timestamp::now(); }
+
+  // Shows what the policy lets this viewer see now; throws InputError (refused
+  // or audit) with the reason, having shown nothing of the record.
+  void refresh() {
+    if (!record) return widget.clear();
+    if (!who) return widget.show(policy.consent_request(record->patient()));  // ABI 0.1: no context, no audit
+    ilinks::Request req;
+    req.viewer = *who;
+    req.host_patient = record->patient();
+    req.legitimate_relationship = relationship;
+    req.consent = consent;
+    req.override_ = override_;
+    req.now = now();
+    ilinks::Decision d = policy.view_for(*record, req, *audit);
+    if (!d.view) {
+      widget.clear();
+      throw Refused(d.refused);
+    }
+    widget.show(std::move(*d.view));
+  }
+
+  void record_consent(const std::string& method, const std::string& given_by) {
+    if (!record || !who) throw Refused("no record and viewer context to record consent for");
+    ilinks::Consent c{who->user_id, now(), method, given_by, std::nullopt};
+    policy.record_consent(*who, record->patient(), c, *audit);
+    consent = c;
+    refresh();
+  }
+
+  void start_override(const std::string& reason_code, const std::string& text) {
+    if (!record || !who) throw Refused("no record and viewer context to override for");
+    try {
+      override_ = policy.start_override(*who, record->patient(), reason_code, text, now(), *audit);
+    } catch (const ilinks::InputError& e) {
+      throw Refused(e.what());
+    }
+    refresh();
+  }
+
+  struct Refused : std::runtime_error {
+    using std::runtime_error::runtime_error;
+  };
 
   int fail(int code, std::string message) {
     last_error = std::move(message);
@@ -33,12 +110,20 @@ struct ilinks_viewer {
 
 namespace {
 
+static_assert(ILINKS_KEY_TAB == static_cast<int>(ilinks::Key::tab) && ILINKS_KEY_ESCAPE == static_cast<int>(ilinks::Key::escape) &&
+                  ILINKS_KEY_Z == static_cast<int>(ilinks::Key::z),
+              "ilinks_key and ilinks::Key must agree");
+
 // Runs `body` and turns any escaping exception into a result code.
 template <typename Body>
 int guarded(ilinks_viewer* v, const char* call, Body&& body) {
   if (!v) return ILINKS_ERROR_ARGUMENT;
   try {
     return body();
+  } catch (const ilinks_viewer::Refused& e) {
+    return v->fail(ILINKS_ERROR_REFUSED, std::string(call) + ": refused: " + e.what());
+  } catch (const ilinks::InputError& e) {  // the audit trail: nothing was shown
+    return v->fail(ILINKS_ERROR_AUDIT, std::string(call) + ": " + e.what());
   } catch (const std::bad_alloc&) {
     return v->fail(ILINKS_ERROR_MEMORY, std::string(call) + ": out of memory");
   } catch (const std::exception& e) {
@@ -61,6 +146,9 @@ const char* ilinks_result_text(int result) {
     case ILINKS_ERROR_INPUT: return "the record could not be read";
     case ILINKS_ERROR_GRAPHICS: return "no usable OpenGL context";
     case ILINKS_ERROR_MEMORY: return "out of memory";
+    case ILINKS_ERROR_REFUSED: return "refused by the sharing policy";
+    case ILINKS_ERROR_AUDIT: return "the audit event could not be delivered";
+    case ILINKS_ERROR_BUFFER: return "the buffer is too small";
     case ILINKS_ERROR_INTERNAL: return "internal error";
     default: return "unknown result code";
   }
@@ -90,16 +178,16 @@ int ilinks_viewer_load_fhir(ilinks_viewer* v, const char* data, size_t size, con
     std::string source = source_name && *source_name ? source_name : "the record";
     if (!data && size > 0) return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_load_fhir: data is NULL");
     v->widget.clear();  // never leave the previous person on screen
+    v->record.reset();
+    v->consent.reset();  // consent and overrides belong to one person's record
+    v->override_.reset();
     if (size == 0) return v->fail(ILINKS_ERROR_INPUT, source + ": is empty");
     try {
-      ilinks::Record record = ilinks::read_fhir_json(std::string_view(data, size), source);
-      // ABI 0.1 has no viewer context or consent yet (issue 6): it shows the
-      // consent-required view, with the loaded record's identity standing in
-      // for the host's, and nothing else from the record.
-      v->widget.show(v->policy.consent_request(record.patient()));
+      v->record = ilinks::read_fhir_json(std::string_view(data, size), source);
     } catch (const ilinks::InputError& e) {
       return v->fail(ILINKS_ERROR_INPUT, e.what());
     }
+    v->refresh();
     return v->ok();
   });
 }
@@ -107,6 +195,146 @@ int ilinks_viewer_load_fhir(ilinks_viewer* v, const char* data, size_t size, con
 int ilinks_viewer_clear(ilinks_viewer* v) {
   return guarded(v, "ilinks_viewer_clear", [&] {
     v->widget.clear();
+    v->record.reset();
+    v->consent.reset();
+    v->override_.reset();
+    return v->ok();
+  });
+}
+
+int ilinks_viewer_set_context(ilinks_viewer* v, const char* user_id, const char* user_name, const char* profile_id,
+                              const char* organisation_ods, const char* organisation_name, int relationship) {
+  return guarded(v, "ilinks_viewer_set_context", [&] {
+    auto given = [](const char* s) { return s && *s; };
+    if (!given(user_id) || !given(profile_id) || !given(organisation_ods))
+      return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_set_context: user_id, profile_id and organisation_ods are required");
+    if (!v->policy.profile(profile_id))
+      return v->fail(ILINKS_ERROR_ARGUMENT, std::string("ilinks_viewer_set_context: '") + profile_id +
+                                                "' is not a role profile of the policy (1a, 1b, 1c, 2a, 2b, 3a, 3b, 4, 5, 6, 7)");
+    ilinks::Viewer who;
+    who.user_id = user_id;
+    who.user_name = given(user_name) ? user_name : user_id;
+    who.profile = profile_id;
+    who.organisation_ods = organisation_ods;
+    who.organisation_name = given(organisation_name) ? organisation_name : organisation_ods;
+    who.device = "ilinks C ABI " ILINKS_VERSION;
+    bool same_user = v->who && v->who->user_id == who.user_id && v->who->profile == who.profile &&
+                     v->who->organisation_ods == who.organisation_ods;
+    if (!same_user) v->override_.reset();  // an override belongs to the user who made it
+    v->who = who;
+    v->relationship = relationship != 0;
+    v->widget.set_consent_options(ilinks::consent_options(v->policy, profile_id));
+    v->refresh();
+    return v->ok();
+  });
+}
+
+int ilinks_viewer_set_audit_callback(ilinks_viewer* v, ilinks_audit_fn callback, void* user_data) {
+  return guarded(v, "ilinks_viewer_set_audit_callback", [&] {
+    v->audit_callback = callback;
+    v->audit_user_data = user_data;
+    v->reset_audit();
+    return v->ok();
+  });
+}
+
+int ilinks_viewer_record_consent(ilinks_viewer* v, const char* method, const char* given_by) {
+  return guarded(v, "ilinks_viewer_record_consent", [&] {
+    if (!method || !given_by) return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_record_consent: method and given_by are required");
+    std::string by = given_by;
+    if (by != "patient" && by != "representative")
+      return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_record_consent: given_by must be \"patient\" or \"representative\"");
+    try {
+      v->record_consent(method, by);
+    } catch (const ilinks::InputError& e) {  // an unknown method, or the audit
+      std::string what = e.what();
+      bool audit = what.find("audit") != std::string::npos;
+      return v->fail(audit ? ILINKS_ERROR_AUDIT : ILINKS_ERROR_ARGUMENT, "ilinks_viewer_record_consent: " + what);
+    }
+    return v->ok();
+  });
+}
+
+int ilinks_viewer_start_override(ilinks_viewer* v, const char* reason_code, const char* text) {
+  return guarded(v, "ilinks_viewer_start_override", [&] {
+    if (!reason_code || !text) return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_start_override: reason_code and text are required");
+    v->start_override(reason_code, text);
+    return v->ok();
+  });
+}
+
+int ilinks_viewer_set_tab(ilinks_viewer* v, const char* tab_id) {
+  return guarded(v, "ilinks_viewer_set_tab", [&] {
+    ilinks::Tab tab;
+    if (!tab_id || !ilinks::tab_from_id(tab_id, tab))
+      return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_set_tab: expected summary, community, diagnostics, hospital or timeline");
+    v->widget.set_tab(tab);
+    return v->ok();
+  });
+}
+
+int ilinks_viewer_mirror(ilinks_viewer* v, int format, char* buffer, size_t buffer_size, size_t* out_needed) {
+  return guarded(v, "ilinks_viewer_mirror", [&] {
+    if (format != 0 && format != 1) return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_mirror: format must be 0 (text) or 1 (JSON)");
+    ilinks::MirrorNode m = v->widget.mirror();
+    std::string text = format == 0 ? ilinks::mirror_as_text(m) : ilinks::mirror_as_json(m);
+    if (out_needed) *out_needed = text.size() + 1;
+    if (!buffer || buffer_size < text.size() + 1)
+      return v->fail(ILINKS_ERROR_BUFFER, "ilinks_viewer_mirror: the buffer holds " + std::to_string(buffer_size) +
+                                              " bytes; the mirror needs " + std::to_string(text.size() + 1));
+    std::memcpy(buffer, text.c_str(), text.size() + 1);
+    return v->ok();
+  });
+}
+
+int ilinks_viewer_mouse_move(ilinks_viewer* v, float x, float y) {
+  return guarded(v, "ilinks_viewer_mouse_move", [&] {
+    v->widget.mouse_move(x, y);
+    return v->ok();
+  });
+}
+
+int ilinks_viewer_mouse_leave(ilinks_viewer* v) {
+  return guarded(v, "ilinks_viewer_mouse_leave", [&] {
+    v->widget.mouse_leave();
+    return v->ok();
+  });
+}
+
+int ilinks_viewer_mouse_button(ilinks_viewer* v, int button, int down) {
+  return guarded(v, "ilinks_viewer_mouse_button", [&] {
+    if (button < 0 || button > 2) return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_mouse_button: button must be 0, 1 or 2");
+    v->widget.mouse_button(button, down != 0);
+    return v->ok();
+  });
+}
+
+int ilinks_viewer_mouse_wheel(ilinks_viewer* v, float dx, float dy) {
+  return guarded(v, "ilinks_viewer_mouse_wheel", [&] {
+    v->widget.mouse_wheel(dx, dy);
+    return v->ok();
+  });
+}
+
+int ilinks_viewer_key(ilinks_viewer* v, int key, int down, int modifiers) {
+  return guarded(v, "ilinks_viewer_key", [&] {
+    if (key < ILINKS_KEY_TAB || key > ILINKS_KEY_Z) return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_key: not an ilinks_key");
+    v->widget.key(static_cast<ilinks::Key>(key), down != 0, modifiers & 15);
+    return v->ok();
+  });
+}
+
+int ilinks_viewer_text_input(ilinks_viewer* v, const char* utf8) {
+  return guarded(v, "ilinks_viewer_text_input", [&] {
+    if (!utf8) return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_text_input: utf8 is NULL");
+    v->widget.text_input(utf8);
+    return v->ok();
+  });
+}
+
+int ilinks_viewer_focus(ilinks_viewer* v, int focused) {
+  return guarded(v, "ilinks_viewer_focus", [&] {
+    v->widget.focus(focused != 0);
     return v->ok();
   });
 }

@@ -27,9 +27,9 @@
 /* The header's version. Compare with ilinks_version() at run time: a library
  * with the same major version is ABI-compatible with this header. */
 #define ILINKS_VERSION_MAJOR 0
-#define ILINKS_VERSION_MINOR 1
+#define ILINKS_VERSION_MINOR 2
 #define ILINKS_VERSION_PATCH 0
-#define ILINKS_VERSION "0.1.0"
+#define ILINKS_VERSION "0.2.0"
 
 #if defined(_WIN32)
 #  if defined(ILINKS_BUILDING_LIBRARY)
@@ -54,6 +54,9 @@ typedef enum ilinks_result {
   ILINKS_ERROR_INPUT = 2,     /* the record could not be read; nothing from it is shown */
   ILINKS_ERROR_GRAPHICS = 3,  /* no usable OpenGL 3.2 / OpenGL ES 3 / WebGL2 context is current */
   ILINKS_ERROR_MEMORY = 4,    /* out of memory */
+  ILINKS_ERROR_REFUSED = 5,   /* the policy refused: no viewer context, no relationship, an override not allowed */
+  ILINKS_ERROR_AUDIT = 6,     /* the audit event could not be delivered: nothing is shown without it */
+  ILINKS_ERROR_BUFFER = 7,    /* the caller's buffer is too small: *out_needed says how big it must be */
   ILINKS_ERROR_INTERNAL = 99  /* a bug in ilinks-viewer: please report the last error text */
 } ilinks_result;
 
@@ -82,7 +85,11 @@ ILINKS_API const char* ilinks_viewer_last_error(const ilinks_viewer* viewer);
 /* Loads a FHIR R4 Bundle (any type) or a Patient resource, as JSON bytes
  * (`size` bytes; need not be NUL-terminated). `source_name` (may be NULL)
  * names the input in error messages. On ILINKS_ERROR_INPUT the viewer shows
- * no record rather than a previous person's. */
+ * no record rather than a previous person's. With a viewer context set, what
+ * is shown is decided by the sharing policy and audited (ILINKS_ERROR_REFUSED
+ * or ILINKS_ERROR_AUDIT when it may not be shown); the person whose record it
+ * is stands in for the person the host has open (ABI 0.3 will take the host's
+ * own identity). */
 ILINKS_API int ilinks_viewer_load_fhir(ilinks_viewer* viewer, const char* data, size_t size,
                                        const char* source_name);
 
@@ -90,6 +97,75 @@ ILINKS_API int ilinks_viewer_load_fhir(ilinks_viewer* viewer, const char* data, 
  * before that person's record has arrived, so the previous person is never on
  * screen in the meantime. */
 ILINKS_API int ilinks_viewer_clear(ilinks_viewer* viewer);
+
+/* ---- Who is looking (ABI 0.2) ---------------------------------------------- */
+/* The person using the host: their user id and name, their role profile
+ * ("1a" ... "7", SHARING-MODEL.md table 6), their organisation's ODS code and
+ * name, and whether the host has established a legitimate (care)
+ * relationship with the person whose record is loaded (1) or not (0).
+ * Until it is set the viewer shows only the person's identity and a consent
+ * request, audits nothing and offers nothing else. Setting it again (another
+ * user) shows the record again through the policy, audited. */
+ILINKS_API int ilinks_viewer_set_context(ilinks_viewer* viewer, const char* user_id, const char* user_name,
+                                         const char* profile_id, const char* organisation_ods,
+                                         const char* organisation_name, int legitimate_relationship);
+
+/* Receives every audit event as one JSON object (ilinks/audit.h AuditEvent),
+ * as it is written: views, refusals, consent and overrides. `event_json` is
+ * valid during the call only. Return 1 when the event is safely kept, 0 when
+ * not: a view whose event is not kept is not shown (fail closed). Without a
+ * callback events are kept in the viewer's memory only. */
+typedef int (*ilinks_audit_fn)(void* user_data, const char* event_json);
+ILINKS_API int ilinks_viewer_set_audit_callback(ilinks_viewer* viewer, ilinks_audit_fn callback, void* user_data);
+
+/* ---- Consent and override (ABI 0.2) ----------------------------------------- */
+/* The person consented to this viewing: `method` "verbal" or "written",
+ * `given_by` "patient" or "representative". Audited; the record then shows.
+ * The widget's own consent dialog does the same. */
+ILINKS_API int ilinks_viewer_record_consent(ilinks_viewer* viewer, const char* method, const char* given_by);
+
+/* Starts an emergency override: `reason_code` from the policy (for example
+ * "emergency", "unconscious") and the user's own words (at least 10
+ * characters). Refused (ILINKS_ERROR_REFUSED, with the reason) for a role that
+ * may not override. Audited, with an alert to the privacy officer. */
+ILINKS_API int ilinks_viewer_start_override(ilinks_viewer* viewer, const char* reason_code, const char* text);
+
+/* ---- What is on screen (ABI 0.2) --------------------------------------------- */
+/* Opens a tab: "summary", "community", "diagnostics", "hospital", "timeline". */
+ILINKS_API int ilinks_viewer_set_tab(ilinks_viewer* viewer, const char* tab_id);
+
+/* The accessible text mirror of the screen (ilinks/mirror.h): format 0 is
+ * plain text in reading order, 1 is JSON with ARIA roles and the place of
+ * each control. Writes a NUL-terminated string into the caller's buffer; when
+ * it does not fit, returns ILINKS_ERROR_BUFFER and sets *out_needed (bytes,
+ * with the NUL). `out_needed` may be NULL. */
+ILINKS_API int ilinks_viewer_mirror(ilinks_viewer* viewer, int format, char* buffer, size_t buffer_size,
+                                    size_t* out_needed);
+
+/* ---- Input (ABI 0.2), in device pixels from the surface's top-left ----------- */
+/* Keys the viewer understands; hosts map their own key codes to these. */
+typedef enum ilinks_key {
+  ILINKS_KEY_TAB = 1, ILINKS_KEY_LEFT, ILINKS_KEY_RIGHT, ILINKS_KEY_UP, ILINKS_KEY_DOWN, ILINKS_KEY_PAGE_UP,
+  ILINKS_KEY_PAGE_DOWN, ILINKS_KEY_HOME, ILINKS_KEY_END, ILINKS_KEY_INSERT, ILINKS_KEY_DELETE, ILINKS_KEY_BACKSPACE,
+  ILINKS_KEY_SPACE, ILINKS_KEY_ENTER, ILINKS_KEY_ESCAPE, ILINKS_KEY_A, ILINKS_KEY_C, ILINKS_KEY_F, ILINKS_KEY_V,
+  ILINKS_KEY_X, ILINKS_KEY_Y, ILINKS_KEY_Z
+} ilinks_key;
+/* Modifier bits for ilinks_viewer_key. */
+#define ILINKS_MOD_CTRL 1
+#define ILINKS_MOD_SHIFT 2
+#define ILINKS_MOD_ALT 4
+#define ILINKS_MOD_SUPER 8
+
+ILINKS_API int ilinks_viewer_mouse_move(ilinks_viewer* viewer, float x, float y);
+ILINKS_API int ilinks_viewer_mouse_leave(ilinks_viewer* viewer);
+/* button: 0 primary, 1 secondary, 2 middle; down: 1 pressed, 0 released. */
+ILINKS_API int ilinks_viewer_mouse_button(ilinks_viewer* viewer, int button, int down);
+/* In lines; positive dy scrolls up (towards the top of the record). */
+ILINKS_API int ilinks_viewer_mouse_wheel(ilinks_viewer* viewer, float dx, float dy);
+ILINKS_API int ilinks_viewer_key(ilinks_viewer* viewer, int key, int down, int modifiers);
+/* Characters typed, UTF-8 (what the keyboard produced, not key codes). */
+ILINKS_API int ilinks_viewer_text_input(ilinks_viewer* viewer, const char* utf8);
+ILINKS_API int ilinks_viewer_focus(ilinks_viewer* viewer, int focused);
 
 /* ---- Surface -------------------------------------------------------------- */
 /* The drawing surface in device pixels (1..16384 each way) and the DPI scale

@@ -272,7 +272,6 @@ AuditTrail::AuditTrail(const Policy& policy, std::string log_path, AuditSink sin
   s.log_path = std::move(log_path);
   s.sink = std::move(sink);
   s.spool_path = std::move(spool_path);
-  if (s.sink && s.spool_path.empty()) throw InputError("audit: a sink needs a spool file, so that no event is lost while it is down");
   if (!s.log_path.empty()) {
     auto lines = lines_of(s.log_path);
     for (size_t i = 0; i < lines.size(); ++i) {
@@ -309,11 +308,21 @@ AuditEvent AuditTrail::record(AuditEvent event) {
   event.previous_hash = s.last_hash;
   s.remember_and_check(event);
   event.hash = event.compute_hash();
+  if (s.sink && s.spool_path.empty()) {
+    // A sink with no spool takes each event at once, or nothing is shown.
+    bool kept = false;
+    try {
+      kept = s.sink(event);
+    } catch (...) {
+      kept = false;
+    }
+    if (!kept) throw InputError("the audit event could not be delivered; nothing is shown without an audit record");
+  }
   if (!s.log_path.empty() && !append_line(s.log_path, event.to_json()))
     throw InputError("audit log " + s.log_path + " cannot be written; nothing is shown without an audit record");
   s.sequence = event.sequence;
   s.last_hash = event.hash;
-  if (s.sink) {
+  if (s.sink && !s.spool_path.empty()) {
     s.waiting.push_back(event);
     s.save_spool();  // on disk before the sink is tried: a crash loses nothing
     s.deliver_waiting();

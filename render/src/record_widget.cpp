@@ -430,6 +430,7 @@ const ImDrawData& RecordWidget::draw_frame() {
   w.drawn_minute = now.utc_seconds / 60;
 
   w.controls.clear();
+  std::optional<ConsentOutcome> outcome;
   ImGui::NewFrame();
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(io.DisplaySize);
@@ -466,7 +467,7 @@ const ImDrawData& RecordWidget::draw_frame() {
     }
     ImGui::EndChild();
     w.draw_footer();
-    if (auto outcome = w.dialogs.draw(w.options, w.fonts, w.scale, w.controls); outcome && w.on_outcome) w.on_outcome(*outcome);
+    outcome = w.dialogs.draw(w.options, w.fonts, w.scale, w.controls);
   } else {
     ImGui::Dummy(ImVec2(0, theme::padding * w.scale));
     ImGui::SetCursorPosX(theme::padding * w.scale);
@@ -477,6 +478,9 @@ const ImDrawData& RecordWidget::draw_frame() {
   ImGui::End();
   ImGui::Render();
   ++w.frames;
+  // After the frame: the host may show a new View in answer, which the frame
+  // just drawn must not be reading from.
+  if (outcome && w.on_outcome) w.on_outcome(*outcome);
   if (had_input) w.changed();  // what input changed settles over the next frames
   else if (w.frames_to_draw > 0) --w.frames_to_draw;
   return *ImGui::GetDrawData();

@@ -233,8 +233,22 @@ TEST_SUITE("audit delivery") {
     CHECK(audit.waiting() == 1);
   }
 
-  TEST_CASE("a sink without a spool is refused: events could be lost") {
-    CHECK_THROWS_AS(AuditTrail(Policy::builtin(), "", [](const AuditEvent&) { return true; }), InputError);
+  TEST_CASE("a sink without a spool takes each event at once") {
+    Record r = test::demo_record("joe-bradshaw");
+    std::vector<std::string> kept;
+    AuditTrail audit(Policy::builtin(), "", [&](const AuditEvent& e) { return kept.push_back(e.to_json()), true; });
+    Decision d = Policy::builtin().view_for(r, test::request(r, "1a"), audit);
+    CHECK(d.view);
+    REQUIRE(kept.size() == 1);
+    CHECK(kept.front().find("\"action\":\"view\"") != std::string::npos);
+    CHECK(audit.waiting() == 0);
+  }
+
+  TEST_CASE("a sink without a spool that does not keep the event means nothing is shown") {
+    Record r = test::demo_record("joe-bradshaw");
+    AuditTrail audit(Policy::builtin(), "", [](const AuditEvent&) { return false; });
+    CHECK_THROWS_AS(Policy::builtin().view_for(r, test::request(r, "1a"), audit), InputError);
+    CHECK(audit.last_sequence() == 0);  // not written: the chain is as it was
   }
 
   TEST_CASE("the HTTP sink reports an unreachable endpoint as down") {

@@ -4,7 +4,10 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "ilinks.h"
+#include "test_data.h"
 
 namespace {
 
@@ -131,5 +134,147 @@ TEST_SUITE("C ABI") {
     Viewer viewer;
     CHECK(ilinks_viewer_render_gl(viewer.v) == ILINKS_ERROR_GRAPHICS);
     CHECK_FALSE(viewer.error().empty());
+  }
+}
+
+namespace {
+
+// Audit events as the host's callback received them.
+struct AuditLog {
+  std::vector<std::string> events;
+  int keep = 1;  // what the callback answers
+  static int receive(void* self, const char* event_json) {
+    auto* log = static_cast<AuditLog*>(self);
+    log->events.push_back(event_json);
+    return log->keep;
+  }
+};
+
+std::string mirror_of(ilinks_viewer* v, int format = 0) {
+  size_t needed = 0;
+  CHECK(ilinks_viewer_mirror(v, format, nullptr, 0, &needed) == ILINKS_ERROR_BUFFER);
+  std::string text(needed, '\0');
+  REQUIRE(ilinks_viewer_mirror(v, format, text.data(), text.size(), &needed) == ILINKS_OK);
+  text.resize(needed - 1);
+  return text;
+}
+
+std::string demo_bytes(const char* file) { return slurp(demo_patient(file)); }
+
+// Loads Joe for a hospital doctor (1a) with a care relationship, audit to `log`.
+void doctor_opens_joe(Viewer& w, AuditLog& log, const char* profile = "1a") {
+  REQUIRE(ilinks_viewer_set_audit_callback(w.v, &AuditLog::receive, &log) == ILINKS_OK);
+  REQUIRE(ilinks_viewer_set_context(w.v, "u42", "Dr Test", profile, "ZZVIEW", "Test Hospital", 1) == ILINKS_OK);
+  std::string bytes = demo_bytes("joe-bradshaw.json");
+  REQUIRE_MESSAGE(ilinks_viewer_load_fhir(w.v, bytes.data(), bytes.size(), "joe.json") == ILINKS_OK, w.error());
+}
+
+}  // namespace
+
+TEST_SUITE("C ABI 0.2: who is looking, consent, override, audit, mirror, input") {
+  TEST_CASE("without a viewer context only the person's identity and a consent request show, and nothing is audited") {
+    Viewer w;
+    AuditLog log;
+    ilinks_viewer_set_audit_callback(w.v, &AuditLog::receive, &log);
+    std::string bytes = demo_bytes("joe-bradshaw.json");
+    REQUIRE(ilinks_viewer_load_fhir(w.v, bytes.data(), bytes.size(), "joe.json") == ILINKS_OK);
+    std::string text = mirror_of(w.v);
+    CHECK(text.find("Consent required") != std::string::npos);
+    CHECK(text.find("tabpanel") == std::string::npos);
+    CHECK(text.find("Metformin") == std::string::npos);
+    CHECK(log.events.empty());
+  }
+
+  TEST_CASE("with a context the view is audited; recording consent is audited and the record shows") {
+    Viewer w;
+    AuditLog log;
+    doctor_opens_joe(w, log);
+    REQUIRE(log.events.size() == 1);
+    CHECK(log.events[0].find("\"action\":\"view\"") != std::string::npos);
+    CHECK(mirror_of(w.v).find("Metformin") == std::string::npos);
+    REQUIRE_MESSAGE(ilinks_viewer_record_consent(w.v, "verbal", "patient") == ILINKS_OK, w.error());
+    REQUIRE(log.events.size() == 3);
+    CHECK(log.events[1].find("\"action\":\"consent\"") != std::string::npos);
+    CHECK(mirror_of(w.v).find("row: 20-Jun-2011 | Metformin 500mg tablets | 1 tablet twice a day | Active | Marshside Surgery") !=
+          std::string::npos);
+  }
+
+  TEST_CASE("a role that may not override is refused, in words, and the attempt is audited") {
+    Viewer w;
+    AuditLog log;
+    doctor_opens_joe(w, log, "5");
+    CHECK(ilinks_viewer_start_override(w.v, "emergency", "Collapsed in reception, cannot consent") == ILINKS_ERROR_REFUSED);
+    CHECK(w.error().find("refused") != std::string::npos);
+    CHECK(log.events.size() == 2);
+    CHECK(mirror_of(w.v).find("tabpanel") == std::string::npos);
+  }
+
+  TEST_CASE("an override shows the record under a red strip with the reason") {
+    Viewer w;
+    AuditLog log;
+    doctor_opens_joe(w, log);
+    REQUIRE_MESSAGE(ilinks_viewer_start_override(w.v, "unconscious", "Found unconscious at home") == ILINKS_OK, w.error());
+    std::string text = mirror_of(w.v);
+    CHECK(text.find("alert: EMERGENCY OVERRIDE") != std::string::npos);
+    CHECK(text.find("tabpanel: Summary") != std::string::npos);
+  }
+
+  TEST_CASE("when the host's audit callback does not keep the event, nothing of the record is shown") {
+    Viewer w;
+    AuditLog log;
+    log.keep = 0;
+    ilinks_viewer_set_audit_callback(w.v, &AuditLog::receive, &log);
+    ilinks_viewer_set_context(w.v, "u42", "Dr Test", "1a", "ZZVIEW", "Test Hospital", 1);
+    std::string bytes = demo_bytes("joe-bradshaw.json");
+    CHECK(ilinks_viewer_load_fhir(w.v, bytes.data(), bytes.size(), "joe.json") == ILINKS_ERROR_AUDIT);
+    CHECK(w.error().find("audit") != std::string::npos);
+    CHECK(mirror_of(w.v).find("No record loaded.") != std::string::npos);
+  }
+
+  TEST_CASE("the widget's own consent dialog, driven by pointer input, records consent through the policy") {
+    Viewer w;
+    AuditLog log;
+    doctor_opens_joe(w, log);
+    w.frame(1000, 700);
+    auto press = [&](const std::string& role, const std::string& text) {
+      auto m = nlohmann::json::parse(mirror_of(w.v, 1));
+      std::vector<const nlohmann::json*> stack{&m};
+      const nlohmann::json* hit = nullptr;
+      while (!stack.empty() && !hit) {
+        const nlohmann::json* n = stack.back();
+        stack.pop_back();
+        if (n->value("role", "") == role && n->value("text", "") == text && n->contains("bounds")) hit = n;
+        if (n->contains("children"))
+          for (const auto& c : (*n)["children"]) stack.push_back(&c);
+      }
+      REQUIRE_MESSAGE(hit, role << " '" << text << "' not found");
+      const auto& b = (*hit)["bounds"];
+      float x = b[0].get<float>() + b[2].get<float>() / 2, y = b[1].get<float>() + b[3].get<float>() / 2;
+      CHECK(ilinks_viewer_mouse_move(w.v, x, y) == ILINKS_OK);
+      CHECK(ilinks_viewer_mouse_button(w.v, 0, 1) == ILINKS_OK);
+      CHECK(ilinks_viewer_mouse_button(w.v, 0, 0) == ILINKS_OK);
+      w.frame(1000, 700);
+    };
+    press("button", "Record consent...");
+    press("button", "Record consent");
+    REQUIRE(log.events.size() == 3);  // the first view, the consent, the view with consent
+    CHECK(log.events[1].find("\"action\":\"consent\"") != std::string::npos);
+    CHECK(mirror_of(w.v).find("tabpanel: Summary") != std::string::npos);
+  }
+
+  TEST_CASE("misuse is an argument error with the reason, never a crash") {
+    Viewer w;
+    CHECK(ilinks_viewer_set_context(w.v, nullptr, "x", "1a", "ZZ", "x", 1) == ILINKS_ERROR_ARGUMENT);
+    CHECK(ilinks_viewer_set_context(w.v, "u", "x", "9z", "ZZ", "x", 1) == ILINKS_ERROR_ARGUMENT);
+    CHECK(w.error().find("'9z' is not a role profile") != std::string::npos);
+    CHECK(ilinks_viewer_record_consent(w.v, "verbal", "patient") == ILINKS_ERROR_REFUSED);  // no record, no context
+    CHECK(ilinks_viewer_record_consent(w.v, "verbal", "neighbour") == ILINKS_ERROR_ARGUMENT);
+    CHECK(ilinks_viewer_set_tab(w.v, "labs") == ILINKS_ERROR_ARGUMENT);
+    CHECK(ilinks_viewer_key(w.v, 999, 1, 0) == ILINKS_ERROR_ARGUMENT);
+    CHECK(ilinks_viewer_mouse_button(w.v, 7, 1) == ILINKS_ERROR_ARGUMENT);
+    CHECK(ilinks_viewer_text_input(w.v, nullptr) == ILINKS_ERROR_ARGUMENT);
+    CHECK(ilinks_viewer_mirror(w.v, 2, nullptr, 0, nullptr) == ILINKS_ERROR_ARGUMENT);
+    CHECK(ilinks_viewer_set_context(nullptr, "u", "x", "1a", "ZZ", "x", 1) == ILINKS_ERROR_ARGUMENT);
+    CHECK(ilinks_viewer_mirror(nullptr, 0, nullptr, 0, nullptr) == ILINKS_ERROR_ARGUMENT);
   }
 }

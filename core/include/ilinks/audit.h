@@ -84,7 +84,9 @@ class AuditTrail {
  public:
   // `log_path`: the hash-chained log, appended to (continuing its chain; an
   // empty path keeps the chain in memory only). `spool_path`: where events
-  // wait while the sink is down (required when there is a sink).
+  // wait while the sink is down. A sink without a spool is synchronous: each
+  // event is delivered before record() returns, or record() throws (a host
+  // callback that keeps events itself; nothing is shown unless it does).
   // Throws InputError when the log exists but its last event is unreadable.
   AuditTrail(const Policy& policy, std::string log_path = "", AuditSink sink = nullptr, std::string spool_path = "");
   ~AuditTrail();
