@@ -7,19 +7,35 @@
 //   src        URL of a FHIR R4 Bundle or Patient resource (JSON) to show
 //   today      YYYY-MM-DD: the date ages are counted to (default: today)
 //   renderer   "auto" (WebGL2, else CPU), "webgl2" or "cpu"
+//   user-id, user-name, profile ("1a" ... "7"), organisation (ODS code),
+//   organisation-name, relationship ("yes" when the EPR has established a
+//   care relationship): who is looking. Without user-id, profile and
+//   organisation the widget shows only the person's identity and a consent
+//   request; with them, what the sharing policy allows, audited.
 // Properties and methods
 //   load(json, sourceName)   show a record the host already holds (string or bytes)
+//   recordConsent(method, givenBy)   "verbal"|"written", "patient"|"representative"
+//   override(reasonCode, text)       an emergency override, in the user's own words
+//   setTab(id)               "summary", "community", "diagnostics", "hospital", "timeline"
+//   mirrorText()             what is on screen as text (what a screen reader gets)
 //   state                    "empty" (no src) | "loading" | "ready" (the record is drawn)
 //                            | "error" (also the data-state attribute)
 //   renderer                 the renderer in use: "webgl2" or "cpu"
 // Events
 //   ilinks-ready   detail { renderer }     the record is drawn and settled
 //   ilinks-error   detail { message }      the record could not be shown; says why
+//   ilinks-audit   detail { ...event }     each audit event (view, consent, override,
+//                                          refusal) as written; the page may forward it
+//
+// Accessibility: a hidden copy of the screen in DOM with ARIA roles follows
+// what is drawn (the open tab, dialogs), and its controls work.
 //
 // Each element is its own module instance with its own canvas, so several
 // records can sit on one page. The element draws only when something changed:
 // an idle record costs the page no CPU.
 import createIlinksModule from './ilinks.mjs';
+import { forwardInput } from './ilinks-input.js';
+import { updateMirror } from './ilinks-mirror.js';
 
 const STYLE = `
 :host { display: block; position: relative; min-height: 200px; contain: content; }
@@ -28,17 +44,21 @@ canvas { display: block; width: 100%; height: 100%; outline: none; }
   font: 14px "Liberation Sans", Arial, sans-serif; color: #212b32; background: #fff4c2;
   border-left: 4px solid #ffb81c; }
 .message[hidden] { display: none; }
+canvas:focus-visible { outline: 3px solid #ffeb3b; outline-offset: -3px; }
+.mirror { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 `;
+const CONTEXT_ATTRIBUTES = ['user-id', 'user-name', 'profile', 'organisation', 'organisation-name', 'relationship'];
 
 const OK = 0;
 
 export class IlinksRecord extends HTMLElement {
-  static get observedAttributes() { return ['src', 'today']; }
+  static get observedAttributes() { return ['src', 'today', ...CONTEXT_ATTRIBUTES]; }
 
   #module = null;
   #viewer = 0;
   #canvas;
   #message;
+  #mirror;
   #renderer = null;
   #context2d = null;
   #pixels = 0;          // CPU renderer: RGBA buffer in the module's heap
@@ -52,9 +72,11 @@ export class IlinksRecord extends HTMLElement {
   constructor() {
     super();
     const root = this.attachShadow({ mode: 'open' });
-    root.innerHTML = `<style>${STYLE}</style><canvas part="canvas"></canvas><div class="message" role="alert" hidden></div>`;
+    root.innerHTML = `<style>${STYLE}</style><canvas part="canvas" tabindex="0" aria-hidden="true"></canvas>` +
+      `<div class="message" role="alert" hidden></div><div class="mirror"></div>`;
     this.#canvas = root.querySelector('canvas');
     this.#message = root.querySelector('.message');
+    this.#mirror = root.querySelector('.mirror');
   }
 
   get state() { return this.getAttribute('data-state') || 'loading'; }
@@ -75,7 +97,25 @@ export class IlinksRecord extends HTMLElement {
     if (oldValue === newValue || !this.#module) return;
     if (name === 'src') this.#loadFromSrc();
     if (name === 'today') this.#applyToday();
+    if (CONTEXT_ATTRIBUTES.includes(name)) this.#applyContext();
   }
+
+  async recordConsent(method = 'verbal', givenBy = 'patient') {
+    await this.#started;
+    this.#callChecked((M, p) => M._ilinks_viewer_record_consent(this.#viewer, p[0], p[1]), [method, givenBy]);
+  }
+
+  async override(reasonCode, text) {
+    await this.#started;
+    this.#callChecked((M, p) => M._ilinks_viewer_start_override(this.#viewer, p[0], p[1]), [reasonCode, text]);
+  }
+
+  async setTab(id) {
+    await this.#started;
+    this.#callChecked((M, p) => M._ilinks_viewer_set_tab(this.#viewer, p[0]), [id]);
+  }
+
+  mirrorText() { return this.#module ? this.#mirrorOf(0) : ''; }
 
   async load(json, sourceName = 'the record') {
     await this.#started;
@@ -100,6 +140,23 @@ export class IlinksRecord extends HTMLElement {
     if (M._ilinks_viewer_create(out) !== OK) { this.#fail('The record viewer could not start: out of memory'); return; }
     this.#viewer = M.HEAPU32[out >> 2];
     M._free(out);
+    M.onAudit = (json) => {
+      this.dispatchEvent(new CustomEvent('ilinks-audit', { detail: JSON.parse(json), bubbles: true }));
+      return true;
+    };
+    M._ilinks_wasm_attach_audit(this.#viewer);
+    forwardInput(this.#canvas, {
+      move: (x, y) => M._ilinks_viewer_mouse_move(this.#viewer, x, y),
+      leave: () => M._ilinks_viewer_mouse_leave(this.#viewer),
+      button: (b, down) => M._ilinks_viewer_mouse_button(this.#viewer, b, down),
+      wheel: (dx, dy) => M._ilinks_viewer_mouse_wheel(this.#viewer, dx, dy),
+      key: (code, down, mods) => M._ilinks_viewer_key(this.#viewer, code, down, mods),
+      text: (t) => this.#call((M2, p) => M2._ilinks_viewer_text_input(this.#viewer, p), t),
+      focus: (f) => M._ilinks_viewer_focus(this.#viewer, f),
+      scale: () => this.#scale(),
+      changed: () => this.#schedule(),
+    });
+    this.#applyContext();
 
     const wanted = this.getAttribute('renderer') || 'auto';
     if (wanted !== 'cpu' && M._ilinks_wasm_attach_webgl2(this.#viewer) === 1) {
@@ -115,6 +172,54 @@ export class IlinksRecord extends HTMLElement {
     if (this.hasAttribute('src')) await this.#loadFromSrc();
     else { this.#setState('empty'); this.#schedule(); }
   }
+
+  // Who is looking, from the attributes; the viewer shows what the policy allows.
+  #applyContext() {
+    if (!this.#module) return;
+    const a = (name) => this.getAttribute(name) || '';
+    if (!a('user-id') || !a('profile') || !a('organisation')) return;
+    const rc = this.#call((M, p) => M._ilinks_viewer_set_context(this.#viewer, p[0], p[1], p[2], p[3], p[4],
+      a('relationship') === 'yes' ? 1 : 0), [a('user-id'), a('user-name'), a('profile'), a('organisation'), a('organisation-name')]);
+    if (rc !== OK) this.#fail(this.#lastError());
+    this.#schedule();
+  }
+
+  // Calls the viewer; a failure becomes an ilinks-error (and a thrown Error for the caller).
+  #callChecked(fn, texts) {
+    const rc = this.#call(fn, texts);
+    this.#schedule();
+    if (rc !== OK) {
+      const message = this.#lastError();
+      this.dispatchEvent(new CustomEvent('ilinks-error', { detail: { message }, bubbles: true }));
+      throw new Error(message);
+    }
+  }
+
+  #mirrorOf(format) {
+    const M = this.#module;
+    const needed = M._malloc(4);
+    M._ilinks_viewer_mirror(this.#viewer, format, 0, 0, needed);
+    const size = M.HEAPU32[needed >> 2];
+    const buffer = M._malloc(size);
+    const rc = M._ilinks_viewer_mirror(this.#viewer, format, buffer, size, needed);
+    const text = rc === OK ? M.UTF8ToString(buffer) : '';
+    M._free(buffer);
+    M._free(needed);
+    return text;
+  }
+
+  // Presses the control drawn at `bounds` (device pixels), as a pointer would.
+  #press(bounds) {
+    if (!bounds) return;
+    const M = this.#module;
+    const x = bounds[0] + bounds[2] / 2, y = bounds[1] + bounds[3] / 2;
+    M._ilinks_viewer_mouse_move(this.#viewer, x, y);
+    M._ilinks_viewer_mouse_button(this.#viewer, 0, 1);
+    M._ilinks_viewer_mouse_button(this.#viewer, 0, 0);
+    this.#schedule();
+  }
+
+  #scale() { return Math.min(4, Math.max(0.5, window.devicePixelRatio || 1)); }
 
   #applyToday() {
     const today = this.getAttribute('today');
@@ -154,13 +259,18 @@ export class IlinksRecord extends HTMLElement {
     this.#schedule();
   }
 
-  // Calls fn(Module, cString) with `text` copied into the module's heap.
+  // Calls fn(Module, cString) with `text` (or fn(Module, [cStrings]) with a
+  // list of texts) copied into the module's heap for the call.
   #call(fn, text) {
     const M = this.#module;
-    const size = M.lengthBytesUTF8(text) + 1;
-    const ptr = M._malloc(size);
-    M.stringToUTF8(text, ptr, size);
-    try { return fn(M, ptr); } finally { M._free(ptr); }
+    const texts = Array.isArray(text) ? text : [text];
+    const ptrs = texts.map((t) => {
+      const size = M.lengthBytesUTF8(t) + 1;
+      const ptr = M._malloc(size);
+      M.stringToUTF8(t, ptr, size);
+      return ptr;
+    });
+    try { return fn(M, Array.isArray(text) ? ptrs : ptrs[0]); } finally { ptrs.forEach((p) => M._free(p)); }
   }
 
   // Another person was asked for: the previous one must not stay on screen
@@ -181,7 +291,7 @@ export class IlinksRecord extends HTMLElement {
 
   #frame() {
     const M = this.#module;
-    const scale = Math.min(4, Math.max(0.5, window.devicePixelRatio || 1));
+    const scale = this.#scale();
     // The canvas's own box (the element's content box, not its border box):
     // backing pixels must map 1:1 to what is displayed, or the frame is stretched.
     const rect = this.#canvas.getBoundingClientRect();
@@ -199,8 +309,10 @@ export class IlinksRecord extends HTMLElement {
     const rc = this.#renderer === 'webgl2' ? M._ilinks_viewer_render_gl(this.#viewer) : this.#drawCpu(width, height);
     if (rc !== OK) { this.#fail(this.#lastError()); return; }
 
-    if (M._ilinks_viewer_needs_redraw(this.#viewer)) this.#schedule();
-    else if (this.#recordLoaded && this.state === 'loading') this.#ready();
+    if (M._ilinks_viewer_needs_redraw(this.#viewer)) { this.#schedule(); return; }
+    // Settled: the accessible mirror follows what is now on screen.
+    updateMirror(this.#mirror, this.#mirrorOf(1), (bounds) => this.#press(bounds));
+    if (this.#recordLoaded && this.state === 'loading') this.#ready();
   }
 
   #drawCpu(width, height) {

@@ -1,10 +1,22 @@
 // The sample EPR's own code: a patient list that points the widget at the
 // selected person's record. #patient=ID selects a patient; ?today=YYYY-MM-DD
 // and ?renderer=cpu|webgl2 are passed to the widget (tests pin them).
+// The signed-in user (the header) is who is looking: ?profile= and
+// ?organisation= stand in for another role until the EPR has a role picker.
 const params = new URLSearchParams(location.search);
 const record = document.getElementById('record');
 if (params.get('today')) record.setAttribute('today', params.get('today'));
 if (params.get('renderer')) record.setAttribute('renderer', params.get('renderer'));
+const user = {
+  'user-id': 'dr.example', 'user-name': 'Dr A. Example',
+  profile: params.get('profile') || '1b', organisation: params.get('organisation') || 'ZZ0099',
+  'organisation-name': 'Sample Practice',
+  // The EPR has this person on its list: a care relationship it has established.
+  relationship: 'yes',
+};
+for (const [name, value] of Object.entries(user)) record.setAttribute(name, value);
+// Every view, consent and override is audited; a real EPR sends these to its audit store.
+record.addEventListener('ilinks-audit', (e) => console.info('ilinks-audit', e.detail.action, e.detail.sequence));
 
 const list = document.getElementById('patient-list');
 const { patients } = await (await fetch('/patients/index.json')).json();

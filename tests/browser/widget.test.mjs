@@ -50,12 +50,12 @@ after(async () => {
   server?.kill();
 });
 
-async function openPatient(patient, { initScript } = {}) {
+async function openPatient(patient, { initScript, query = '' } = {}) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 760 }, deviceScaleFactor: 1 });
   const problems = [];
   page.on('pageerror', (e) => problems.push(e.message));
   if (initScript) await page.addInitScript(initScript);
-  await page.goto(`${baseUrl}?today=${TODAY}#patient=${patient}`);
+  await page.goto(`${baseUrl}?today=${TODAY}${query}#patient=${patient}`);
   await page.waitForSelector('ilinks-record[data-state="ready"], ilinks-record[data-state="error"]', { timeout: 30000 });
   assert.equal(await page.getAttribute('#record', 'data-state'), 'ready', `widget error: ${await messageOf(page)}`);
   assert.deepEqual(problems, []);
@@ -66,7 +66,7 @@ const messageOf = (page) => page.locator('#record .message').textContent();
 
 // Screenshots the widget's canvas, renders the same record with ilinks-render
 // at the same size, and compares them; returns the screenshot's path.
-async function compareWithCpuRender(page, patientFile, name) {
+async function compareWithCpuRender(page, patientFile, name, viewer = SIGNED_IN_GP) {
   const canvas = page.locator('#record canvas');
   const { width, height } = await canvas.evaluate((c) => ({ width: c.width, height: c.height }));
   const shot = path.join(outDir, `${name}.png`);
@@ -74,9 +74,7 @@ async function compareWithCpuRender(page, patientFile, name) {
   await canvas.screenshot({ path: shot });
   execFileSync(path.join(binDir, 'ilinks-render'), ['--record', path.join(repo, 'host-samples/demo-patients', patientFile),
     '--out', cpu, '--size', `${width}x${height}`, '--today', TODAY,
-    // The widget (ABI 0.1) has no viewer context yet: it shows the consent request,
-    // and offers no override (it does not know the role): as for profile 5, which may not override.
-    '--profile', '5', '--organisation', 'ZZTEST', '--consent', 'none']);
+    ...viewer]);
   try {
     execFileSync(path.join(binDir, 'png-compare'), [shot, cpu, ...TOLERANCE, '--diff', path.join(outDir, `${name}.diff.png`)],
       { encoding: 'utf8' });
@@ -84,6 +82,24 @@ async function compareWithCpuRender(page, patientFile, name) {
     assert.fail(`${name}: the browser frame differs from the CPU render: ${e.stdout}${e.stderr} (see ${shot})`);
   }
   return shot;
+}
+
+// The sample EPR's signed-in user, as ilinks-render options: a GP at ZZ0099,
+// before anyone has recorded consent.
+const SIGNED_IN_GP = ['--profile', '1b', '--organisation', 'ZZ0099', '--user', 'dr.example', '--consent', 'none'];
+
+// Waits until the widget's accessible mirror (hidden DOM, updated once a frame
+// has settled) has an element matching `selector` whose text includes `text`.
+async function waitForMirror(page, selector, text = '') {
+  await page.locator(`#record .mirror ${selector}`, { hasText: text }).first().waitFor({ state: 'attached', timeout: 15000 });
+}
+
+// Clicks the canvas where the mirror says a control is drawn, as a user would.
+async function clickControl(page, selector, text) {
+  const control = page.locator(`#record .mirror ${selector}`, { hasText: text }).first();
+  const bounds = (await control.getAttribute('data-bounds')).split(',').map(Number);
+  const box = await page.locator('#record canvas').boundingBox();
+  await page.mouse.click(box.x + bounds[0] + bounds[2] / 2, box.y + bounds[1] + bounds[3] / 2);
 }
 
 // Pixels of the banner's white surface and of dark text, to know the frame is no blank.
@@ -212,5 +228,78 @@ test('an idle widget draws no frames', async () => {
   const before = await page.evaluate(() => window.__frames);
   await page.waitForTimeout(1500);
   assert.equal(await page.evaluate(() => window.__frames), before, 'frames were drawn while nothing changed');
+  await page.close();
+});
+
+test('with consent the whole record shows, and WebGL2 draws each tab as the CPU renders it', async () => {
+  const page = await openPatient('joe', { query: '&profile=1a&organisation=ZZTEST' });
+  await page.evaluate(() => document.getElementById('record').recordConsent('verbal', 'patient'));
+  await waitForMirror(page, '[role=tabpanel]', '');
+  const viewer = ['--profile', '1a', '--organisation', 'ZZTEST', '--user', 'dr.example', '--consent', 'given'];
+  const summary = await compareWithCpuRender(page, 'joe-bradshaw.json', 'browser-webgl2-joe-consented-summary', viewer);
+  assert.ok(census(summary).dark > 2000, 'the record\'s lists are drawn');
+  await page.evaluate(() => document.getElementById('record').setTab('diagnostics'));
+  await waitForMirror(page, '[role=tabpanel][aria-label=Diagnostics]');
+  await compareWithCpuRender(page, 'joe-bradshaw.json', 'browser-webgl2-joe-consented-diagnostics',
+    [...viewer, '--tab', 'diagnostics']);
+  await page.close();
+});
+
+test('without WebGL2 the consented record is drawn by the CPU rasterizer, the same', async () => {
+  const page = await openPatient('brenda', { query: '&renderer=cpu&profile=1a&organisation=ZZTEST' });
+  assert.equal(await page.evaluate(() => document.getElementById('record').renderer), 'cpu');
+  await page.evaluate(() => document.getElementById('record').recordConsent('verbal', 'patient'));
+  await page.evaluate(() => document.getElementById('record').setTab('diagnostics'));
+  await waitForMirror(page, '[role=tabpanel][aria-label=Diagnostics]');
+  await compareWithCpuRender(page, 'brenda-kelly.json', 'browser-cpu-brenda-consented-diagnostics',
+    ['--profile', '1a', '--organisation', 'ZZTEST', '--user', 'dr.example', '--consent', 'given', '--tab', 'diagnostics']);
+  await page.close();
+});
+
+test('the consent dialog in the widget, used with the mouse, records consent: audited, and the record shows', async () => {
+  const page = await openPatient('joe');
+  const audit = [];
+  await page.exposeFunction('noteAudit', (e) => audit.push(e));
+  await page.evaluate(() => document.getElementById('record').addEventListener('ilinks-audit', (e) => window.noteAudit(e.detail)));
+  await waitForMirror(page, 'button', 'Record consent...');
+  await clickControl(page, 'button', 'Record consent...');
+  await waitForMirror(page, '[role=dialog]', '');
+  await page.screenshot({ path: path.join(outDir, 'browser-consent-dialog.png') });
+  await clickControl(page, '[role=dialog] button', 'Record consent');
+  await waitForMirror(page, '[role=tabpanel]', '');
+  assert.deepEqual(audit.map((e) => e.action), ['consent', 'view']);
+  assert.equal(audit[0].user_id, 'dr.example');
+  assert.equal(audit[1].basis, 'consent');
+  await page.close();
+});
+
+test('the hidden accessible mirror follows the open tab, and the keyboard moves between tabs', async () => {
+  const page = await openPatient('margaret', { query: '&profile=6&organisation=RVY' });
+  await page.evaluate(() => document.getElementById('record').recordConsent('verbal', 'patient'));
+  await waitForMirror(page, '[role=tab][aria-selected=true]', 'Summary');
+  const mirror = page.locator('#record .mirror');
+  assert.equal(await mirror.locator('[role=heading][aria-level="1"]').textContent(), 'HUGHES, Margaret Rose (Mrs)');
+  assert.ok(await mirror.locator('[role=listitem]', { hasText: 'Resuscitation: Not for resuscitation' }).count() === 1);
+  await page.locator('#record canvas').focus();
+  await page.keyboard.press('Control+PageDown');
+  await waitForMirror(page, '[role=tab][aria-selected=true]', 'Community');
+  assert.equal(await mirror.locator('[role=tabpanel]').getAttribute('aria-label'), 'Community');
+  // A screen reader user presses a tab in the mirror: the widget opens it.
+  await mirror.locator('[role=tab]', { hasText: 'Hospital' }).dispatchEvent('click');
+  await waitForMirror(page, '[role=tab][aria-selected=true]', 'Hospital');
+  await page.close();
+});
+
+test('an emergency override marks the record and its audit event carries the reason', async () => {
+  const page = await openPatient('joe', { query: '&profile=6&organisation=ZZAE01' });
+  const audit = [];
+  await page.exposeFunction('noteAudit', (e) => audit.push(e));
+  await page.evaluate(() => document.getElementById('record').addEventListener('ilinks-audit', (e) => window.noteAudit(e.detail)));
+  await page.evaluate(() => document.getElementById('record').override('unconscious', 'Brought in unconscious by ambulance'));
+  await waitForMirror(page, '[role=alert]', 'EMERGENCY OVERRIDE');
+  const override = audit.find((e) => e.action === 'override');
+  assert.ok(override, 'an override event');
+  assert.match(JSON.stringify(override), /Brought in unconscious by ambulance/);
+  await page.screenshot({ path: path.join(outDir, 'browser-override.png') });
   await page.close();
 });

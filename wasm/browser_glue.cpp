@@ -1,11 +1,17 @@
-// Browser-only glue: create a WebGL2 context on the widget's own canvas. All
-// other calls from JavaScript go through the C ABI (bindings/ilinks.h).
+// Browser-only glue: the WebGL2 context on the widget's own canvas, and audit
+// events handed to the element. All other calls from JavaScript go through
+// the C ABI (bindings/ilinks.h).
 #include <emscripten/emscripten.h>
 #include <emscripten/html5.h>
 
 #include "ilinks.h"
 
 extern "C" void ilinks_js_register_canvas(void);
+extern "C" int ilinks_js_audit(const char* event_json);
+
+namespace {
+int audit_to_element(void*, const char* event_json) { return ilinks_js_audit(event_json); }
+}  // namespace
 
 extern "C" {
 
@@ -28,6 +34,12 @@ EMSCRIPTEN_KEEPALIVE int ilinks_wasm_attach_webgl2(ilinks_viewer* viewer) {
   if (context <= 0) return 0;
   if (emscripten_webgl_make_context_current(context) != EMSCRIPTEN_RESULT_SUCCESS) return 0;
   return ilinks_viewer_set_gl_context_owned(viewer, 1) == ILINKS_OK ? 1 : 0;
+}
+
+// Sends every audit event to Module.onAudit(json), which answers whether the
+// page kept it (the element dispatches it as an ilinks-audit DOM event).
+EMSCRIPTEN_KEEPALIVE int ilinks_wasm_attach_audit(ilinks_viewer* viewer) {
+  return ilinks_viewer_set_audit_callback(viewer, &audit_to_element, nullptr);
 }
 
 }  // extern "C"

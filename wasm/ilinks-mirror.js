@@ -1,0 +1,41 @@
+// The accessible mirror of the widget: the viewer's text mirror
+// (ilinks/mirror.h, as JSON) turned into DOM with ARIA roles, visually hidden
+// behind the canvas. It follows the screen: the open tab, the filter, an open
+// dialog. Controls (tabs, buttons, text boxes) are real focusable elements:
+// activating one presses the control at its place on the canvas.
+
+const CONTROLS = new Set(['button', 'tab', 'textbox', 'searchbox', 'combobox', 'radio']);
+const LABELLED = new Set(['region', 'tablist', 'tabpanel', 'table', 'dialog', 'radiogroup', 'search']);
+
+function build(node, press) {
+  const control = CONTROLS.has(node.role);
+  const el = document.createElement(node.role === 'button' || node.role === 'tab' ? 'button' : 'div');
+  if (el.localName !== 'button' || node.role !== 'button') el.setAttribute('role', node.role);
+  if (node.role === 'heading') el.setAttribute('aria-level', String(node.level || 2));
+  if (node.role === 'tab') el.setAttribute('aria-selected', String(!!node.selected));
+  if (node.role === 'dialog') el.setAttribute('aria-modal', 'true');
+  if (LABELLED.has(node.role) && node.text) el.setAttribute('aria-label', node.text);
+  else if (node.text && !node.children) el.textContent = node.text;
+  else if (node.text) el.setAttribute('aria-label', node.text);
+  if (control) {
+    el.tabIndex = 0;
+    if (node.bounds) el.dataset.bounds = node.bounds.join(',');
+    el.addEventListener('click', () => press(node.bounds));
+    if (el.localName !== 'button')
+      el.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); press(node.bounds); } });
+  }
+  for (const child of node.children || []) el.append(build(child, press));
+  return el;
+}
+
+// Replaces the mirror in `container` when `json` differs from what it shows.
+const shown = new WeakMap();  // container -> the JSON it shows
+
+export function updateMirror(container, json, press) {
+  if (shown.get(container) === json) return false;
+  shown.set(container, json);
+  let tree;
+  try { tree = JSON.parse(json); } catch { return false; }
+  container.replaceChildren(build(tree, press));
+  return true;
+}
