@@ -26,7 +26,7 @@ constexpr Tab kTabs[] = {Tab::summary, Tab::community, Tab::diagnostics, Tab::ho
 
 void apply_style(ImGuiStyle& style, float scale) {
   style = ImGuiStyle();
-  style.WindowPadding = ImVec2(0, 0);
+  style.WindowPadding = ImVec2(theme::gap, theme::gap * 0.75f);  // tooltips and popups; the record's own windows use none
   style.WindowBorderSize = 0;
   style.WindowRounding = 0;
   style.PopupRounding = 4;
@@ -436,7 +436,9 @@ const ImDrawData& RecordWidget::draw_frame() {
   ImGui::SetNextWindowSize(io.DisplaySize);
   const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                                  ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
   ImGui::Begin("##ilinks-record", nullptr, flags);
+  ImGui::PopStyleVar();
   if (w.view) {
     draw_patient_banner(*w.banner, w.fonts, w.scale);
     if (w.view->incomplete()) draw_incomplete_notice(w.fonts, w.scale);
@@ -451,7 +453,9 @@ const ImDrawData& RecordWidget::draw_frame() {
     ImGui::PushFont(w.fonts.small);
     float footer = ImGui::GetTextLineHeightWithSpacing() * 2 + theme::gap * w.scale;
     ImGui::PopFont();
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
     ImGui::BeginChild("##body", ImVec2(0, -footer), false);
+    ImGui::PopStyleVar();
     if (w.view->shows_record()) {
       TabBodyAction a = w.body.draw(w.fonts, w.scale, w.filter.sort, w.controls);
       if (a.read) w.dialogs.show(Dialogs::Open::reader, a.read);

@@ -229,6 +229,32 @@ TEST_SUITE("widget: pointer and keyboard") {
   }
 }
 
+TEST_SUITE("widget: trend plots") {
+  TEST_CASE("hovering a trend plot shows the value and date of the nearest result") {
+    RecordWidget w;
+    Record r = ::test::demo_record("brenda-kelly");
+    w.set_tab(Tab::diagnostics);
+    prepared(w, ::test::view_of(r, ::test::request(r, "1a", "ZZVIEW")));
+    auto pixels = [&] {
+      std::vector<unsigned char> px(static_cast<size_t>(w.width() * w.height() * 4));
+      rasterize(w.draw_frame(), w.font_texture(), {px.data(), w.width(), w.height(), w.width() * 4});
+      return px;
+    };
+    std::vector<unsigned char> before = pixels();
+    const MirrorNode* plot = nullptr;
+    MirrorNode m = w.mirror();
+    plot = find(m, "img", "Trend of 2 results");
+    REQUIRE(plot);
+    w.mouse_move(1000, 390);  // over the ALT plot, near its latest point
+    settle(w);
+    std::vector<unsigned char> after = pixels();
+    snapshot(w, "widget-trend-hover");
+    size_t changed = 0;
+    for (size_t i = 0; i < before.size(); ++i) changed += before[i] != after[i];
+    CHECK(changed > 500);  // a tooltip and a ring around the point
+  }
+}
+
 TEST_SUITE("widget: idle costs nothing") {
   TEST_CASE("no frame is drawn while nothing changes; input draws, then it settles again") {
     RecordWidget w;
