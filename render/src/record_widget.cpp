@@ -196,6 +196,10 @@ void RecordWidget::Impl::apply_input() {
       io.MouseWheel += e.y;
       io.MouseWheelH += e.x;
     } else if (e.type == InputEvent::Type::text) {
+      // Typed text comes without Ctrl or Cmd (hosts send shortcuts as keys).
+      // Hosts do not report a modifier's own release, so a Ctrl+F leaves Ctrl
+      // looking held, and ImGui would then ignore the typing.
+      io.KeyCtrl = io.KeySuper = false;
       io.AddInputCharactersUTF8(e.text.c_str());
     } else if (e.type == InputEvent::Type::focus) {
       io.AddFocusEvent(e.down);

@@ -187,6 +187,20 @@ TEST_SUITE("widget: pointer and keyboard") {
     CHECK(w.tab() == Tab::hospital);
   }
 
+  TEST_CASE("Ctrl+F goes to the search box, so the keyboard alone can search") {
+    RecordWidget w;
+    Record r = ::test::demo_record("joe-bradshaw");
+    prepared(w, ::test::view_of(r, ::test::request(r, "1a", "ZZVIEW")));
+    w.key(Key::f, true, modifier_ctrl);
+    w.key(Key::f, false, modifier_ctrl);
+    settle(w);
+    w.text_input("ramipril");
+    settle(w);
+    CHECK(w.filter().search == "ramipril");
+    CHECK(find(w.mirror(), "cell", "Ramipril 5mg capsules"));
+    CHECK_FALSE(find(w.mirror(), "cell", "Metformin 500mg tablets"));
+  }
+
   TEST_CASE("typing in the search box narrows the open tab, and says how many are shown") {
     RecordWidget w;
     Record r = ::test::demo_record("joe-bradshaw");
