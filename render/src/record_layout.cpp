@@ -172,23 +172,27 @@ struct Group {
   std::vector<Row> rows;
   int newest = -1;
   bool keep_if_empty = false;
+  const char* noun = "result";  // what the rows are, for the heading's count
 };
 
+// A plot of the group's numeric results, oldest first. Only results in the
+// newest result's unit are plotted: a line across units would mislead.
 void add_trend(Group& g, std::vector<Row>& out) {
+  const Item* newest = nullptr;
+  for (const auto& row : g.rows)
+    if (row.item->value.number && (!newest || ordinal(*row.item) > ordinal(*newest))) newest = row.item;
+  if (!newest) return;
   Row trend;
   trend.kind = Row::Kind::trend;
-  for (auto it = g.rows.rbegin(); it != g.rows.rend(); ++it) {
-    const Item& i = *it->item;
-    if (!i.value.number || !i.date) continue;
+  trend.unit = newest->value.unit;
+  for (const auto& row : g.rows) {
+    const Item& i = *row.item;
+    if (!i.value.number || !i.date || i.value.unit != trend.unit) continue;
     std::string flag = flag_text(i.interpretation);
     trend.trend.push_back({*i.date, *i.value.number,
                            item_value_text(i) + (flag.empty() ? "" : " (" + flag + ")") + " on " + format_date(*i.date)});
-    trend.unit = i.value.unit;
   }
-  const Item* newest = nullptr;
-  for (const auto& row : g.rows)
-    if (!newest || ordinal(*row.item) > ordinal(*newest)) newest = row.item;
-  if (newest && !newest->ranges.empty()) {
+  if (!newest->ranges.empty()) {
     trend.normal_low = newest->ranges.front().low;
     trend.normal_high = newest->ranges.front().high;
   }
@@ -214,7 +218,7 @@ void emit_groups(std::vector<Group>& groups, const ListFilter& f, bool trends, s
     heading.kind = Row::Kind::group;
     heading.item = g.about;
     heading.readable = g.about && !g.about->text.empty();
-    heading.cells = {g.heading + " (" + std::to_string(g.rows.size()) + (g.rows.size() == 1 ? " result)" : " results)")};
+    heading.cells = {g.heading + " (" + std::to_string(g.rows.size()) + " " + g.noun + (g.rows.size() == 1 ? ")" : "s)")};
     out.push_back(std::move(heading));
     sort_rows(g.rows, f.sort == SortOrder::a_to_z ? SortOrder::newest_first : f.sort, 0);
     if (trends) add_trend(g, out);
@@ -242,9 +246,9 @@ int result_rows(const Rules::SectionRule& s, const std::vector<const Item*>& ite
     std::map<std::string, size_t> panel_of;  // report key -> group
     for (const Item* rep : reports) {
       panel_of[rep->key] = groups.size();
-      groups.push_back({rep->display + (rep->date ? ", " + format_date(*rep->date) : "") + ", " + item_source_text(*rep), rep, {}, -1, false});
+      groups.push_back({rep->display + (rep->date ? ", " + format_date(*rep->date) : "") + ", " + item_source_text(*rep), rep, {}, -1, false, "result"});
     }
-    Group loose{"Results not in a panel", nullptr, {}, -1, false};
+    Group loose{"Results not in a panel", nullptr, {}, -1, false, "result"};
     for (const Item* i : results) {
       Group* g = &loose;
       for (const auto& l : i->links)
@@ -264,11 +268,11 @@ int result_rows(const Rules::SectionRule& s, const std::vector<const Item*>& ite
     std::map<std::string, size_t> test_of;
     for (const Item* i : results) {
       auto [it, added] = test_of.emplace(test_key(*i), groups.size());
-      if (added) groups.push_back({i->display.empty() ? kNotKnown : i->display, nullptr, {}, -1, false});
+      if (added) groups.push_back({i->display.empty() ? kNotKnown : i->display, nullptr, {}, -1, false, "result"});
       add(groups[it->second], *i);
     }
     emit_groups(groups, n.f, true, out);
-    std::vector<Group> panels{{"Reports", nullptr, {}, -1, false}};
+    std::vector<Group> panels{{"Reports", nullptr, {}, -1, false, "report"}};
     for (const Item* rep : reports) add(panels.front(), *rep);
     emit_groups(panels, n.f, false, out);
   }

@@ -252,6 +252,23 @@ TEST_SUITE("record layout") {
     CHECK(results->rows[2].abnormal);
   }
 
+  TEST_CASE("a trend plots only results in the latest result's unit: a line across units would mislead") {
+    std::string old_unit = observation("a0", "4548-4", "HbA1c", 7.1, "2010-01-01");
+    auto at = old_unit.find("mmol/mol");
+    old_unit.replace(at, 8, "%");
+    Record r = test::record_of({test::patient(), old_unit, observation("a1", "4548-4", "HbA1c", 48, "2024-03-01"),
+                                observation("a2", "4548-4", "HbA1c", 61, "2026-09-30", "H")},
+                               "LCL");
+    View v = consented(r, "1a");
+    TabLayout diagnostics = tab_of(v, Tab::diagnostics);
+    const Section* results = section(diagnostics, "Results");
+    REQUIRE(results);
+    CHECK(results->rows[0].cells.front() == "HbA1c (3 results)");  // all three listed
+    REQUIRE(results->rows[1].kind == Row::Kind::trend);
+    CHECK(results->rows[1].trend.size() == 2);  // two plotted
+    CHECK(results->rows[1].unit == "mmol/mol");
+  }
+
   TEST_CASE("where the layout puts allergies agrees with the classification") {
     Record r = test::record_of({test::patient(), R"({"resourceType":"AllergyIntolerance","id":"x","patient":{"reference":"Patient/joe"},
       "code":{"text":"Allergy to latex"}})"}, "ZZ0001");
