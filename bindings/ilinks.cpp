@@ -220,7 +220,10 @@ int ilinks_viewer_set_context(ilinks_viewer* v, const char* user_id, const char*
     who.device = "ilinks C ABI " ILINKS_VERSION;
     bool same_user = v->who && v->who->user_id == who.user_id && v->who->profile == who.profile &&
                      v->who->organisation_ods == who.organisation_ods;
-    if (!same_user) v->override_.reset();  // an override belongs to the user who made it
+    if (!same_user) {  // consent was given to, and an override made by, the user before
+      v->override_.reset();
+      v->consent.reset();
+    }
     v->who = who;
     v->relationship = relationship != 0;
     v->widget.set_consent_options(ilinks::consent_options(v->policy, profile_id));

@@ -104,8 +104,9 @@ ILINKS_API int ilinks_viewer_clear(ilinks_viewer* viewer);
  * name, and whether the host has established a legitimate (care)
  * relationship with the person whose record is loaded (1) or not (0).
  * Until it is set the viewer shows only the person's identity and a consent
- * request, audits nothing and offers nothing else. Setting it again (another
- * user) shows the record again through the policy, audited. */
+ * request, audits nothing and offers nothing else. Setting it again shows the
+ * record again through the policy, audited; another user (or role, or
+ * organisation) must ask for consent again. */
 ILINKS_API int ilinks_viewer_set_context(ilinks_viewer* viewer, const char* user_id, const char* user_name,
                                          const char* profile_id, const char* organisation_ods,
                                          const char* organisation_name, int legitimate_relationship);

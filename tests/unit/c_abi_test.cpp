@@ -199,6 +199,18 @@ TEST_SUITE("C ABI 0.2: who is looking, consent, override, audit, mirror, input")
           std::string::npos);
   }
 
+  TEST_CASE("consent given to one user does not carry over to the next user at the same host") {
+    Viewer w;
+    AuditLog log;
+    doctor_opens_joe(w, log);
+    REQUIRE(ilinks_viewer_record_consent(w.v, "verbal", "patient") == ILINKS_OK);
+    CHECK(mirror_of(w.v).find("tabpanel: Summary") != std::string::npos);
+    REQUIRE(ilinks_viewer_set_context(w.v, "u43", "Nurse Test", "2a", "ZZVIEW", "Test Hospital", 1) == ILINKS_OK);
+    std::string text = mirror_of(w.v);
+    CHECK(text.find("Consent required") != std::string::npos);
+    CHECK(text.find("tabpanel") == std::string::npos);
+  }
+
   TEST_CASE("a role that may not override is refused, in words, and the attempt is audited") {
     Viewer w;
     AuditLog log;
