@@ -290,6 +290,8 @@ int ilinks_viewer_mirror(ilinks_viewer* v, int format, char* buffer, size_t buff
   });
 }
 
+unsigned long ilinks_viewer_mirror_version(const ilinks_viewer* v) { return v ? v->widget.mirror_version() : 0; }
+
 int ilinks_viewer_mouse_move(ilinks_viewer* v, float x, float y) {
   return guarded(v, "ilinks_viewer_mouse_move", [&] {
     v->widget.mouse_move(x, y);

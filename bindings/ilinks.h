@@ -143,6 +143,11 @@ ILINKS_API int ilinks_viewer_set_tab(ilinks_viewer* viewer, const char* tab_id);
 ILINKS_API int ilinks_viewer_mirror(ilinks_viewer* viewer, int format, char* buffer, size_t buffer_size,
                                     size_t* out_needed);
 
+/* A number that changes whenever the mirror would read differently (content,
+ * tab, filter, a dialog, a control's place). A long record's mirror is large:
+ * hosts keep their copy and read it again only when this changes. 0 for NULL. */
+ILINKS_API unsigned long ilinks_viewer_mirror_version(const ilinks_viewer* viewer);
+
 /* ---- Input (ABI 0.2), in device pixels from the surface's top-left ----------- */
 /* Keys the viewer understands; hosts map their own key codes to these. */
 typedef enum ilinks_key {

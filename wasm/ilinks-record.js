@@ -59,6 +59,7 @@ export class IlinksRecord extends HTMLElement {
   #canvas;
   #message;
   #mirror;
+  #mirrorVersion = -1;
   #renderer = null;
   #context2d = null;
   #pixels = 0;          // CPU renderer: RGBA buffer in the module's heap
@@ -310,8 +311,13 @@ export class IlinksRecord extends HTMLElement {
     if (rc !== OK) { this.#fail(this.#lastError()); return; }
 
     if (M._ilinks_viewer_needs_redraw(this.#viewer)) { this.#schedule(); return; }
-    // Settled: the accessible mirror follows what is now on screen.
-    updateMirror(this.#mirror, this.#mirrorOf(1), (bounds) => this.#press(bounds));
+    // Settled: the accessible mirror follows what is now on screen (read
+    // again only when it changed: a long record's mirror is large).
+    const version = M._ilinks_viewer_mirror_version(this.#viewer);
+    if (version !== this.#mirrorVersion) {
+      this.#mirrorVersion = version;
+      updateMirror(this.#mirror, this.#mirrorOf(1), (bounds) => this.#press(bounds));
+    }
     if (this.#recordLoaded && this.state === 'loading') this.#ready();
   }
 

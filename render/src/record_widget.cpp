@@ -97,6 +97,9 @@ struct RecordWidget::Impl {
   std::deque<InputEvent> input;
   bool focus_search = false;
   ControlBounds controls;  // where the last frame drew each control
+  unsigned long mirror_version = 0;
+  ControlBounds previous_controls;
+  std::string mirror_key;  // what, besides the layout and the controls, the mirror reads
   // Cached between frames: rebuilt only when what they depend on changes.
   bool layout_stale = true;
   TabBody body;
@@ -149,6 +152,7 @@ struct RecordWidget::Impl {
   void ensure_layout() {
     if (!layout_stale) return;
     layout_stale = false;
+    ++mirror_version;
     if (!view) return;
     banner = banner_text(view->patient(), today());
     alerts = Layout::builtin().alert_strip(*view);
@@ -486,6 +490,16 @@ const ImDrawData& RecordWidget::draw_frame() {
   ImGui::End();
   ImGui::Render();
   ++w.frames;
+  std::string key = std::to_string(static_cast<int>(w.dialogs.open)) + "|" + std::to_string(w.dialogs.method) + "|" +
+                    std::to_string(w.dialogs.given_by) + "|" + std::to_string(w.dialogs.reason) + "|" + w.dialogs.text + "|" +
+                    std::to_string(w.drawn_minute) + "|" + std::to_string(static_cast<int>(w.tab)) + "|" + w.search + "|" +
+                    w.from + "|" + w.to;
+  static_assert(sizeof(w.dialogs.text) < 4096, "the mirror key copies the override text");
+  if (key != w.mirror_key || w.controls != w.previous_controls) {
+    w.mirror_key = std::move(key);
+    w.previous_controls = w.controls;
+    ++w.mirror_version;
+  }
   // After the frame: the host may show a new View in answer, which the frame
   // just drawn must not be reading from.
   if (outcome && w.on_outcome) w.on_outcome(*outcome);
@@ -506,6 +520,8 @@ RgbaTexture RecordWidget::font_texture() const {
 }
 
 unsigned RecordWidget::font_generation() const { return impl_->font_generation; }
+
+unsigned long RecordWidget::mirror_version() const { return impl_->mirror_version; }
 
 MirrorNode RecordWidget::mirror() const {
   const Impl& w = *impl_;

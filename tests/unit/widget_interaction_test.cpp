@@ -290,6 +290,25 @@ TEST_SUITE("widget: idle costs nothing") {
   }
 }
 
+TEST_SUITE("text mirror: versions") {
+  TEST_CASE("the mirror's version changes with what a screen reader reads, not with hovering") {
+    RecordWidget w;
+    Record r = ::test::demo_record("joe-bradshaw");
+    prepared(w, ::test::view_of(r, ::test::request(r, "1a", "ZZVIEW")));
+    unsigned long mirror = w.mirror_version();
+    w.mouse_move(300, 400);
+    settle(w);
+    CHECK(w.mirror_version() == mirror);
+    w.set_tab(Tab::community);
+    settle(w);
+    CHECK(w.mirror_version() != mirror);
+    mirror = w.mirror_version();
+    w.open_consent_dialog();
+    settle(w);
+    CHECK(w.mirror_version() != mirror);
+  }
+}
+
 TEST_SUITE("widget: a 20-year record") {
   // Lists are clipped: a frame holds what is in sight, whatever the record's
   // length. Counted in vertices, not timed (scripts/bench times it).

@@ -120,6 +120,10 @@ class RecordWidget {
   // The screen as structured text: banner, strips, tabs, the open tab's lists
   // (as filtered), an open dialog. Follows the last frame drawn.
   MirrorNode mirror() const;
+  // Changes whenever the mirror would read differently (content, tab, filter,
+  // a dialog, a control's place): hosts rebuild their copy only then, since a
+  // long record's mirror is large.
+  unsigned long mirror_version() const;
 
  private:
   struct Impl;
