@@ -136,9 +136,38 @@ std::string address_text(const std::optional<Address>& a) {
   return s.empty() ? kNotKnown : s;
 }
 
+// Upper case for the letters the widget's font draws (Basic Latin, Latin-1,
+// Latin Extended-A): "Öztürk" -> "ÖZTÜRK", "Łukasz" -> "ŁUKASZ". Other text,
+// and malformed UTF-8, is left as it is.
+std::string upper_case(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      out += static_cast<char>(std::toupper(c));
+      ++i;
+      continue;
+    }
+    if ((c & 0xE0) == 0xC0 && i + 1 < text.size() && (static_cast<unsigned char>(text[i + 1]) & 0xC0) == 0x80) {
+      unsigned cp = ((c & 0x1Fu) << 6) | (static_cast<unsigned char>(text[i + 1]) & 0x3Fu);
+      if ((cp >= 0xE0 && cp <= 0xFE && cp != 0xF7)) cp -= 0x20;                      // à-þ, not ÷
+      else if (cp == 0xFF) cp = 0x178;                                               // ÿ -> Ÿ
+      else if ((cp >= 0x100 && cp <= 0x137) || (cp >= 0x14A && cp <= 0x177)) cp &= ~1u;  // pairs: upper even
+      else if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E)) cp -= (cp % 2 == 0) ? 1 : 0;  // pairs: upper odd
+      out += static_cast<char>(0xC0 | (cp >> 6));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+      i += 2;
+      continue;
+    }
+    out += static_cast<char>(c);  // other scripts and malformed bytes: unchanged
+    ++i;
+  }
+  return out;
+}
+
 std::string display_name(const PersonName& n) {
-  std::string family = n.family;
-  for (char& c : family) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  std::string family = upper_case(n.family);
   std::string given = join(n.given, " ");
   std::string s;
   if (!family.empty() && !given.empty()) s = family + ", " + given;

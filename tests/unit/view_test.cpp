@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include "ilinks/view_export.h"
+
 #include <type_traits>
 
 #include "ilinks/fhir.h"
@@ -17,4 +19,14 @@ TEST_SUITE("view") {
     CHECK_FALSE(std::is_constructible_v<View, Patient>);
   }
 
+}
+
+TEST_CASE("the family name is in capitals in any Latin letters the banner draws") {
+  using ilinks::PersonName;
+  CHECK(ilinks::display_name(PersonName{"Öztürk", {"Ayşe"}, {"Ms"}, ""}) == "ÖZTÜRK, Ayşe (Ms)");
+  CHECK(ilinks::display_name(PersonName{"łukasiewicz", {"Jan"}, {}, ""}) == "ŁUKASIEWICZ, Jan");
+  CHECK(ilinks::display_name(PersonName{"Dvořák", {"Antonín"}, {}, ""}) == "DVOŘÁK, Antonín");
+  CHECK(ilinks::display_name(PersonName{"Weiß", {"Anna"}, {}, ""}) == "WEIß, Anna");  // ß has no one-letter capital
+  CHECK(ilinks::display_name(PersonName{"Ní Bhriain", {"Siân"}, {}, ""}) == "NÍ BHRIAIN, Siân");
+  CHECK(ilinks::display_name(PersonName{"Иванов", {"Иван"}, {}, ""}) == "Иванов, Иван");  // other scripts as written
 }

@@ -18,7 +18,7 @@ Segment tab_segment(Tab tab);                  // Segment::none for the timeline
 std::vector<const Item*> tab_items(const View& view, Tab tab);
 
 // NHS CUI text of the banner's values; "Not Known" when there is none.
-std::string display_name(const PersonName& name);  // "BRADSHAW, Joe (Mr)"
+std::string display_name(const PersonName& name);  // "BRADSHAW, Joe (Mr)"; "ÖZTÜRK, Ayşe", "ŁUKASIEWICZ, Jan"
 const char* gender_text(Gender gender);            // "Female"
 std::string address_text(const std::optional<Address>& address);  // lines, city, district, postcode
 
