@@ -494,7 +494,6 @@ const ImDrawData& RecordWidget::draw_frame() {
                     std::to_string(w.dialogs.given_by) + "|" + std::to_string(w.dialogs.reason) + "|" + w.dialogs.text + "|" +
                     std::to_string(w.drawn_minute) + "|" + std::to_string(static_cast<int>(w.tab)) + "|" + w.search + "|" +
                     w.from + "|" + w.to;
-  static_assert(sizeof(w.dialogs.text) < 4096, "the mirror key copies the override text");
   if (key != w.mirror_key || w.controls != w.previous_controls) {
     w.mirror_key = std::move(key);
     w.previous_controls = w.controls;
