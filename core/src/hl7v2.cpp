@@ -214,8 +214,7 @@ std::vector<ReadResource> read_hl7v2(std::string_view text, const IssueFn& issue
     item.source_id = control_id.empty() ? where : control_id;
     event.where = where;
     event.identifiers.push_back("hl7v2-control-id|" + facility + "|" + control_id);
-    event.source_ods_hint = facility;
-    event.name = facility;
+    event.source_ods_hint = facility;  // its name comes from the participants file
     item.source_system = msh.component(3, 1);
     const char* meaning = nullptr;
     for (const auto& e : kEvents) if (trigger == e.code) meaning = e.display;
@@ -245,7 +244,7 @@ std::vector<ReadResource> read_hl7v2(std::string_view text, const IssueFn& issue
       if (trigger == "A05" && !expected_admit.empty()) { item.date_time = expected_admit; item.date = Date::parse_fhir(expected_admit); }
       if (!expected_discharge.empty() && !item.end_date) {
         item.end_date = Date::parse_fhir(expected_discharge);
-        item.value.text = "Expected discharge " + expected_discharge.substr(0, 10);
+        if (item.end_date) item.value.text = "Expected discharge " + format_date(*item.end_date);
       }
       std::string code = pv2->component(3, 1), reason_text = pv2->component(3, 2), system = pv2->component(3, 3);
       if (!code.empty() || !reason_text.empty()) item.codings.push_back({coding_system(system), code, reason_text});

@@ -69,10 +69,11 @@ Column column_from(const std::string& id, const Reader& r, const std::string& wh
       {"date", Column::date},     {"what", Column::what},       {"detail", Column::detail},
       {"status", Column::status}, {"range", Column::range},     {"flag", Column::flag},
       {"person", Column::person}, {"role", Column::role},       {"organisation", Column::organisation},
-      {"contact", Column::contact}, {"source", Column::source}};
+      {"contact", Column::contact}, {"source", Column::source},
+      {"stay_length", Column::stay_length}, {"expected_discharge", Column::expected_discharge}};
   for (const auto& [name, column] : names)
     if (id == name) return column;
-  r.fail(where, "'" + id + "' is not a column (date, what, detail, status, range, flag, person, role, organisation, contact, source)");
+  r.fail(where, "'" + id + "' is not a column (date, what, detail, status, range, flag, person, role, organisation, contact, source, stay_length, expected_discharge)");
 }
 
 Layout::Rules::Match match_from(const json& m, const Reader& r, const std::string& where) {

@@ -98,6 +98,7 @@ std::string cell(Column c, const Item& i) {
     case Column::source: return item_source_text(i);
     case Column::person: return i.display;
     case Column::role: case Column::organisation: case Column::contact: return "";
+    case Column::stay_length: case Column::expected_discharge: return "";  // filled in for the current stay
   }
   return "";
 }
@@ -279,6 +280,27 @@ int result_rows(const Rules::SectionRule& s, const std::vector<const Item*>& ite
   return total;
 }
 
+// The current stay's length and expected discharge. FHIR R4 Encounter has no
+// expected discharge: it is the stay's own end date when that is still to
+// come, else the latest one an HL7 v2 ADT event from the same hospital gave
+// (PV2-9) on or after admission.
+void fill_stay(const Rules::SectionRule& rule, const Item& stay, const View& view, const Date& today, Row& r) {
+  std::string length = stay.date ? std::to_string(days(today) - days(*stay.date)) + " days" : kNotKnown;
+  std::optional<Date> expected;
+  if (stay.end_date && ordinal(*stay.end_date) >= ordinal(today)) expected = stay.end_date;
+  for (const Item& e : view.items()) {
+    if (stay.end_date && expected) break;  // the stay's own date wins
+    bool same_stay = e.kind == "AdtEvent" && e.source.ods_code == stay.source.ods_code && e.date && stay.date &&
+                     ordinal(*e.date) >= ordinal(*stay.date);
+    if (same_stay && e.end_date && ordinal(*e.end_date) >= ordinal(today) && (!expected || ordinal(*e.end_date) > ordinal(*expected)))
+      expected = e.end_date;
+  }
+  for (size_t c = 0; c < rule.columns.size(); ++c) {
+    if (rule.columns[c] == Column::stay_length) r.cells[c] = length;
+    if (rule.columns[c] == Column::expected_discharge) r.cells[c] = expected ? format_date(*expected) : kNotKnown;
+  }
+}
+
 }  // namespace
 
 const char* sort_order_title(SortOrder order) {
@@ -303,6 +325,8 @@ const char* column_title(Column c) {
     case Column::organisation: return "Organisation";
     case Column::contact: return "Contact";
     case Column::source: return "Source";
+    case Column::stay_length: return "Length of stay";
+    case Column::expected_discharge: return "Expected discharge";
   }
   return "";
 }
@@ -390,13 +414,7 @@ TabLayout Layout::lay_out(const View& view, Tab tab, const ListFilter& filter, c
       case Rules::Rows::stay:
         for (const Item* i : buckets[s]) {
           Row r = entry(rule, *i);
-          if (rule.rows == Rules::Rows::stay) {
-            // The current stay: length of stay and expected discharge, in the detail column.
-            std::string los = i->date ? std::to_string(days(today) - days(*i->date)) + " days" : kNotKnown;
-            std::string edd = i->end_date && ordinal(*i->end_date) >= ordinal(today) ? format_date(*i->end_date) : kNotKnown;
-            for (size_t c = 0; c < rule.columns.size(); ++c)
-              if (rule.columns[c] == Column::detail) r.cells[c] = "Length of stay " + los + "; expected discharge " + edd;
-          }
+          if (rule.rows == Rules::Rows::stay) fill_stay(rule, *i, view, today, r);
           ++total;
           if (n.keeps(r)) section.rows.push_back(std::move(r));
         }

@@ -21,6 +21,8 @@ float fixed_width(Column c) {
     case Column::status: return 110;
     case Column::range: return 110;
     case Column::flag: return 100;
+    case Column::stay_length: return 130;
+    case Column::expected_discharge: return 160;
     default: return 0;
   }
 }

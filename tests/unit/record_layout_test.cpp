@@ -6,9 +6,11 @@
 #include <set>
 
 #include "ilinks/classification.h"
+#include "ilinks/fhir.h"
 #include "ilinks/record_layout.h"
 #include "policy_helpers.h"
 #include "record_helpers.h"
+#include "test_data.h"
 
 using namespace ilinks;
 
@@ -158,16 +160,28 @@ TEST_SUITE("record layout") {
     for (const auto& name : column(*involved, Column::person)) CHECK_FALSE(name.empty());
   }
 
-  TEST_CASE("Hospital: the current stay shows its length and expected discharge") {
-    View v = consented(test::demo_record("joe-bradshaw"), "1a");
+  TEST_CASE("Hospital: the current stay shows its length, and the expected discharge the hospital's ADT gave") {
+    View v = consented(test::demo_record("david-okafor"), "1a");
     TabLayout hospital = tab_of(v, Tab::hospital);
     const Section* stay = section(hospital, "Current stay");
     REQUIRE(stay);
     REQUIRE(stay->rows.size() == 1);
-    CHECK(column(*stay, Column::detail).front() == "Length of stay 2 days; expected discharge Not Known");
+    CHECK(column(*stay, Column::stay_length).front() == "5 days");
+    CHECK(column(*stay, Column::expected_discharge).front() == "24-Nov-2026");  // PV2-9 of David's A01
+  }
+
+  TEST_CASE("without an expected date the current stay says Not Known, and letters open in the reader") {
+    // Joe's FHIR bundle alone: his hospital's ADT message (with the date) left out.
+    Record r = read_fhir_json(slurp(demo_patient("joe-bradshaw.json")), "joe-bradshaw.json");
+    View v = consented(r, "1a");
+    TabLayout hospital = tab_of(v, Tab::hospital);
+    const Section* stay = section(hospital, "Current stay");
+    REQUIRE(stay);
+    CHECK(column(*stay, Column::stay_length).front() == "2 days");
+    CHECK(column(*stay, Column::expected_discharge).front() == "Not Known");
     const Section* letters = section(hospital, "Letters and discharge summaries");
     REQUIRE(letters);
-    CHECK(letters->rows.front().readable);  // opens in the reader
+    CHECK(letters->rows.front().readable);
   }
 
   TEST_CASE("search narrows every list to entries that mention the words, in any column") {

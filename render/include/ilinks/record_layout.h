@@ -43,7 +43,10 @@ std::optional<Date> parse_user_date(const std::string& text);
 // Sections and rows
 // ---------------------------------------------------------------------------
 
-enum class Column { date, what, detail, status, range, flag, person, role, organisation, contact, source };
+enum class Column {
+  date, what, detail, status, range, flag, person, role, organisation, contact, source,
+  stay_length, expected_discharge  // the current stay
+};
 const char* column_title(Column column);  // "Date", "Entry", "Detail", ...
 
 // One point of a test's trend over time.
