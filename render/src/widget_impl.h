@@ -1,0 +1,132 @@
+// The widget's state between frames (record_widget.cpp draws it;
+// widget_input.cpp feeds it input; widget_chrome.cpp draws the tab bar,
+// toolbar, consent buttons and footer around the lists).
+#pragma once
+#include <deque>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include <imgui.h>
+
+#include "banner.h"
+#include "controls.h"
+#include "dialogs.h"
+#include "fonts.h"
+#include "ilinks/record_widget.h"
+#include "tab_body.h"
+
+namespace ilinks {
+
+// Frames to draw after anything changes: ImGui settles layout (item sizes,
+// hover state) over a frame or two; after that an unchanged record is idle.
+constexpr int kSettleFrames = 2;
+constexpr Tab kTabs[] = {Tab::summary, Tab::community, Tab::diagnostics, Tab::hospital, Tab::timeline};
+
+// The widget's look: ImGui's style from the theme, at a DPI scale.
+void apply_style(ImGuiStyle& style, float scale);
+
+// The input a host sends between frames. ImGui 1.86 reads input as state, so a
+// press and release that arrive together are split over two frames.
+struct InputEvent {
+  enum class Type { move, leave, button, wheel, key, text, focus } type;
+  float x = 0, y = 0;
+  int code = 0;  // button or key
+  bool down = false;
+  int modifiers = 0;
+  std::string text;
+};
+
+struct RecordWidget::Impl {
+  ImFontAtlas atlas;
+  ImGuiContext* context = nullptr;
+  Fonts fonts;
+  float fonts_scale = 0;  // the scale the atlas was built for
+  unsigned font_generation = 0;
+  std::optional<View> view;
+  int width = 800, height = 600;
+  float scale = 1.0f;
+  std::optional<Date> fixed_today;
+  std::optional<Timestamp> fixed_now;
+  Tab tab = Tab::summary;
+  ListFilter filter;
+  char search[256] = {}, from[32] = {}, to[32] = {};
+  bool from_bad = false, to_bad = false;
+  ConsentOptions options;
+  std::function<void(const ConsentOutcome&)> on_outcome;
+  Dialogs dialogs;
+  int frames_to_draw = kSettleFrames;
+  unsigned long frames = 0;
+  std::deque<InputEvent> input;
+  bool focus_search = false;
+  ControlBounds controls;  // where the last frame drew each control
+  unsigned long mirror_version = 0;
+  ControlBounds previous_controls;
+  std::string mirror_key;  // what, besides the layout and the controls, the mirror reads
+  // Cached between frames: rebuilt only when what they depend on changes.
+  bool layout_stale = true;
+  TabBody body;
+  AlertStrip alerts;
+  std::optional<BannerText> banner;
+  int64_t drawn_minute = -1;  // an override's time left changes each minute
+
+  Impl() {
+    context = ImGui::CreateContext(&atlas);
+    ImGuiContext* previous = ImGui::GetCurrentContext();
+    ImGui::SetCurrentContext(context);
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;  // the host owns files: no imgui.ini, no log
+    io.LogFilename = nullptr;
+    io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+    io.ConfigInputTextCursorBlink = false;  // a blinking caret would redraw forever
+    io.Fonts->TexID = reinterpret_cast<ImTextureID>(static_cast<intptr_t>(1));  // backends sample the one atlas
+    // Our Key values are ImGui's key indices.
+    const std::pair<ImGuiKey_, Key> keys[] = {
+        {ImGuiKey_Tab, Key::tab}, {ImGuiKey_LeftArrow, Key::left}, {ImGuiKey_RightArrow, Key::right},
+        {ImGuiKey_UpArrow, Key::up}, {ImGuiKey_DownArrow, Key::down}, {ImGuiKey_PageUp, Key::page_up},
+        {ImGuiKey_PageDown, Key::page_down}, {ImGuiKey_Home, Key::home}, {ImGuiKey_End, Key::end},
+        {ImGuiKey_Insert, Key::insert}, {ImGuiKey_Delete, Key::del}, {ImGuiKey_Backspace, Key::backspace},
+        {ImGuiKey_Space, Key::space}, {ImGuiKey_Enter, Key::enter}, {ImGuiKey_Escape, Key::escape},
+        {ImGuiKey_KeyPadEnter, Key::enter}, {ImGuiKey_A, Key::a}, {ImGuiKey_C, Key::c}, {ImGuiKey_V, Key::v},
+        {ImGuiKey_X, Key::x}, {ImGuiKey_Y, Key::y}, {ImGuiKey_Z, Key::z}};
+    for (const auto& [imgui, ours] : keys) io.KeyMap[imgui] = static_cast<int>(ours);
+    ImGui::SetCurrentContext(previous);
+  }
+  ~Impl() { ImGui::DestroyContext(context); }
+
+  void changed() { frames_to_draw = kSettleFrames; }
+  void relayout() {
+    layout_stale = true;
+    changed();
+  }
+  Date today() const { return fixed_today ? *fixed_today : Date::today(); }
+  Timestamp now() const { return fixed_now ? *fixed_now : Timestamp::now(); }
+  bool override_running() const { return view && view->basis() == Basis::override_; }
+
+  void ensure_fonts() {
+    if (fonts_scale == scale) return;
+    fonts = load_fonts(atlas, scale);
+    fonts_scale = scale;
+    ++font_generation;
+    apply_style(ImGui::GetStyle(), scale);
+    layout_stale = true;
+  }
+
+  void ensure_layout() {
+    if (!layout_stale) return;
+    layout_stale = false;
+    ++mirror_version;
+    if (!view) return;
+    banner = banner_text(view->patient(), today());
+    alerts = Layout::builtin().alert_strip(*view);
+    body.set(Layout::builtin().lay_out(*view, tab, filter, today()), scale);
+  }
+
+  void apply_input();
+  void draw_tabs();
+  void draw_toolbar();
+  void draw_consent_actions();
+  void draw_footer();
+};
+
+}  // namespace ilinks
