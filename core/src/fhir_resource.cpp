@@ -587,6 +587,8 @@ ReadResource read_resource(const json& r, const std::string& where_in_input, con
       out.participant_references.push_back(str(*who, "reference"));
     }
   }
+  if (type == "Practitioner" || type == "PractitionerRole" || type == "RelatedPerson" || type == "Organization")
+    out.contact = telecom_text(r);
   if (type == "RelatedPerson") {
     Participant person{display, out.name, {}, telecom_text(r)};
     out.item.participants.push_back(person);

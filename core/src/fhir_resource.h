@@ -33,6 +33,7 @@ struct ReadResource {
   std::string where;               // "entry[12]" within its input
   std::string meta_source;
   std::string name;                // Organization / Practitioner / RelatedPerson name
+  std::string contact;             // their first phone number or address (telecom), for "who else is involved"
   std::string ods_code;            // Organization ODS code
   std::vector<std::string> type_words;  // Organization.type / serviceType texts, lower case
   std::string source_ods_hint;      // HL7 v2: the sending facility, taken as the source organisation

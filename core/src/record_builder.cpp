@@ -513,12 +513,15 @@ struct RecordBuilder::Impl {
         if (!who) continue;
         Participant& person_ = item.participants[p];
         if (person_.name.empty()) person_.name = who->r.name;
+        if (person_.contact.empty()) person_.contact = who->r.contact;
         if (who->r.item.kind == "PractitionerRole") {
           for (const auto& ref : who->r.references) {
             const Entry* t = resolve(ref.reference, *who);
             if (!t) continue;
             if (ref.field == "practitioner" && person_.name.empty()) person_.name = t->r.name;
+            if (ref.field == "practitioner" && person_.contact.empty()) person_.contact = t->r.contact;
             if (ref.field == "organization" && person_.organisation.empty()) person_.organisation = t->r.name;
+            if (ref.field == "organization" && person_.contact.empty()) person_.contact = t->r.contact;
           }
           if (person_.role.empty()) person_.role = who->r.item.display;
         }

@@ -3,6 +3,7 @@
 // through falls off the screen.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <set>
 
 #include "ilinks/classification.h"
@@ -158,6 +159,9 @@ TEST_SUITE("record layout") {
     REQUIRE(involved);
     CHECK(involved->rows.size() >= 2);
     for (const auto& name : column(*involved, Column::person)) CHECK_FALSE(name.empty());
+    // The contact comes from the practitioner (or their role, or organisation) the care team names.
+    std::vector<std::string> contacts = column(*involved, Column::contact);
+    CHECK(std::find(contacts.begin(), contacts.end(), "01704 555 0101") != contacts.end());
   }
 
   TEST_CASE("Hospital: the current stay shows its length, and the expected discharge the hospital's ADT gave") {
