@@ -11,7 +11,7 @@ add_library(ilinks_imgui STATIC
   "${ILINKS_IMGUI_DIR}/imgui_draw.cpp"
   "${ILINKS_IMGUI_DIR}/imgui_tables.cpp"
   "${ILINKS_IMGUI_DIR}/imgui_widgets.cpp")
-target_include_directories(ilinks_imgui SYSTEM PUBLIC "${ILINKS_IMGUI_DIR}")
+target_include_directories(ilinks_imgui SYSTEM PUBLIC $<BUILD_INTERFACE:${ILINKS_IMGUI_DIR}>)
 target_compile_definitions(ilinks_imgui PUBLIC
   IMGUI_DISABLE_OBSOLETE_FUNCTIONS
   IMGUI_DISABLE_OBSOLETE_KEYIO
