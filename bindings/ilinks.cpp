@@ -14,6 +14,7 @@
 #include "ilinks/audit.h"
 #include "ilinks/backends.h"
 #include "ilinks/fhir.h"
+#include "ilinks/fhir_client.h"
 #include "ilinks/mirror.h"
 #include "ilinks/policy.h"
 #include "ilinks/record_widget.h"
@@ -184,6 +185,33 @@ int ilinks_viewer_load_fhir(ilinks_viewer* v, const char* data, size_t size, con
     if (size == 0) return v->fail(ILINKS_ERROR_INPUT, source + ": is empty");
     try {
       v->record = ilinks::read_fhir_json(std::string_view(data, size), source);
+    } catch (const ilinks::InputError& e) {
+      return v->fail(ILINKS_ERROR_INPUT, e.what());
+    }
+    v->refresh();
+    return v->ok();
+  });
+}
+
+int ilinks_viewer_load_fhir_server(ilinks_viewer* v, const char* base_url, const char* patient_id, const char* bearer_token,
+                                   long timeout_ms) {
+  return guarded(v, "ilinks_viewer_load_fhir_server", [&] {
+    if (!base_url || !patient_id)
+      return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_load_fhir_server: base_url and patient_id are required");
+    if (timeout_ms < 0) return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_load_fhir_server: timeout_ms must be 0 or more");
+    v->widget.clear();  // never leave the previous person on screen while the next one is fetched
+    v->record.reset();
+    v->consent.reset();
+    v->override_.reset();
+    ilinks::FhirServer server;
+    server.base_url = base_url;
+    server.bearer_token = bearer_token ? bearer_token : "";
+    if (timeout_ms > 0) server.timeout_ms = timeout_ms;
+    try {
+      ilinks::Record record = ilinks::fetch_record(server, patient_id);
+      if (!record.identity_known())
+        return v->fail(ILINKS_ERROR_INPUT, std::string(base_url) + ": Patient/" + patient_id + " came back without a Patient resource");
+      v->record = std::move(record);
     } catch (const ilinks::InputError& e) {
       return v->fail(ILINKS_ERROR_INPUT, e.what());
     }

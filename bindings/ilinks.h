@@ -93,6 +93,17 @@ ILINKS_API const char* ilinks_viewer_last_error(const ilinks_viewer* viewer);
 ILINKS_API int ilinks_viewer_load_fhir(ilinks_viewer* viewer, const char* data, size_t size,
                                        const char* source_name);
 
+/* Fetches a person's record from a FHIR R4 server and loads it (ABI 0.2):
+ * Patient/{patient_id}/$everything with Bundle paging (or searches kind by
+ * kind when the server has no $everything), `bearer_token` (may be NULL) as
+ * "Authorization: Bearer", each request timed out after `timeout_ms` (0: 15 s)
+ * and tried again on 429 and 5xx. Blocks until done: call it from a worker
+ * thread's own viewer, or accept the wait. ILINKS_ERROR_INPUT with the reason
+ * in words (401, 403, 404, a timeout, the server's OperationOutcome text).
+ * Native builds only; in the browser the widget fetches (fhir-base attribute). */
+ILINKS_API int ilinks_viewer_load_fhir_server(ilinks_viewer* viewer, const char* base_url, const char* patient_id,
+                                              const char* bearer_token, long timeout_ms);
+
 /* Shows no record: call it as soon as the host switches to another person,
  * before that person's record has arrived, so the previous person is never on
  * screen in the meantime. */

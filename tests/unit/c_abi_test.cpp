@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ilinks.h"
+#include "fhir_test_server.h"
 #include "test_data.h"
 
 namespace {
@@ -288,5 +289,31 @@ TEST_SUITE("C ABI 0.2: who is looking, consent, override, audit, mirror, input")
     CHECK(ilinks_viewer_mirror(w.v, 2, nullptr, 0, nullptr) == ILINKS_ERROR_ARGUMENT);
     CHECK(ilinks_viewer_set_context(nullptr, "u", "x", "1a", "ZZ", "x", 1) == ILINKS_ERROR_ARGUMENT);
     CHECK(ilinks_viewer_mirror(nullptr, 0, nullptr, 0, nullptr) == ILINKS_ERROR_ARGUMENT);
+  }
+}
+
+TEST_SUITE("C ABI 0.2: a record from a FHIR server") {
+  TEST_CASE("a record fetched with a token shows through the policy, as a loaded file would") {
+    test::FhirTestServer server;
+    Viewer w;
+    AuditLog log;
+    ilinks_viewer_set_audit_callback(w.v, &AuditLog::receive, &log);
+    ilinks_viewer_set_context(w.v, "u42", "Dr Test", "1a", "ZZVIEW", "Test Hospital", 1);
+    std::string base = server.url() + "/ok";
+    REQUIRE_MESSAGE(ilinks_viewer_load_fhir_server(w.v, base.c_str(), "joe", "good-token", 2000) == ILINKS_OK, w.error());
+    REQUIRE(ilinks_viewer_record_consent(w.v, "verbal", "patient") == ILINKS_OK);
+    CHECK(mirror_of(w.v).find("Metformin 500mg tablets") != std::string::npos);
+  }
+
+  TEST_CASE("a refused sign-in is an input error in words, and no one is on screen") {
+    test::FhirTestServer server;
+    Viewer w;
+    std::string base = server.url() + "/ok";
+    std::string bytes = demo_bytes("margaret-hughes.json");
+    REQUIRE(ilinks_viewer_load_fhir(w.v, bytes.data(), bytes.size(), "margaret.json") == ILINKS_OK);
+    CHECK(ilinks_viewer_load_fhir_server(w.v, base.c_str(), "joe", "stale", 2000) == ILINKS_ERROR_INPUT);
+    CHECK(w.error().find("(401 Unauthorized); sign in again") != std::string::npos);
+    CHECK(mirror_of(w.v).find("No record loaded.") != std::string::npos);
+    CHECK(ilinks_viewer_load_fhir_server(w.v, nullptr, "joe", nullptr, 0) == ILINKS_ERROR_ARGUMENT);
   }
 }

@@ -3,62 +3,17 @@
 // a server fails, said in words a clinician can act on.
 #include <doctest/doctest.h>
 
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cstdio>
 #include <string>
 
 #include "ilinks/fhir.h"
 #include "ilinks/fhir_client.h"
+#include "fhir_test_server.h"
 #include "test_data.h"
 
 using namespace ilinks;
 
 namespace {
-
-// The test server as a child process, for as long as the object lives.
-class TestServer {
- public:
-  TestServer() {
-    int fds[2];
-    REQUIRE(pipe(fds) == 0);
-    pid_ = fork();
-    REQUIRE(pid_ >= 0);
-    if (pid_ == 0) {
-      dup2(fds[1], 1);
-      close(fds[0]);
-      std::string script = std::string(ILINKS_SOURCE_DIR) + "/tests/fetch/fhir_test_server.mjs";
-      execlp("node", "node", script.c_str(), ILINKS_DEMO_PATIENTS, static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    close(fds[1]);
-    FILE* out = fdopen(fds[0], "r");
-    char line[128] = {};
-    REQUIRE_MESSAGE(std::fgets(line, sizeof line, out), "the FHIR test server did not start (is node installed?)");
-    std::fclose(out);
-    url_ = line;
-    while (!url_.empty() && (url_.back() == '\n' || url_.back() == '\r')) url_.pop_back();
-  }
-  ~TestServer() {
-    kill(pid_, SIGTERM);
-    waitpid(pid_, nullptr, 0);
-  }
-  FhirServer at(const std::string& route, const std::string& token = "good-token") const {
-    FhirServer s;
-    s.base_url = url_ + "/" + route;
-    s.bearer_token = token;
-    s.backoff_ms = 10;
-    s.timeout_ms = 2000;
-    return s;
-  }
-  const std::string& url() const { return url_; }
-
- private:
-  pid_t pid_ = -1;
-  std::string url_;
-};
 
 std::string error_of(const FhirServer& s, const std::string& patient) {
   try {
@@ -75,7 +30,7 @@ bool has(const std::string& text, const std::string& part) { return text.find(pa
 
 TEST_SUITE("fetching a record over FHIR") {
   TEST_CASE("a patient's $everything is read page by page, with the bearer token, into the same record as the file") {
-    TestServer server;
+    test::FhirTestServer server;
     FetchedPages pages = fetch_patient(server.at("ok"), "joe");
     CHECK(pages.bodies.size() >= 5);  // 7 entries a page
     CHECK(has(pages.urls[1], "_page=1"));
@@ -87,7 +42,7 @@ TEST_SUITE("fetching a record over FHIR") {
   }
 
   TEST_CASE("a server without $everything is searched kind by kind") {
-    TestServer server;
+    test::FhirTestServer server;
     Record r = fetch_record(server.at("no-everything"), "joe");
     CHECK(r.patient().nhs_number == "9990000115");
     int medication = 0;
@@ -96,37 +51,37 @@ TEST_SUITE("fetching a record over FHIR") {
   }
 
   TEST_CASE("a sign-in the server does not accept: 401, in words, with the server's own reason") {
-    TestServer server;
+    test::FhirTestServer server;
     std::string e = error_of(server.at("ok", "stale-token"), "joe");
     CHECK(has(e, "did not accept the sign-in (401 Unauthorized); sign in again"));
     CHECK(has(e, "the server said: Bearer token missing or not valid"));
   }
 
   TEST_CASE("a record the user may not read: 403") {
-    TestServer server;
+    test::FhirTestServer server;
     CHECK(has(error_of(server.at("ok"), "forbidden"), "you are not allowed to read this record on the FHIR server (403 Forbidden)"));
   }
 
   TEST_CASE("an unknown patient: 404, naming it") {
-    TestServer server;
+    test::FhirTestServer server;
     std::string e = error_of(server.at("ok"), "nobody");
     CHECK(has(e, "has no such patient (404 Not Found)"));
     CHECK(has(e, "Resource Patient/nobody is not known"));
   }
 
   TEST_CASE("a failing server is tried again, waiting longer each time, then reported") {
-    TestServer server;
+    test::FhirTestServer server;
     std::string e = error_of(server.at("broken"), "joe");
     CHECK(has(e, "the FHIR server failed (500) after 3 tries; the server said: Database unavailable"));
   }
 
   TEST_CASE("a busy server (429 with Retry-After) is waited for, and the record arrives") {
-    TestServer server;
+    test::FhirTestServer server;
     CHECK(fetch_record(server.at("busy"), "joe").patient().nhs_number == "9990000115");
   }
 
   TEST_CASE("a server slower than the timeout is reported, not waited for forever") {
-    TestServer server;
+    test::FhirTestServer server;
     FhirServer s = server.at("slow");
     s.timeout_ms = 300;
     s.attempts = 2;
@@ -134,7 +89,7 @@ TEST_SUITE("fetching a record over FHIR") {
   }
 
   TEST_CASE("an answer cut short is reported, and nothing half-read is shown") {
-    TestServer server;
+    test::FhirTestServer server;
     CHECK(has(error_of(server.at("truncated"), "joe"), "could not be reached or its answer was cut short"));
   }
 
