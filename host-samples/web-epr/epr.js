@@ -1,8 +1,9 @@
 // The sample EPR's own code: a patient list that points the widget at the
 // selected person's record. #patient=ID selects a patient; ?today=YYYY-MM-DD
 // and ?renderer=cpu|webgl2 are passed to the widget (tests pin them).
-// The signed-in user (the header) is who is looking: ?profile= and
-// ?organisation= stand in for another role until the EPR has a role picker.
+// The signed-in user (the header) is who is looking, in the role chosen in the
+// header's picker (the 11 profiles of the sharing policy); ?profile= and
+// ?organisation= choose them from the URL (tests).
 const params = new URLSearchParams(location.search);
 const record = document.getElementById('record');
 if (params.get('today')) record.setAttribute('today', params.get('today'));
@@ -15,6 +16,12 @@ const user = {
   relationship: 'yes',
 };
 for (const [name, value] of Object.entries(user)) record.setAttribute(name, value);
+
+// The role picker: a new role is a new viewer, who must ask for consent again.
+const role = document.getElementById('role');
+const { profiles } = await (await fetch('/rules/policy.json')).json();
+for (const p of profiles) role.append(new Option(`${p.id}: ${p.name}`, p.id, false, p.id === user.profile));
+role.addEventListener('change', () => record.setAttribute('profile', role.value));
 // Every view, consent and override is audited; a real EPR sends these to its audit store.
 record.addEventListener('ilinks-audit', (e) => console.info('ilinks-audit', e.detail.action, e.detail.sequence));
 

@@ -5,6 +5,7 @@
 //   /                the sample EPR page (this folder)
 //   /widget/...      the widget as a vendor would serve it (wasm build's dist/)
 //   /patients/...    the demo patients (host-samples/demo-patients)
+//   /rules/...       the sharing policy's data (core/data), for the role picker
 //
 // --port 0 picks a free port. The first line printed is the page's URL.
 import http from 'node:http';
@@ -23,6 +24,7 @@ const widgetDir = path.resolve(option('--widget', path.join(here, '../../build-w
 const roots = {
   '/widget/': widgetDir,
   '/patients/': path.join(here, '../demo-patients'),
+  '/rules/': path.join(here, '../../core/data'),
   '/': here,
 };
 const types = {

@@ -303,3 +303,43 @@ test('an emergency override marks the record and its audit event carries the rea
   await page.screenshot({ path: path.join(outDir, 'browser-override.png') });
   await page.close();
 });
+
+test('the EPR\'s role picker changes what the widget shows; a new role asks for consent again', async () => {
+  const page = await openPatient('joe', { query: '&profile=1a&organisation=ZZTEST' });
+  const record = () => document.getElementById('record');
+  await page.evaluate((r) => eval(r)().recordConsent('verbal', 'patient'), `(${record})`);
+  await page.evaluate((r) => eval(r)().setTab('diagnostics'), `(${record})`);
+  await waitForMirror(page, '[role=tabpanel][aria-label=Diagnostics] [role=cell]', 'HbA1c');
+  await page.selectOption('#role', '5');  // admin / clerical
+  await waitForMirror(page, '[role=status]', 'Consent required');
+  await page.evaluate((r) => eval(r)().recordConsent('verbal', 'patient'), `(${record})`);
+  await waitForMirror(page, '[role=tabpanel][aria-label=Diagnostics] [role=status]', 'Not available for your role: Admin / clerical');
+  assert.equal(await page.locator('#record .mirror [role=cell]', { hasText: 'HbA1c' }).count(), 0);
+  await page.close();
+});
+
+test('two widgets on one page are independent: their people, their consent, their tabs', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 });
+  // The sample EPR's page (which has loaded the widget's module), emptied and
+  // given two records of its own, as a vendor's page with two panes would.
+  await page.goto(`${baseUrl}?today=${TODAY}#patient=joe`);
+  await page.waitForSelector('#record[data-state="ready"]', { timeout: 30000 });
+  await page.evaluate(({ base, today }) => {
+    document.body.innerHTML = `<style>ilinks-record { display: block; height: 420px; }</style>
+      <ilinks-record id="a" src="${base}patients/joe-bradshaw.json" today="${today}" user-id="u1" profile="1a" organisation="ZZTEST" relationship="yes"></ilinks-record>
+      <ilinks-record id="b" src="${base}patients/margaret-hughes.json" today="${today}" user-id="u2" profile="6" organisation="RVY" relationship="yes"></ilinks-record>`;
+  }, { base: baseUrl, today: TODAY });
+  await page.waitForSelector('#a[data-state="ready"]', { timeout: 30000 });
+  await page.waitForSelector('#b[data-state="ready"]', { timeout: 30000 });
+  await page.evaluate(() => document.getElementById('a').recordConsent('verbal', 'patient'));
+  await page.locator('#a .mirror [role=tabpanel]').first().waitFor({ state: 'attached' });
+  assert.equal(await page.locator('#a .mirror [role=heading][aria-level="1"]').textContent(), 'BRADSHAW, Joseph Edward (Mr)');
+  assert.equal(await page.locator('#b .mirror [role=heading][aria-level="1"]').textContent(), 'HUGHES, Margaret Rose (Mrs)');
+  assert.equal(await page.locator('#b .mirror [role=tabpanel]').count(), 0, 'consent for Joe is not consent for Margaret');
+  await page.evaluate(() => document.getElementById('b').recordConsent('verbal', 'patient'));
+  await page.evaluate(() => document.getElementById('b').setTab('hospital'));
+  await page.locator('#b .mirror [role=tabpanel][aria-label=Hospital]').waitFor({ state: 'attached' });
+  assert.equal(await page.locator('#a .mirror [role=tabpanel]').getAttribute('aria-label'), 'Summary');
+  await page.screenshot({ path: path.join(outDir, 'browser-two-widgets.png') });
+  await page.close();
+});
