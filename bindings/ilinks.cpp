@@ -4,10 +4,12 @@
 
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <new>
 #include <stdexcept>
 #include <optional>
 #include <string>
+#include <unordered_set>
 
 #include <imgui.h>
 
@@ -115,10 +117,22 @@ static_assert(ILINKS_KEY_TAB == static_cast<int>(ilinks::Key::tab) && ILINKS_KEY
                   ILINKS_KEY_Z == static_cast<int>(ilinks::Key::z),
               "ilinks_key and ilinks::Key must agree");
 
+// The viewers alive now: a handle used after ilinks_viewer_destroy (or one
+// that never was a viewer) is refused instead of being read.
+std::mutex live_lock;
+std::unordered_set<const ilinks_viewer*>& live() {
+  static std::unordered_set<const ilinks_viewer*> viewers;
+  return viewers;
+}
+bool alive(const ilinks_viewer* v) {
+  std::lock_guard<std::mutex> guard(live_lock);
+  return v && live().count(v) == 1;
+}
+
 // Runs `body` and turns any escaping exception into a result code.
 template <typename Body>
 int guarded(ilinks_viewer* v, const char* call, Body&& body) {
-  if (!v) return ILINKS_ERROR_ARGUMENT;
+  if (!alive(v)) return ILINKS_ERROR_ARGUMENT;
   try {
     return body();
   } catch (const ilinks_viewer::Refused& e) {
@@ -159,7 +173,10 @@ int ilinks_viewer_create(ilinks_viewer** out) {
   if (!out) return ILINKS_ERROR_ARGUMENT;
   *out = nullptr;
   try {
-    *out = new ilinks_viewer();
+    auto viewer = std::make_unique<ilinks_viewer>();
+    std::lock_guard<std::mutex> guard(live_lock);
+    live().insert(viewer.get());
+    *out = viewer.release();
     return ILINKS_OK;
   } catch (const std::bad_alloc&) {
     return ILINKS_ERROR_MEMORY;
@@ -168,10 +185,18 @@ int ilinks_viewer_create(ilinks_viewer** out) {
   }
 }
 
-void ilinks_viewer_destroy(ilinks_viewer* v) { delete v; }
+void ilinks_viewer_destroy(ilinks_viewer* v) {
+  {
+    std::lock_guard<std::mutex> guard(live_lock);
+    if (!v || live().erase(v) == 0) return;  // NULL, destroyed already, or not a viewer
+  }
+  delete v;
+}
 
 const char* ilinks_viewer_last_error(const ilinks_viewer* v) {
-  return v ? v->last_error.c_str() : "ilinks_viewer_last_error: the viewer is NULL";
+  if (!v) return "ilinks_viewer_last_error: the viewer is NULL";
+  if (!alive(v)) return "ilinks_viewer_last_error: not a live viewer (destroyed already?)";
+  return v->last_error.c_str();
 }
 
 int ilinks_viewer_load_fhir(ilinks_viewer* v, const char* data, size_t size, const char* source_name) {
@@ -318,7 +343,7 @@ int ilinks_viewer_mirror(ilinks_viewer* v, int format, char* buffer, size_t buff
   });
 }
 
-unsigned long ilinks_viewer_mirror_version(const ilinks_viewer* v) { return v ? v->widget.mirror_version() : 0; }
+unsigned long ilinks_viewer_mirror_version(const ilinks_viewer* v) { return alive(v) ? v->widget.mirror_version() : 0; }
 
 int ilinks_viewer_mouse_move(ilinks_viewer* v, float x, float y) {
   return guarded(v, "ilinks_viewer_mouse_move", [&] {
@@ -393,7 +418,7 @@ int ilinks_viewer_set_today(ilinks_viewer* v, const char* text) {
   });
 }
 
-int ilinks_viewer_needs_redraw(const ilinks_viewer* v) { return v && v->widget.needs_redraw() ? 1 : 0; }
+int ilinks_viewer_needs_redraw(const ilinks_viewer* v) { return alive(v) && v->widget.needs_redraw() ? 1 : 0; }
 
 int ilinks_viewer_render_rgba(ilinks_viewer* v, unsigned char* pixels, int stride, size_t buffer_size) {
   return guarded(v, "ilinks_viewer_render_rgba", [&] {

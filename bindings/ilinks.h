@@ -17,6 +17,9 @@
  *   - No exception, C++ type or allocation crosses this boundary.
  *   - Threads: all calls on all viewers come from one thread, the host's UI
  *     thread (Dear ImGui keeps one current context per library).
+ *   - A handle used after ilinks_viewer_destroy is refused with
+ *     ILINKS_ERROR_ARGUMENT (the library keeps the set of live viewers), as is
+ *     NULL. Destroying twice is harmless.
  */
 #ifndef ILINKS_H
 #define ILINKS_H
