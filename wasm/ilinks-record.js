@@ -5,6 +5,9 @@
 //
 // Attributes
 //   src        URL of a FHIR R4 Bundle or Patient resource (JSON) to show
+//   fhir-base, patient   or: a FHIR server and a patient id; the record is
+//              Patient/{id}/$everything, every page (set the accessToken
+//              property first when the server needs a bearer token)
 //   today      YYYY-MM-DD: the date ages are counted to (default: today)
 //   renderer   "auto" (WebGL2, else CPU), "webgl2" or "cpu"
 //   user-id, user-name, profile ("1a" ... "7"), organisation (ODS code),
@@ -36,6 +39,7 @@
 import createIlinksModule from './ilinks.mjs';
 import { forwardInput } from './ilinks-input.js';
 import { updateMirror } from './ilinks-mirror.js';
+import { fetchPatientRecord } from './ilinks-fhir.js';
 
 const STYLE = `
 :host { display: block; position: relative; min-height: 200px; contain: content; }
@@ -52,7 +56,11 @@ const CONTEXT_ATTRIBUTES = ['user-id', 'user-name', 'profile', 'organisation', '
 const OK = 0;
 
 export class IlinksRecord extends HTMLElement {
-  static get observedAttributes() { return ['src', 'today', ...CONTEXT_ATTRIBUTES]; }
+  static get observedAttributes() { return ['src', 'fhir-base', 'patient', 'today', ...CONTEXT_ATTRIBUTES]; }
+
+  // The bearer token for fhir-base: a property, never an attribute, so that it
+  // is not in the page's markup.
+  accessToken = '';
 
   #module = null;
   #viewer = 0;
@@ -96,7 +104,7 @@ export class IlinksRecord extends HTMLElement {
 
   attributeChangedCallback(name, oldValue, newValue) {
     if (oldValue === newValue || !this.#module) return;
-    if (name === 'src') this.#loadFromSrc();
+    if (name === 'src' || name === 'fhir-base' || name === 'patient') this.#loadFromSrc();
     if (name === 'today') this.#applyToday();
     if (CONTEXT_ATTRIBUTES.includes(name)) this.#applyContext();
   }
@@ -170,7 +178,7 @@ export class IlinksRecord extends HTMLElement {
       this.#context2d = this.#canvas.getContext('2d');
     }
     this.#applyToday();
-    if (this.hasAttribute('src')) await this.#loadFromSrc();
+    if (this.hasAttribute('src') || (this.hasAttribute('fhir-base') && this.hasAttribute('patient'))) await this.#loadFromSrc();
     else { this.#setState('empty'); this.#schedule(); }
   }
 
@@ -236,6 +244,17 @@ export class IlinksRecord extends HTMLElement {
     this.#recordLoaded = false;
     this.#showNoOne();
     this.#setState('loading');
+    const base = this.getAttribute('fhir-base'), patient = this.getAttribute('patient');
+    if (!src && base && patient) {
+      try {
+        const bundle = await fetchPatientRecord(base, patient, { token: this.accessToken });
+        if (serial === this.#loadSerial) this.#loadBytes(new TextEncoder().encode(JSON.stringify(bundle)), `${base}/Patient/${patient}`);
+      } catch (e) {
+        if (serial === this.#loadSerial) this.#fail(e.message);
+      }
+      return;
+    }
+    if (!src) return;
     let bytes;
     try {
       const response = await fetch(src);

@@ -28,7 +28,7 @@ const outDir = env('ILINKS_TEST_OUTPUT');
 const TODAY = '2026-11-22';
 const TOLERANCE = ['--channel-tolerance', '2', '--max-differing-percent', '0.5'];
 
-let server, baseUrl, browser;
+let server, baseUrl, browser, fhirServer, fhirUrl;
 
 before(async () => {
   if (!fs.existsSync(path.join(widgetDir, 'ilinks.wasm')))
@@ -37,6 +37,12 @@ before(async () => {
   baseUrl = await new Promise((resolve, reject) => {
     server.stdout.once('data', (d) => resolve(d.toString().trim()));
     server.once('exit', (code) => reject(new Error(`the sample EPR server exited (${code})`)));
+  });
+  // The FHIR test server (tests/fetch/fhir_test_server.mjs) on another port.
+  fhirServer = spawn(process.execPath, [path.join(repo, 'tests/fetch/fhir_test_server.mjs'), path.join(repo, 'host-samples/demo-patients')]);
+  fhirUrl = await new Promise((resolve, reject) => {
+    fhirServer.stdout.once('data', (d) => resolve(d.toString().trim()));
+    fhirServer.once('exit', (code) => reject(new Error(`the FHIR test server exited (${code})`)));
   });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -48,6 +54,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   server?.kill();
+  fhirServer?.kill();
 });
 
 async function openPatient(patient, { initScript, query = '' } = {}) {
@@ -341,5 +348,43 @@ test('two widgets on one page are independent: their people, their consent, thei
   await page.locator('#b .mirror [role=tabpanel][aria-label=Hospital]').waitFor({ state: 'attached' });
   assert.equal(await page.locator('#a .mirror [role=tabpanel]').getAttribute('aria-label'), 'Summary');
   await page.screenshot({ path: path.join(outDir, 'browser-two-widgets.png') });
+  await page.close();
+});
+
+// A page of the sample EPR's origin holding one widget made in script, so its
+// access token can be set before it starts; returns when it is ready or failed.
+async function widgetFromServer(page, attributes, token) {
+  await page.goto(`${baseUrl}?today=${TODAY}#patient=joe`);
+  await page.waitForSelector('#record[data-state="ready"]', { timeout: 30000 });
+  await page.evaluate(({ attributes, token }) => {
+    document.body.innerHTML = '';
+    const el = document.createElement('ilinks-record');
+    el.id = 'fetched';
+    el.style.cssText = 'display:block;height:600px';
+    el.accessToken = token;
+    for (const [k, v] of Object.entries(attributes)) el.setAttribute(k, v);
+    document.body.append(el);
+  }, { attributes, token });
+  await page.waitForSelector('#fetched[data-state="ready"], #fetched[data-state="error"]', { timeout: 30000 });
+}
+
+test('with fhir-base and patient the widget fetches every page of $everything, with the token', async () => {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 700 }, deviceScaleFactor: 1 });
+  await widgetFromServer(page, { 'fhir-base': `${fhirUrl}/ok`, patient: 'joe', today: TODAY, 'user-id': 'u1', profile: '1a',
+    organisation: 'ZZTEST', relationship: 'yes' }, 'good-token');
+  assert.equal(await page.getAttribute('#fetched', 'data-state'), 'ready');
+  await page.evaluate(() => document.getElementById('fetched').recordConsent('verbal', 'patient'));
+  await page.locator('#fetched .mirror [role=cell]', { hasText: 'Metformin 500mg tablets' }).waitFor({ state: 'attached' });
+  await page.close();
+});
+
+test('a FHIR server that refuses the token: the reason in words, and no one shown', async () => {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 700 }, deviceScaleFactor: 1 });
+  await widgetFromServer(page, { 'fhir-base': `${fhirUrl}/ok`, patient: 'joe', 'user-id': 'u1', profile: '1a',
+    organisation: 'ZZTEST', relationship: 'yes' }, 'stale-token');
+  assert.equal(await page.getAttribute('#fetched', 'data-state'), 'error');
+  const message = await page.locator('#fetched .message').textContent();
+  assert.match(message, /401 Unauthorized\); sign in again; the server said: Bearer token missing or not valid/);
+  assert.equal(await page.locator('#fetched .mirror [role=heading]').count(), 0);
   await page.close();
 });

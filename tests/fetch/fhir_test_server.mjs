@@ -70,6 +70,11 @@ function answer(req, res, base, url, route, rest) {
 
 const server = http.createServer((req, res) => {
   const base = `http://127.0.0.1:${server.address().port}`;
+  // Browsers on another origin (the sample EPR) may read it, with a token.
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  res.setHeader('Access-Control-Allow-Headers', 'Authorization, Accept');
+  res.setHeader('Access-Control-Expose-Headers', 'Retry-After');
+  if (req.method === 'OPTIONS') { res.writeHead(204); return res.end(); }
   const url = new URL(req.url, base);
   if (url.pathname === '/tries') return send(res, 200, { tries });
   const [, route, ...restParts] = url.pathname.split('/');
