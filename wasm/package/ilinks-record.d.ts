@@ -1,0 +1,53 @@
+// Types for the <ilinks-record> custom element (wasm/ilinks-record.js).
+
+/** One audit event as written (core/include/ilinks/audit.h AuditEvent). */
+export interface IlinksAuditEvent {
+  sequence: number;
+  time: string;
+  action: 'view' | 'refusal' | 'consent' | 'override';
+  user_id: string;
+  user_name: string;
+  profile: string;
+  organisation: string;
+  patient_nhs_number: string;
+  basis: string;
+  outcome: string;
+  policy_version: string;
+  hash: string;
+  [member: string]: unknown;
+}
+
+export interface IlinksRecordEventMap extends HTMLElementEventMap {
+  'ilinks-ready': CustomEvent<{ renderer: 'webgl2' | 'cpu' }>;
+  'ilinks-error': CustomEvent<{ message: string }>;
+  'ilinks-audit': CustomEvent<IlinksAuditEvent>;
+}
+
+export class IlinksRecord extends HTMLElement {
+  /** "empty" | "loading" | "ready" | "error" (also the data-state attribute). */
+  readonly state: 'empty' | 'loading' | 'ready' | 'error';
+  /** The renderer in use. */
+  readonly renderer: 'webgl2' | 'cpu' | null;
+  /** Bearer token for the fhir-base attribute (never an attribute). */
+  accessToken: string;
+  /** Shows a record the page already holds (FHIR R4 JSON). */
+  load(json: string | ArrayBuffer | Uint8Array, sourceName?: string): Promise<void>;
+  /** The person consented: audited, then the record shows. Rejects with the reason. */
+  recordConsent(method?: 'verbal' | 'written', givenBy?: 'patient' | 'representative'): Promise<void>;
+  /** An emergency override with a reason code from the policy and the user's own words. */
+  override(reasonCode: string, text: string): Promise<void>;
+  /** Opens a tab of the record. */
+  setTab(id: 'summary' | 'community' | 'diagnostics' | 'hospital' | 'timeline'): Promise<void>;
+  /** What is on screen as text: what a screen reader gets. */
+  mirrorText(): string;
+
+  addEventListener<K extends keyof IlinksRecordEventMap>(type: K, listener: (this: IlinksRecord, ev: IlinksRecordEventMap[K]) => unknown,
+    options?: boolean | AddEventListenerOptions): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ilinks-record': IlinksRecord;
+  }
+}
