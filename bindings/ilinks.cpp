@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <unordered_set>
+#include <vector>
 
 #include <imgui.h>
 
@@ -20,6 +21,9 @@
 #include "ilinks/mirror.h"
 #include "ilinks/policy.h"
 #include "ilinks/record_widget.h"
+#include "ilinks/view_export.h"
+
+#include <nlohmann/json.hpp>
 
 struct ilinks_viewer {
   ilinks::RecordWidget widget;
@@ -35,6 +39,15 @@ struct ilinks_viewer {
   std::optional<ilinks::Override> override_;
   ilinks_audit_fn audit_callback = nullptr;
   void* audit_user_data = nullptr;
+  std::vector<ilinks::OptOut> opt_outs;
+  ilinks_consent_request_fn consent_request_callback = nullptr;
+  void* consent_request_user_data = nullptr;
+  ilinks_error_fn error_callback = nullptr;
+  void* error_user_data = nullptr;
+  ilinks_open_document_fn document_callback = nullptr;
+  void* document_user_data = nullptr;
+  ilinks_copy_fn copy_callback = nullptr;
+  void* copy_user_data = nullptr;
   std::unique_ptr<ilinks::AuditTrail> audit;
 
   ilinks_viewer() {
@@ -44,10 +57,29 @@ struct ilinks_viewer {
       try {
         if (o.kind == ilinks::ConsentOutcome::Kind::consent) record_consent(o.method, o.given_by);
         else start_override(o.reason_code, o.text);
+      } catch (const Refused& e) {
+        report(ILINKS_ERROR_REFUSED, std::string("refused: ") + e.what());
       } catch (const std::exception& e) {
-        last_error = e.what();
+        report(ILINKS_ERROR_AUDIT, e.what());
       }
     });
+    widget.on_open_document([this](const ilinks::Item& d) {
+      if (!document_callback) return false;
+      nlohmann::json j = {{"resource_type", d.kind}, {"id", d.source_id}, {"title", d.display},
+                          {"date", d.date ? ilinks::format_date(*d.date) : ""}, {"source", ilinks::item_source_text(d)},
+                          {"text", d.text}};
+      return document_callback(document_user_data, j.dump().c_str()) == 1;
+    });
+    widget.on_copy([this](const std::string& text) {
+      if (copy_callback) copy_callback(copy_user_data, text.c_str());
+    });
+  }
+
+  // A failure of something the user did in the widget: there is no call to
+  // return it from, so it goes to the host's error callback.
+  void report(int code, const std::string& message) {
+    last_error = message;
+    if (error_callback) error_callback(error_user_data, code, message.c_str());
   }
 
   void reset_audit() {
@@ -70,13 +102,16 @@ struct ilinks_viewer {
     req.legitimate_relationship = relationship;
     req.consent = consent;
     req.override_ = override_;
+    req.opt_outs = opt_outs;
     req.now = now();
     ilinks::Decision d = policy.view_for(*record, req, *audit);
     if (!d.view) {
       widget.clear();
       throw Refused(d.refused);
     }
+    bool ask = d.view->basis() == ilinks::Basis::consent_required;
     widget.show(std::move(*d.view));
+    if (ask && consent_request_callback) consent_request_callback(consent_request_user_data);
   }
 
   void record_consent(const std::string& method, const std::string& given_by) {
@@ -205,8 +240,9 @@ int ilinks_viewer_load_fhir(ilinks_viewer* v, const char* data, size_t size, con
     if (!data && size > 0) return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_load_fhir: data is NULL");
     v->widget.clear();  // never leave the previous person on screen
     v->record.reset();
-    v->consent.reset();  // consent and overrides belong to one person's record
+    v->consent.reset();  // consent, overrides and opt-outs belong to one person's record
     v->override_.reset();
+    v->opt_outs.clear();
     if (size == 0) return v->fail(ILINKS_ERROR_INPUT, source + ": is empty");
     try {
       v->record = ilinks::read_fhir_json(std::string_view(data, size), source);
@@ -228,6 +264,7 @@ int ilinks_viewer_load_fhir_server(ilinks_viewer* v, const char* base_url, const
     v->record.reset();
     v->consent.reset();
     v->override_.reset();
+    v->opt_outs.clear();
     ilinks::FhirServer server;
     server.base_url = base_url;
     server.bearer_token = bearer_token ? bearer_token : "";
@@ -251,6 +288,7 @@ int ilinks_viewer_clear(ilinks_viewer* v) {
     v->record.reset();
     v->consent.reset();
     v->override_.reset();
+    v->opt_outs.clear();
     return v->ok();
   });
 }
@@ -315,6 +353,66 @@ int ilinks_viewer_start_override(ilinks_viewer* v, const char* reason_code, cons
   return guarded(v, "ilinks_viewer_start_override", [&] {
     if (!reason_code || !text) return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_start_override: reason_code and text are required");
     v->start_override(reason_code, text);
+    return v->ok();
+  });
+}
+
+int ilinks_viewer_record_opt_out(ilinks_viewer* v, const char* scope, const char* value) {
+  return guarded(v, "ilinks_viewer_record_opt_out", [&] {
+    static const std::pair<const char*, ilinks::OptOut::Scope> scopes[] = {
+        {"record", ilinks::OptOut::Scope::whole_record}, {"segment", ilinks::OptOut::Scope::segment},
+        {"setting", ilinks::OptOut::Scope::setting},     {"label", ilinks::OptOut::Scope::security_label},
+        {"organisation", ilinks::OptOut::Scope::organisation}};
+    std::optional<ilinks::OptOut::Scope> chosen;
+    for (const auto& [name, sc] : scopes)
+      if (scope && std::string(scope) == name) chosen = sc;
+    if (!chosen)
+      return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_record_opt_out: scope must be record, segment, setting, label or organisation");
+    if (*chosen != ilinks::OptOut::Scope::whole_record && (!value || !*value))
+      return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_record_opt_out: this scope needs a value");
+    if (!v->record || !v->who) throw ilinks_viewer::Refused("no record and viewer context to record an opt-out for");
+    ilinks::OptOut o{*chosen, value ? value : ""};
+    try {
+      v->policy.record_opt_out(*v->who, v->record->patient(), o, v->now(), *v->audit);
+    } catch (const ilinks::InputError& e) {
+      std::string what = e.what();
+      return v->fail(what.find("audit") != std::string::npos ? ILINKS_ERROR_AUDIT : ILINKS_ERROR_ARGUMENT,
+                     "ilinks_viewer_record_opt_out: " + what);
+    }
+    v->opt_outs.push_back(o);
+    v->refresh();
+    return v->ok();
+  });
+}
+
+int ilinks_viewer_on_consent_request(ilinks_viewer* v, ilinks_consent_request_fn callback, void* user_data) {
+  return guarded(v, "ilinks_viewer_on_consent_request", [&] {
+    v->consent_request_callback = callback;
+    v->consent_request_user_data = user_data;
+    return v->ok();
+  });
+}
+
+int ilinks_viewer_on_error(ilinks_viewer* v, ilinks_error_fn callback, void* user_data) {
+  return guarded(v, "ilinks_viewer_on_error", [&] {
+    v->error_callback = callback;
+    v->error_user_data = user_data;
+    return v->ok();
+  });
+}
+
+int ilinks_viewer_on_open_document(ilinks_viewer* v, ilinks_open_document_fn callback, void* user_data) {
+  return guarded(v, "ilinks_viewer_on_open_document", [&] {
+    v->document_callback = callback;
+    v->document_user_data = user_data;
+    return v->ok();
+  });
+}
+
+int ilinks_viewer_on_copy(ilinks_viewer* v, ilinks_copy_fn callback, void* user_data) {
+  return guarded(v, "ilinks_viewer_on_copy", [&] {
+    v->copy_callback = callback;
+    v->copy_user_data = user_data;
     return v->ok();
   });
 }

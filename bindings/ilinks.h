@@ -145,6 +145,38 @@ ILINKS_API int ilinks_viewer_record_consent(ilinks_viewer* viewer, const char* m
  * may not override. Audited, with an alert to the privacy officer. */
 ILINKS_API int ilinks_viewer_start_override(ilinks_viewer* viewer, const char* reason_code, const char* text);
 
+/* The person restricts sharing (an opt-out), audited; it wins even over an
+ * override. `scope`: "record" (everything), "segment" ("S", "C", "D", "H"),
+ * "setting" ("mental_health", "social_care", ...), "label" (an HL7 v3
+ * security label, "PSY"), "organisation" (an ODS code). */
+ILINKS_API int ilinks_viewer_record_opt_out(ilinks_viewer* viewer, const char* scope, const char* value);
+
+/* ---- Callbacks (ABI 0.2) -------------------------------------------------------
+ * Each is called on the calling thread, during the call that caused it (a load,
+ * a frame); strings are valid during the call only. NULL removes a callback. */
+
+/* The record is loaded but may not be shown until the person consents: the
+ * host may ask in its own way (or leave it to the widget's button). */
+typedef void (*ilinks_consent_request_fn)(void* user_data);
+ILINKS_API int ilinks_viewer_on_consent_request(ilinks_viewer* viewer, ilinks_consent_request_fn callback, void* user_data);
+
+/* Something the user did in the widget failed (a refused override from its
+ * dialog): the same words ilinks_viewer_last_error gives. */
+typedef void (*ilinks_error_fn)(void* user_data, int result, const char* message);
+ILINKS_API int ilinks_viewer_on_error(ilinks_viewer* viewer, ilinks_error_fn callback, void* user_data);
+
+/* The user opened a letter, document or report: `document_json` is
+ * {"resource_type", "id", "title", "date", "source", "text"}, all from the View.
+ * Return 1 when the host shows it itself, 0 for the widget's own reader. */
+typedef int (*ilinks_open_document_fn)(void* user_data, const char* document_json);
+ILINKS_API int ilinks_viewer_on_open_document(ilinks_viewer* viewer, ilinks_open_document_fn callback, void* user_data);
+
+/* The user copied text (the reader's "Copy text", Ctrl+C in a text field):
+ * put it on the system clipboard. Only what the View holds, or the user
+ * typed, is ever passed. */
+typedef void (*ilinks_copy_fn)(void* user_data, const char* text);
+ILINKS_API int ilinks_viewer_on_copy(ilinks_viewer* viewer, ilinks_copy_fn callback, void* user_data);
+
 /* ---- What is on screen (ABI 0.2) --------------------------------------------- */
 /* Opens a tab: "summary", "community", "diagnostics", "hospital", "timeline". */
 ILINKS_API int ilinks_viewer_set_tab(ilinks_viewer* viewer, const char* tab_id);

@@ -166,6 +166,9 @@ std::optional<ConsentOutcome> Dialogs::draw(const ConsentOptions& options, const
     ImGui::PopStyleColor();
     if (ImGui::Button("Close", ImVec2(0, theme::row_height * scale))) close_now = true;
     note("Close");
+    ImGui::SameLine();
+    if (ImGui::Button("Copy text", ImVec2(0, theme::row_height * scale))) copy_requested = true;
+    note("Copy text");
   }
   if (close_now) {
     ImGui::CloseCurrentPopup();
@@ -220,6 +223,7 @@ MirrorNode Dialogs::mirror(const ConsentOptions& options, const ControlBounds* c
                                             item_source_text(*reading)));
       d.children.push_back(node("document", reading->text));
       d.children.push_back(control("button", "Close", "Close"));
+      d.children.push_back(control("button", "Copy text", "Copy text"));
       break;
   }
   return d;

@@ -20,6 +20,7 @@ struct Dialogs {
   int reason = 0;            // index into ConsentOptions::override_reasons
   char text[600] = {};       // the override's explanation
   const Item* reading = nullptr;  // the reader's document (lives in the shown View)
+  bool copy_requested = false;    // the reader's "Copy text" was pressed this frame
 
   void show(Open which, const Item* item = nullptr);
   void close();

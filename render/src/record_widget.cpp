@@ -21,7 +21,20 @@ ConsentOptions consent_options(const Policy& policy, const std::string& profile_
   return o;
 }
 
-RecordWidget::RecordWidget() : impl_(std::make_unique<Impl>()) {}
+RecordWidget::RecordWidget() : impl_(std::make_unique<Impl>()) {
+  // ImGui's clipboard (a text field's Ctrl+C / Ctrl+X) goes to the host's
+  // handler; pasting comes from the host as typed text, never from ImGui.
+  ImGuiContext* previous = ImGui::GetCurrentContext();
+  ImGui::SetCurrentContext(impl_->context);
+  ImGuiIO& io = ImGui::GetIO();
+  io.ClipboardUserData = impl_.get();
+  io.SetClipboardTextFn = [](void* user, const char* text) {
+    auto* w = static_cast<Impl*>(user);
+    if (w->on_copy && text) w->on_copy(text);
+  };
+  io.GetClipboardTextFn = [](void*) -> const char* { return ""; };
+  ImGui::SetCurrentContext(previous);
+}
 RecordWidget::~RecordWidget() = default;
 
 void RecordWidget::show(View view) {
@@ -60,6 +73,9 @@ void RecordWidget::set_consent_options(ConsentOptions options) {
   impl_->changed();
 }
 void RecordWidget::on_consent_outcome(std::function<void(const ConsentOutcome&)> handler) { impl_->on_outcome = std::move(handler); }
+void RecordWidget::on_open_document(std::function<bool(const Item&)> handler) { impl_->on_open_document = std::move(handler); }
+void RecordWidget::on_copy(std::function<void(const std::string&)> handler) { impl_->on_copy = std::move(handler); }
+
 void RecordWidget::open_consent_dialog() {
   impl_->dialogs.show(Dialogs::Open::consent);
   impl_->changed();
@@ -154,7 +170,7 @@ const ImDrawData& RecordWidget::draw_frame() {
     ImGui::PopStyleVar();
     if (w.view->shows_record()) {
       TabBodyAction a = w.body.draw(w.fonts, w.scale, w.filter.sort, w.controls);
-      if (a.read) w.dialogs.show(Dialogs::Open::reader, a.read);
+      if (a.read && !(w.on_open_document && w.on_open_document(*a.read))) w.dialogs.show(Dialogs::Open::reader, a.read);
       if (a.sort) w.filter.sort = *a.sort, w.relayout();
       if (ImGui::IsWindowFocused() && !io.WantTextInput) {
         // Page keys scroll the list.
@@ -168,6 +184,10 @@ const ImDrawData& RecordWidget::draw_frame() {
     ImGui::EndChild();
     w.draw_footer();
     outcome = w.dialogs.draw(w.options, w.fonts, w.scale, w.controls);
+    if (w.dialogs.copy_requested) {
+      w.dialogs.copy_requested = false;
+      if (w.on_copy && w.dialogs.reading) w.on_copy(w.dialogs.reading->text);
+    }
   } else {
     ImGui::Dummy(ImVec2(0, theme::padding * w.scale));
     ImGui::SetCursorPosX(theme::padding * w.scale);

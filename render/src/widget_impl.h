@@ -54,6 +54,8 @@ struct RecordWidget::Impl {
   bool from_bad = false, to_bad = false;
   ConsentOptions options;
   std::function<void(const ConsentOutcome&)> on_outcome;
+  std::function<bool(const Item&)> on_open_document;
+  std::function<void(const std::string&)> on_copy;
   Dialogs dialogs;
   int frames_to_draw = kSettleFrames;
   unsigned long frames = 0;

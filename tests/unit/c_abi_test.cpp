@@ -162,6 +162,27 @@ std::string mirror_of(ilinks_viewer* v, int format = 0) {
 
 std::string demo_bytes(const char* file) { return slurp(demo_patient(file)); }
 
+// Presses a control where the mirror (JSON) says it is, through the ABI's input calls.
+void press(Viewer& w, const std::string& role, const std::string& text) {
+  auto m = nlohmann::json::parse(mirror_of(w.v, 1));
+  std::vector<const nlohmann::json*> stack{&m};
+  const nlohmann::json* hit = nullptr;
+  while (!stack.empty() && !hit) {
+    const nlohmann::json* n = stack.back();
+    stack.pop_back();
+    if (n->value("role", "") == role && n->value("text", "") == text && n->contains("bounds")) hit = n;
+    if (n->contains("children"))
+      for (const auto& c : (*n)["children"]) stack.push_back(&c);
+  }
+  REQUIRE_MESSAGE(hit, role << " '" << text << "' not found");
+  const auto& b = (*hit)["bounds"];
+  float x = b[0].get<float>() + b[2].get<float>() / 2, y = b[1].get<float>() + b[3].get<float>() / 2;
+  CHECK(ilinks_viewer_mouse_move(w.v, x, y) == ILINKS_OK);
+  CHECK(ilinks_viewer_mouse_button(w.v, 0, 1) == ILINKS_OK);
+  CHECK(ilinks_viewer_mouse_button(w.v, 0, 0) == ILINKS_OK);
+  w.frame(1000, 700);
+}
+
 // Loads Joe for a hospital doctor (1a) with a care relationship, audit to `log`.
 void doctor_opens_joe(Viewer& w, AuditLog& log, const char* profile = "1a") {
   REQUIRE(ilinks_viewer_set_audit_callback(w.v, &AuditLog::receive, &log) == ILINKS_OK);
@@ -249,27 +270,8 @@ TEST_SUITE("C ABI 0.2: who is looking, consent, override, audit, mirror, input")
     AuditLog log;
     doctor_opens_joe(w, log);
     w.frame(1000, 700);
-    auto press = [&](const std::string& role, const std::string& text) {
-      auto m = nlohmann::json::parse(mirror_of(w.v, 1));
-      std::vector<const nlohmann::json*> stack{&m};
-      const nlohmann::json* hit = nullptr;
-      while (!stack.empty() && !hit) {
-        const nlohmann::json* n = stack.back();
-        stack.pop_back();
-        if (n->value("role", "") == role && n->value("text", "") == text && n->contains("bounds")) hit = n;
-        if (n->contains("children"))
-          for (const auto& c : (*n)["children"]) stack.push_back(&c);
-      }
-      REQUIRE_MESSAGE(hit, role << " '" << text << "' not found");
-      const auto& b = (*hit)["bounds"];
-      float x = b[0].get<float>() + b[2].get<float>() / 2, y = b[1].get<float>() + b[3].get<float>() / 2;
-      CHECK(ilinks_viewer_mouse_move(w.v, x, y) == ILINKS_OK);
-      CHECK(ilinks_viewer_mouse_button(w.v, 0, 1) == ILINKS_OK);
-      CHECK(ilinks_viewer_mouse_button(w.v, 0, 0) == ILINKS_OK);
-      w.frame(1000, 700);
-    };
-    press("button", "Record consent...");
-    press("button", "Record consent");
+    press(w, "button", "Record consent...");
+    press(w, "button", "Record consent");
     REQUIRE(log.events.size() == 3);  // the first view, the consent, the view with consent
     CHECK(log.events[1].find("\"action\":\"consent\"") != std::string::npos);
     CHECK(mirror_of(w.v).find("tabpanel: Summary") != std::string::npos);
@@ -315,5 +317,115 @@ TEST_SUITE("C ABI 0.2: a record from a FHIR server") {
     CHECK(w.error().find("(401 Unauthorized); sign in again") != std::string::npos);
     CHECK(mirror_of(w.v).find("No record loaded.") != std::string::npos);
     CHECK(ilinks_viewer_load_fhir_server(w.v, nullptr, "joe", nullptr, 0) == ILINKS_ERROR_ARGUMENT);
+  }
+}
+
+namespace {
+struct Calls {
+  int consent_requests = 0, errors = 0, documents = 0, copies = 0;
+  int last_error_code = 0;
+  std::string last_error, last_document, last_copy;
+  int show_documents_myself = 0;
+  static void consent_request(void* self) { ++static_cast<Calls*>(self)->consent_requests; }
+  static void error(void* self, int code, const char* message) {
+    auto* c = static_cast<Calls*>(self);
+    ++c->errors, c->last_error_code = code, c->last_error = message;
+  }
+  static int document(void* self, const char* json) {
+    auto* c = static_cast<Calls*>(self);
+    ++c->documents, c->last_document = json;
+    return c->show_documents_myself;
+  }
+  static void copy(void* self, const char* text) {
+    auto* c = static_cast<Calls*>(self);
+    ++c->copies, c->last_copy = text;
+  }
+  void attach(ilinks_viewer* v) {
+    ilinks_viewer_on_consent_request(v, &Calls::consent_request, this);
+    ilinks_viewer_on_error(v, &Calls::error, this);
+    ilinks_viewer_on_open_document(v, &Calls::document, this);
+    ilinks_viewer_on_copy(v, &Calls::copy, this);
+  }
+};
+}  // namespace
+
+TEST_SUITE("C ABI 0.2: callbacks and opt-outs") {
+  TEST_CASE("the host is told when the record waits for consent, and not once consent is recorded") {
+    Viewer w;
+    AuditLog log;
+    Calls calls;
+    calls.attach(w.v);
+    doctor_opens_joe(w, log);
+    CHECK(calls.consent_requests == 1);
+    REQUIRE(ilinks_viewer_record_consent(w.v, "verbal", "patient") == ILINKS_OK);
+    CHECK(calls.consent_requests == 1);
+  }
+
+  TEST_CASE("a document the user opens goes to the host when it wants to show it itself") {
+    Viewer w;
+    AuditLog log;
+    Calls calls;
+    calls.attach(w.v);
+    calls.show_documents_myself = 1;
+    doctor_opens_joe(w, log);
+    REQUIRE(ilinks_viewer_record_consent(w.v, "verbal", "patient") == ILINKS_OK);
+    REQUIRE(ilinks_viewer_set_tab(w.v, "hospital") == ILINKS_OK);
+    w.frame(1000, 700);
+    press(w, "button", "Read: Discharge summary");
+    REQUIRE(calls.documents == 1);
+    auto doc = nlohmann::json::parse(calls.last_document);
+    CHECK(doc["title"] == "Discharge summary");
+    CHECK(doc["resource_type"] == "DocumentReference");
+    CHECK(doc["text"].get<std::string>().find("Discharged home 02-Dec-2025") != std::string::npos);
+    CHECK(mirror_of(w.v).find("dialog:") == std::string::npos);  // the host showed it, not the widget
+  }
+
+  TEST_CASE("otherwise the widget's reader opens, and its Copy text gives the host the document's text, nothing else") {
+    Viewer w;
+    AuditLog log;
+    Calls calls;
+    calls.attach(w.v);
+    doctor_opens_joe(w, log);
+    REQUIRE(ilinks_viewer_record_consent(w.v, "verbal", "patient") == ILINKS_OK);
+    REQUIRE(ilinks_viewer_set_tab(w.v, "hospital") == ILINKS_OK);
+    w.frame(1000, 700);
+    press(w, "button", "Read: Discharge summary");
+    CHECK(mirror_of(w.v).find("dialog: Discharge summary") != std::string::npos);
+    press(w, "button", "Copy text");
+    REQUIRE(calls.copies == 1);
+    CHECK(calls.last_copy.rfind("Discharge summary, Ward 14B", 0) == 0);
+  }
+
+  TEST_CASE("a failure of something done in the widget reaches the host's error callback") {
+    Viewer w;
+    AuditLog log;
+    Calls calls;
+    calls.attach(w.v);
+    doctor_opens_joe(w, log);
+    w.frame(1000, 700);
+    press(w, "button", "Record consent...");
+    log.keep = 0;  // the host's audit store is down now
+    press(w, "button", "Record consent");
+    REQUIRE(calls.errors == 1);
+    CHECK(calls.last_error_code == ILINKS_ERROR_AUDIT);
+    CHECK(calls.last_error.find("audit") != std::string::npos);
+    CHECK(mirror_of(w.v).find("tabpanel") == std::string::npos);  // nothing shown without its audit event
+  }
+
+  TEST_CASE("an opt-out is audited, withholds what it names, and stays when another user takes over") {
+    Viewer w;
+    AuditLog log;
+    doctor_opens_joe(w, log);
+    REQUIRE(ilinks_viewer_record_consent(w.v, "verbal", "patient") == ILINKS_OK);
+    size_t before = log.events.size();
+    REQUIRE_MESSAGE(ilinks_viewer_record_opt_out(w.v, "segment", "D") == ILINKS_OK, w.error());
+    CHECK(log.events.size() == before + 2);  // the opt-out, then the view
+    REQUIRE(ilinks_viewer_set_tab(w.v, "diagnostics") == ILINKS_OK);
+    CHECK(mirror_of(w.v).find("HbA1c") == std::string::npos);
+    REQUIRE(ilinks_viewer_set_context(w.v, "u43", "Dr Other", "1a", "ZZVIEW", "Test Hospital", 1) == ILINKS_OK);
+    REQUIRE(ilinks_viewer_record_consent(w.v, "verbal", "patient") == ILINKS_OK);
+    CHECK(mirror_of(w.v).find("HbA1c") == std::string::npos);
+    CHECK(ilinks_viewer_record_opt_out(w.v, "planet", "Mars") == ILINKS_ERROR_ARGUMENT);
+    CHECK(ilinks_viewer_record_opt_out(w.v, "segment", "") == ILINKS_ERROR_ARGUMENT);
   }
 }

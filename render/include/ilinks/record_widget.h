@@ -83,6 +83,15 @@ class RecordWidget {
   void open_consent_dialog();   // as the "Record consent" button does
   void open_override_dialog();  // as the "Emergency override" button does
 
+  // --- Documents and the clipboard
+  // Called when the viewer opens a letter, document or report. Return true
+  // when the host shows it itself; false opens the widget's own reader.
+  void on_open_document(std::function<bool(const Item& document)> handler);
+  // Called with text the viewer copies (the reader's "Copy text", a text
+  // field's Ctrl+C). Only text the View holds, or the viewer typed, is ever
+  // copied. Without a handler nothing leaves the widget.
+  void on_copy(std::function<void(const std::string& text)> handler);
+
   // --- Surface
   // Size in device pixels, and the DPI scale (device pixels per CSS pixel):
   // text is rasterised at this scale, so it is crisp on any screen.
