@@ -8,9 +8,13 @@
 
 extern "C" void ilinks_js_register_canvas(void);
 extern "C" int ilinks_js_audit(const char* event_json);
+extern "C" void ilinks_js_event(const char* name, const char* detail);
 
 namespace {
 int audit_to_element(void*, const char* event_json) { return ilinks_js_audit(event_json); }
+void consent_request_to_element(void*) { ilinks_js_event("consent-required", ""); }
+void error_to_element(void*, int, const char* message) { ilinks_js_event("error", message); }
+void copy_to_element(void*, const char* text) { ilinks_js_event("copy", text); }
 }  // namespace
 
 extern "C" {
@@ -40,6 +44,16 @@ EMSCRIPTEN_KEEPALIVE int ilinks_wasm_attach_webgl2(ilinks_viewer* viewer) {
 // page kept it (the element dispatches it as an ilinks-audit DOM event).
 EMSCRIPTEN_KEEPALIVE int ilinks_wasm_attach_audit(ilinks_viewer* viewer) {
   return ilinks_viewer_set_audit_callback(viewer, &audit_to_element, nullptr);
+}
+
+// The other callbacks, as Module.onEvent(name, detail): "consent-required",
+// "error" (a failure in the widget's own dialogs), "copy" (text to put on
+// the clipboard). Documents open in the widget's own reader.
+EMSCRIPTEN_KEEPALIVE int ilinks_wasm_attach_events(ilinks_viewer* viewer) {
+  int rc = ilinks_viewer_on_consent_request(viewer, &consent_request_to_element, nullptr);
+  if (rc == ILINKS_OK) rc = ilinks_viewer_on_error(viewer, &error_to_element, nullptr);
+  if (rc == ILINKS_OK) rc = ilinks_viewer_on_copy(viewer, &copy_to_element, nullptr);
+  return rc;
 }
 
 }  // extern "C"

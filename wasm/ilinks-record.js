@@ -29,6 +29,9 @@
 //   ilinks-error   detail { message }      the record could not be shown; says why
 //   ilinks-audit   detail { ...event }     each audit event (view, consent, override,
 //                                          refusal) as written; the page may forward it
+//   ilinks-consent-required                the record waits for the person's consent
+// Copying (the reader's "Copy text", Ctrl+C in the search box) goes to the
+// browser clipboard, and only of what the View shows or the user typed.
 //
 // Accessibility: a hidden copy of the screen in DOM with ARIA roles follows
 // what is drawn (the open tab, dialogs), and its controls work.
@@ -154,6 +157,14 @@ export class IlinksRecord extends HTMLElement {
       return true;
     };
     M._ilinks_wasm_attach_audit(this.#viewer);
+    M.onEvent = (name, detail) => {
+      if (name === 'consent-required') this.dispatchEvent(new CustomEvent('ilinks-consent-required', { bubbles: true }));
+      if (name === 'error') this.dispatchEvent(new CustomEvent('ilinks-error', { detail: { message: detail }, bubbles: true }));
+      // Copying is the user's own action in the widget (a button, Ctrl+C): the
+      // text is what the View shows, or what they typed.
+      if (name === 'copy') navigator.clipboard?.writeText(detail).catch(() => {});
+    };
+    M._ilinks_wasm_attach_events(this.#viewer);
     forwardInput(this.#canvas, {
       move: (x, y) => M._ilinks_viewer_mouse_move(this.#viewer, x, y),
       leave: () => M._ilinks_viewer_mouse_leave(this.#viewer),

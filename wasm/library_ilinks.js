@@ -7,6 +7,9 @@ mergeInto(LibraryManager.library, {
   ilinks_js_register_canvas: function () {
     specialHTMLTargets['!ilinks-canvas'] = Module['canvas'];
   },
+  ilinks_js_event: function (name, detail) {
+    if (Module['onEvent']) Module['onEvent'](UTF8ToString(name), UTF8ToString(detail));
+  },
   // Returns 1 when the page kept the event: without that nothing is shown.
   ilinks_js_audit: function (json) {
     try {

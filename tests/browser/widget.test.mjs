@@ -388,3 +388,29 @@ test('a FHIR server that refuses the token: the reason in words, and no one show
   assert.equal(await page.locator('#fetched .mirror [role=heading]').count(), 0);
   await page.close();
 });
+
+test('the widget says when it waits for consent, and its reader copies the letter to the clipboard', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 760 }, deviceScaleFactor: 1 });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseUrl });
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    window.__consentRequests = 0;
+    document.addEventListener('ilinks-consent-required', () => { window.__consentRequests++; });
+  });
+  await page.goto(`${baseUrl}?today=${TODAY}&profile=1a&organisation=ZZTEST#patient=joe`);
+  await page.waitForSelector('#record[data-state="ready"]', { timeout: 30000 });
+  assert.ok(await page.evaluate(() => window.__consentRequests) >= 1, 'ilinks-consent-required was dispatched');
+  await page.evaluate(() => document.getElementById('record').recordConsent('verbal', 'patient'));
+  await page.evaluate(() => document.getElementById('record').setTab('hospital'));
+  await waitForMirror(page, 'button', 'Read: Discharge summary');
+  await clickControl(page, 'button', 'Read: Discharge summary');
+  await waitForMirror(page, '[role=dialog] button', 'Copy text');
+  await clickControl(page, '[role=dialog] button', 'Copy text');
+  let copied = '';
+  for (let i = 0; i < 50 && !copied; ++i) {
+    copied = await page.evaluate(() => navigator.clipboard.readText());
+    if (!copied) await page.waitForTimeout(100);
+  }
+  assert.match(copied, /^Discharge summary, Ward 14B/);
+  await context.close();
+});

@@ -21,6 +21,7 @@ export interface IlinksRecordEventMap extends HTMLElementEventMap {
   'ilinks-ready': CustomEvent<{ renderer: 'webgl2' | 'cpu' }>;
   'ilinks-error': CustomEvent<{ message: string }>;
   'ilinks-audit': CustomEvent<IlinksAuditEvent>;
+  'ilinks-consent-required': CustomEvent<null>;
 }
 
 export class IlinksRecord extends HTMLElement {
