@@ -506,6 +506,13 @@ int ilinks_viewer_set_size(ilinks_viewer* v, int width, int height, float scale)
   });
 }
 
+int ilinks_viewer_set_banner(ilinks_viewer* v, int shown) {
+  return guarded(v, "ilinks_viewer_set_banner", [&] {
+    v->widget.set_banner(shown != 0);
+    return v->ok();
+  });
+}
+
 int ilinks_viewer_set_today(ilinks_viewer* v, const char* text) {
   return guarded(v, "ilinks_viewer_set_today", [&] {
     auto date = text ? ilinks::Date::parse_iso_day(text) : std::nullopt;

@@ -225,6 +225,10 @@ ILINKS_API int ilinks_viewer_focus(ilinks_viewer* viewer, int focused);
  * Default 800 x 600 at 1. */
 ILINKS_API int ilinks_viewer_set_size(ilinks_viewer* viewer, int width_px, int height_px, float scale);
 
+/* 1: the viewer draws its own patient banner (default); 0: the host shows
+ * one already (a SMART launch with need_patient_banner false). */
+ILINKS_API int ilinks_viewer_set_banner(ilinks_viewer* viewer, int shown);
+
 /* The date ages are counted to, "YYYY-MM-DD". Default: today, local time.
  * For prints and reproducible images. */
 ILINKS_API int ilinks_viewer_set_today(ilinks_viewer* viewer, const char* yyyy_mm_dd);

@@ -8,6 +8,9 @@
 //   fhir-base, patient   or: a FHIR server and a patient id; the record is
 //              Patient/{id}/$everything, every page (set the accessToken
 //              property first when the server needs a bearer token)
+//   iss, launch [client-id]   or: a SMART App Launch (EHR launch): the widget
+//              is authorized, takes the patient (and need_patient_banner)
+//              from the launch context, and fetches the record from iss
 //   today      YYYY-MM-DD: the date ages are counted to (default: today)
 //   renderer   "auto" (WebGL2, else CPU), "webgl2" or "cpu"
 //   user-id, user-name, profile ("1a" ... "7"), organisation (ODS code),
@@ -43,6 +46,7 @@ import createIlinksModule from './ilinks.mjs';
 import { forwardInput } from './ilinks-input.js';
 import { updateMirror } from './ilinks-mirror.js';
 import { fetchPatientRecord } from './ilinks-fhir.js';
+import { smartEhrLaunch } from './ilinks-smart.js';
 
 const STYLE = `
 :host { display: block; position: relative; min-height: 200px; contain: content; }
@@ -59,7 +63,7 @@ const CONTEXT_ATTRIBUTES = ['user-id', 'user-name', 'profile', 'organisation', '
 const OK = 0;
 
 export class IlinksRecord extends HTMLElement {
-  static get observedAttributes() { return ['src', 'fhir-base', 'patient', 'today', ...CONTEXT_ATTRIBUTES]; }
+  static get observedAttributes() { return ['src', 'fhir-base', 'patient', 'iss', 'launch', 'today', ...CONTEXT_ATTRIBUTES]; }
 
   // The bearer token for fhir-base: a property, never an attribute, so that it
   // is not in the page's markup.
@@ -107,7 +111,7 @@ export class IlinksRecord extends HTMLElement {
 
   attributeChangedCallback(name, oldValue, newValue) {
     if (oldValue === newValue || !this.#module) return;
-    if (name === 'src' || name === 'fhir-base' || name === 'patient') this.#loadFromSrc();
+    if (['src', 'fhir-base', 'patient', 'iss', 'launch'].includes(name)) this.#loadFromSrc();
     if (name === 'today') this.#applyToday();
     if (CONTEXT_ATTRIBUTES.includes(name)) this.#applyContext();
   }
@@ -189,7 +193,8 @@ export class IlinksRecord extends HTMLElement {
       this.#context2d = this.#canvas.getContext('2d');
     }
     this.#applyToday();
-    if (this.hasAttribute('src') || (this.hasAttribute('fhir-base') && this.hasAttribute('patient'))) await this.#loadFromSrc();
+    if (this.hasAttribute('src') || (this.hasAttribute('fhir-base') && this.hasAttribute('patient')) ||
+        (this.hasAttribute('iss') && this.hasAttribute('launch'))) await this.#loadFromSrc();
     else { this.#setState('empty'); this.#schedule(); }
   }
 
@@ -255,7 +260,21 @@ export class IlinksRecord extends HTMLElement {
     this.#recordLoaded = false;
     this.#showNoOne();
     this.#setState('loading');
-    const base = this.getAttribute('fhir-base'), patient = this.getAttribute('patient');
+    let base = this.getAttribute('fhir-base'), patient = this.getAttribute('patient');
+    const iss = this.getAttribute('iss'), launch = this.getAttribute('launch');
+    if (!src && iss && launch) {
+      try {
+        const context = await smartEhrLaunch(iss, launch, { clientId: this.getAttribute('client-id') || 'ilinks-viewer' });
+        if (serial !== this.#loadSerial) return;
+        this.accessToken = context.accessToken;
+        this.#module._ilinks_viewer_set_banner(this.#viewer, context.needPatientBanner ? 1 : 0);
+        this.dataset.patient = context.patient;  // which person the launch was for
+        [base, patient] = [iss, context.patient];
+      } catch (e) {
+        if (serial === this.#loadSerial) this.#fail(e.message);
+        return;
+      }
+    }
     if (!src && base && patient) {
       try {
         const bundle = await fetchPatientRecord(base, patient, { token: this.accessToken });

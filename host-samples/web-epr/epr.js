@@ -43,11 +43,23 @@ for (const p of patients) {
   list.append(item);
 }
 
-function select() {
+// ?smart=ISS: the EPR acts as a SMART EHR. For each person it asks its EHR
+// back end (ISS's origin, /ehr/launch) for a launch id and launches the widget
+// with iss and launch; the widget signs in and fetches the record itself.
+const smartIss = params.get('smart');
+
+async function select() {
   const id = new URLSearchParams(location.hash.slice(1)).get('patient') || patients[0].id;
   const patient = patients.find((p) => p.id === id) || patients[0];
   for (const a of list.querySelectorAll('a')) a.setAttribute('aria-current', String(a.dataset.patient === patient.id));
-  record.setAttribute('src', `/patients/${patient.file}`);
+  if (!smartIss) {
+    record.setAttribute('src', `/patients/${patient.file}`);
+    return;
+  }
+  const { launch } = await (await fetch(`${new URL(smartIss).origin}/ehr/launch?patient=${encodeURIComponent(patient.id)}`,
+    { method: 'POST' })).json();
+  record.setAttribute('iss', smartIss);
+  record.setAttribute('launch', launch);
 }
 window.addEventListener('hashchange', select);
 select();

@@ -73,6 +73,12 @@ void RecordWidget::set_consent_options(ConsentOptions options) {
   impl_->changed();
 }
 void RecordWidget::on_consent_outcome(std::function<void(const ConsentOutcome&)> handler) { impl_->on_outcome = std::move(handler); }
+void RecordWidget::set_banner(bool shown) {
+  impl_->banner_shown = shown;
+  impl_->changed();
+  ++impl_->mirror_version;
+}
+
 void RecordWidget::on_open_document(std::function<bool(const Item&)> handler) { impl_->on_open_document = std::move(handler); }
 void RecordWidget::on_copy(std::function<void(const std::string&)> handler) { impl_->on_copy = std::move(handler); }
 
@@ -152,7 +158,7 @@ const ImDrawData& RecordWidget::draw_frame() {
   ImGui::Begin("##ilinks-record", nullptr, flags);
   ImGui::PopStyleVar();
   if (w.view) {
-    draw_patient_banner(*w.banner, w.fonts, w.scale);
+    if (w.banner_shown) draw_patient_banner(*w.banner, w.fonts, w.scale);
     if (w.view->incomplete()) draw_incomplete_notice(w.fonts, w.scale);
     draw_basis_strip(*w.view, now, w.fonts, w.scale);
     draw_alert_strip(w.alerts, w.fonts, w.scale);

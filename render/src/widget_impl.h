@@ -49,6 +49,7 @@ struct RecordWidget::Impl {
   std::optional<Date> fixed_today;
   std::optional<Timestamp> fixed_now;
   Tab tab = Tab::summary;
+  bool banner_shown = true;
   ListFilter filter;
   char search[256] = {}, from[32] = {}, to[32] = {};
   bool from_bad = false, to_bad = false;

@@ -414,3 +414,31 @@ test('the widget says when it waits for consent, and its reader copies the lette
   assert.match(copied, /^Discharge summary, Ward 14B/);
   await context.close();
 });
+
+test('SMART EHR launch: the EPR launches the widget with iss and launch; it signs in, takes the patient and banner choice, fetches', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 760 }, deviceScaleFactor: 1 });
+  await page.goto(`${baseUrl}?today=${TODAY}&profile=1a&organisation=ZZTEST&smart=${encodeURIComponent(`${fhirUrl}/ok`)}#patient=margaret`);
+  await page.waitForSelector('#record[data-state="ready"], #record[data-state="error"]', { timeout: 30000 });
+  assert.equal(await page.getAttribute('#record', 'data-state'), 'ready', `widget error: ${await messageOf(page)}`);
+  assert.equal(await page.getAttribute('#record', 'data-patient'), 'margaret', 'the patient came from the launch context');
+  await waitForMirror(page, '[role=heading][aria-level="1"]', 'HUGHES, Margaret Rose (Mrs)');
+  // need_patient_banner false: the EPR shows the person, the widget does not draw its banner;
+  // its first rows are the consent request's yellow edge, not the banner's blue one.
+  const shot = path.join(outDir, 'browser-smart-launch.png');
+  await page.locator('#record canvas').screenshot({ path: shot });
+  const png = PNG.sync.read(fs.readFileSync(shot));
+  const [r, g, b] = png.data.subarray((5 * png.width + 1) * 4, (5 * png.width + 1) * 4 + 3);
+  assert.deepEqual([r, g, b], [0xff, 0xb8, 0x1c], 'no banner: the consent strip is at the top');
+  await page.evaluate(() => document.getElementById('record').recordConsent('verbal', 'patient'));
+  await waitForMirror(page, '[role=cell]', 'Donepezil 10mg tablets');
+  await page.close();
+});
+
+test('a SMART launch the authorization server does not know is refused in words', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 760 }, deviceScaleFactor: 1 });
+  await widgetFromServer(page, { iss: `${fhirUrl}/ok`, launch: 'not-a-launch', 'user-id': 'u1', profile: '1a',
+    organisation: 'ZZTEST', relationship: 'yes' }, '');
+  assert.equal(await page.getAttribute('#fetched', 'data-state'), 'error');
+  assert.match(await page.locator('#fetched .message').textContent(), /SMART launch: the authorization server did not approve the launch/);
+  await page.close();
+});

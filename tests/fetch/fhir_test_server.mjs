@@ -12,6 +12,11 @@
 // /busy/...         429 with Retry-After: 0 once, then as /ok/
 // /slow/...         answers after 3 s
 // /truncated/...    promises more bytes than it sends, then closes
+// SMART App Launch (EHR launch), with /ok/ as the FHIR server ("iss"):
+//   POST /ehr/launch?patient=ID     the EHR's side: a launch id for that patient
+//   /ok/.well-known/smart-configuration, /auth/authorize (approves a known
+//   launch at once, redirecting with a code), POST /auth/token (code -> the
+//   token "good-token", the patient, need_patient_banner false)
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -21,6 +26,9 @@ const index = JSON.parse(fs.readFileSync(path.join(demoDir, 'index.json'), 'utf8
 const bundles = new Map(index.patients.map((p) => [p.id, JSON.parse(fs.readFileSync(path.join(demoDir, p.file), 'utf8'))]));
 const PAGE = 7;
 let tries = 0;
+const launches = new Map();  // launch id -> patient
+const codes = new Map();     // code -> { patient, redirect_uri, client_id }
+const random = () => Math.random().toString(36).slice(2);
 let busyServed = false;
 
 const outcome = (code, text) => ({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code, diagnostics: text }] });
@@ -79,6 +87,42 @@ const server = http.createServer((req, res) => {
   if (url.pathname === '/tries') return send(res, 200, { tries });
   const [, route, ...restParts] = url.pathname.split('/');
   const rest = decodeURIComponent(restParts.join('/'));
+  if (route === 'ok' && rest === '.well-known/smart-configuration')
+    return send(res, 200, { authorization_endpoint: `${base}/auth/authorize`, token_endpoint: `${base}/auth/token`,
+      capabilities: ['launch-ehr', 'context-ehr-patient', 'client-public'] });
+  if (route === 'ehr' && rest === 'launch' && req.method === 'POST') {
+    const launch = random();
+    launches.set(launch, url.searchParams.get('patient'));
+    return send(res, 200, { launch });
+  }
+  if (route === 'auth' && rest === 'authorize') {
+    const q = url.searchParams;
+    const patient = launches.get(q.get('launch'));
+    if (!patient || !q.get('client_id') || !q.get('redirect_uri') || q.get('response_type') !== 'code' || q.get('aud') !== `${base}/ok`)
+      return send(res, 400, outcome('invalid', 'Unknown launch, or a malformed authorization request'));
+    const code = random();
+    codes.set(code, { patient, redirect_uri: q.get('redirect_uri'), client_id: q.get('client_id') });
+    const back = new URL(q.get('redirect_uri'));
+    back.searchParams.set('code', code);
+    back.searchParams.set('state', q.get('state') || '');
+    res.writeHead(302, { Location: back.href });
+    return res.end();
+  }
+  if (route === 'auth' && rest === 'token' && req.method === 'POST') {
+    let body = '';
+    req.on('data', (d) => { body += d; });
+    req.on('end', () => {
+      const form = new URLSearchParams(body);
+      const grant = codes.get(form.get('code'));
+      codes.delete(form.get('code'));  // a code is used once
+      if (form.get('grant_type') !== 'authorization_code' || !grant || grant.redirect_uri !== form.get('redirect_uri') ||
+          grant.client_id !== form.get('client_id'))
+        return send(res, 400, { error: 'invalid_grant' });
+      send(res, 200, { access_token: 'good-token', token_type: 'Bearer', expires_in: 3600, scope: 'launch patient/*.read',
+        patient: grant.patient, need_patient_banner: false });
+    });
+    return;
+  }
   switch (route) {
     case 'ok':
     case 'no-everything':

@@ -74,6 +74,10 @@ class RecordWidget {
   void set_tab(Tab tab);       // which tab of the record is open
   Tab tab() const;
   void set_filter(const ListFilter& filter);  // the search, dates and sort (also set by the user)
+  // Whether the widget draws its own patient banner (default true). A host
+  // that already shows one (a SMART launch with need_patient_banner false)
+  // turns it off; the person's name then still heads the text mirror.
+  void set_banner(bool shown);
   const ListFilter& filter() const;
 
   // --- Consent and override
