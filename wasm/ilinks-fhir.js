@@ -63,20 +63,41 @@ async function get(url, { token, timeoutMs }, what) {
   }
 }
 
-// Every page of $everything as one collection Bundle, ready for load().
-export async function fetchPatientRecord(base, patientId, { token = '', timeoutMs = 15000, maxPages = 1000 } = {}) {
-  if (!/^[A-Za-z0-9\-.]{1,64}$/.test(patientId)) throw new Error(`patient id '${patientId}' is not a FHIR id`);
-  const what = `Patient/${patientId}/$everything`;
-  let url = `${base.replace(/\/$/, '')}/Patient/${encodeURIComponent(patientId)}/$everything`;
+// The kinds searched when a server has no $everything (as fhir_client.cpp).
+const SEARCHED_KINDS = ['AllergyIntolerance', 'Condition', 'MedicationStatement', 'MedicationRequest',
+  'MedicationAdministration', 'Observation', 'DiagnosticReport', 'Procedure', 'Immunization', 'Encounter',
+  'EpisodeOfCare', 'CarePlan', 'CareTeam', 'Goal', 'Appointment', 'DocumentReference', 'Composition', 'Flag',
+  'Consent', 'RelatedPerson'];
+
+// A search or operation and every page after it, into `entry`.
+async function readPages(url, options, what, entry, maxPages) {
   const seen = new Set();
-  const entry = [];
   for (let page = 0; url; ++page) {
     if (page >= maxPages) throw new Error(`${what}: more than ${maxPages} pages; stopped`);
     if (seen.has(url)) throw new Error(`${what}: the server's pages lead back to one already read; stopped`);
     seen.add(url);
-    const bundle = await get(url, { token, timeoutMs }, what);
+    const bundle = await get(url, options, what);
+    if (bundle.resourceType !== 'Bundle') { entry.push({ resource: bundle }); return; }
     entry.push(...(bundle.entry || []));
     url = (bundle.link || []).find((l) => l.relation === 'next')?.url || '';
   }
+}
+
+// Every page of $everything as one collection Bundle, ready for load(). A
+// server without $everything (404, 405, 501 for the operation) is searched
+// kind by kind.
+export async function fetchPatientRecord(base, patientId, { token = '', timeoutMs = 15000, maxPages = 1000 } = {}) {
+  if (!/^[A-Za-z0-9\-.]{1,64}$/.test(patientId)) throw new Error(`patient id '${patientId}' is not a FHIR id`);
+  const root = base.replace(/\/$/, ''), id = encodeURIComponent(patientId), options = { token, timeoutMs };
+  let entry = [];
+  try {
+    await readPages(`${root}/Patient/${id}/$everything`, options, `Patient/${patientId}/$everything`, entry, maxPages);
+    return { resourceType: 'Bundle', type: 'collection', entry };
+  } catch (e) {
+    if (!/\(404|answered 405|\(501|answered 501/.test(e.message)) throw e;
+  }
+  entry = [];
+  await readPages(`${root}/Patient/${id}`, options, `Patient/${patientId}`, entry, maxPages);
+  for (const kind of SEARCHED_KINDS) await readPages(`${root}/${kind}?patient=${id}`, options, `${kind} search`, entry, maxPages);
   return { resourceType: 'Bundle', type: 'collection', entry };
 }

@@ -19,7 +19,8 @@
 //   organisation the widget shows only the person's identity and a consent
 //   request; with them, what the sharing policy allows, audited.
 // Properties and methods
-//   load(json, sourceName)   show a record the host already holds (string or bytes)
+//   load(json, sourceName)   show a record the host already holds (string or bytes); also loadRecord
+//   setViewer({ userId, userName, profile, organisation, organisationName, relationship })
 //   recordConsent(method, givenBy)   "verbal"|"written", "patient"|"representative"
 //   override(reasonCode, text)       an emergency override, in the user's own words
 //   setTab(id)               "summary", "community", "diagnostics", "hospital", "timeline"
@@ -132,6 +133,15 @@ export class IlinksRecord extends HTMLElement {
   }
 
   mirrorText() { return this.#module ? this.#mirrorOf(0) : ''; }
+
+  // The names a vendor may look for first: loadRecord(json) is load(json);
+  // setViewer({...}) sets the viewer attributes in one call.
+  loadRecord(json, sourceName) { return this.load(json, sourceName); }
+  setViewer({ userId, userName = '', profile, organisation, organisationName = '', relationship = false }) {
+    const values = { 'user-id': userId, 'user-name': userName, profile, organisation, 'organisation-name': organisationName,
+      relationship: relationship ? 'yes' : 'no' };
+    for (const [name, value] of Object.entries(values)) this.setAttribute(name, value ?? '');
+  }
 
   async load(json, sourceName = 'the record') {
     await this.#started;

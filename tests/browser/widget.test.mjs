@@ -442,3 +442,65 @@ test('a SMART launch the authorization server does not know is refused in words'
   assert.match(await page.locator('#fetched .message').textContent(), /SMART launch: the authorization server did not approve the launch/);
   await page.close();
 });
+
+test('a FHIR server without $everything is searched kind by kind, in the browser too', async () => {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 700 }, deviceScaleFactor: 1 });
+  await widgetFromServer(page, { 'fhir-base': `${fhirUrl}/no-everything`, patient: 'joe', 'user-id': 'u1', profile: '1a',
+    organisation: 'ZZTEST', relationship: 'yes' }, 'good-token');
+  assert.equal(await page.getAttribute('#fetched', 'data-state'), 'ready');
+  await page.evaluate(() => document.getElementById('fetched').recordConsent('verbal', 'patient'));
+  await page.locator('#fetched .mirror [role=cell]', { hasText: 'Metformin 500mg tablets' }).waitFor({ state: 'attached' });
+  await page.close();
+});
+
+test('setViewer and loadRecord, the names a vendor reaches for, work as the attributes and load do', async () => {
+  const page = await openPatient('joe');
+  const json = fs.readFileSync(path.join(repo, 'host-samples/demo-patients/susan-doyle.json'), 'utf8');
+  await page.evaluate(async (text) => {
+    const r = document.getElementById('record');
+    r.setViewer({ userId: 'sw1', userName: 'A Social Worker', profile: '3b', organisation: 'ZZSEF1', relationship: true });
+    await r.loadRecord(text, 'susan.json');
+    await r.recordConsent('verbal', 'patient');
+  }, json);
+  await waitForMirror(page, '[role=heading][aria-level="1"]', 'DOYLE');
+  await waitForMirror(page, '[role=tabpanel]', '');
+  assert.match(await page.evaluate(() => document.getElementById('record').mirrorText()), /recorded 22-Nov-2026 by sw1|recorded \d\d-\w\w\w-\d{4} by sw1/);
+  await page.close();
+});
+
+test('at devicePixelRatio 2 the canvas has twice the pixels and the text is drawn at that scale, as the CPU renders it', async () => {
+  const page = await browser.newPage({ viewport: { width: 1000, height: 620 }, deviceScaleFactor: 2 });
+  await page.goto(`${baseUrl}?today=${TODAY}#patient=margaret`);
+  await page.waitForSelector('#record[data-state="ready"]', { timeout: 30000 });
+  const canvas = page.locator('#record canvas');
+  const { width, height, cssWidth } = await canvas.evaluate((c) => ({ width: c.width, height: c.height, cssWidth: c.getBoundingClientRect().width }));
+  assert.equal(width, Math.round(cssWidth * 2));
+  const shot = path.join(outDir, 'browser-dpr2-margaret.png');
+  const cpu = path.join(outDir, 'browser-dpr2-margaret.cpu.png');
+  // At scale 'device' the screenshot is the canvas's own pixels, one for one.
+  await canvas.screenshot({ path: shot, scale: 'device' });
+  execFileSync(path.join(binDir, 'ilinks-render'), ['--record', path.join(repo, 'host-samples/demo-patients/margaret-hughes.json'),
+    '--out', cpu, '--size', `${width}x${height}`, '--scale', '2', '--today', TODAY, ...SIGNED_IN_GP]);
+  try {
+    execFileSync(path.join(binDir, 'png-compare'), [shot, cpu, ...TOLERANCE, '--diff', path.join(outDir, 'browser-dpr2-margaret.diff.png')],
+      { encoding: 'utf8' });
+  } catch (e) {
+    assert.fail(`the DPR 2 frame differs from the CPU render at scale 2: ${e.stdout}${e.stderr} (see ${shot})`);
+  }
+  await page.close();
+});
+
+test('a widget resized by its page draws at its new size', async () => {
+  const page = await openPatient('joe');
+  const size = await page.evaluate(async () => {
+    const r = document.getElementById('record');
+    r.style.flex = 'none';
+    r.style.height = '300px';
+    r.style.width = '640px';
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const c = r.shadowRoot.querySelector('canvas');
+    return [c.width, c.height];
+  });
+  assert.deepEqual(size, [640 - 2, 300 - 2]);  // inside the element's 1px border
+  await page.close();
+});

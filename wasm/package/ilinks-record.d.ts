@@ -33,6 +33,11 @@ export class IlinksRecord extends HTMLElement {
   accessToken: string;
   /** Shows a record the page already holds (FHIR R4 JSON). */
   load(json: string | ArrayBuffer | Uint8Array, sourceName?: string): Promise<void>;
+  /** load() under the name vendors look for first. */
+  loadRecord(json: string | ArrayBuffer | Uint8Array, sourceName?: string): Promise<void>;
+  /** Who is looking, in one call (sets the user-id ... relationship attributes). */
+  setViewer(viewer: { userId: string; userName?: string; profile: string; organisation: string;
+                      organisationName?: string; relationship?: boolean }): void;
   /** The person consented: audited, then the record shows. Rejects with the reason. */
   recordConsent(method?: 'verbal' | 'written', givenBy?: 'patient' | 'representative'): Promise<void>;
   /** An emergency override with a reason code from the policy and the user's own words. */
