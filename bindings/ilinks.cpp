@@ -19,6 +19,7 @@
 #include "ilinks/fhir.h"
 #include "ilinks/fhir_client.h"
 #include "ilinks/mirror.h"
+#include "ilinks/nhs_number.h"
 #include "ilinks/policy.h"
 #include "ilinks/record_widget.h"
 #include "ilinks/view_export.h"
@@ -40,6 +41,7 @@ struct ilinks_viewer {
   ilinks_audit_fn audit_callback = nullptr;
   void* audit_user_data = nullptr;
   std::vector<ilinks::OptOut> opt_outs;
+  std::string host_nhs_number;  // the person open in the host; empty: the record's own stands in
   ilinks_consent_request_fn consent_request_callback = nullptr;
   void* consent_request_user_data = nullptr;
   ilinks_error_fn error_callback = nullptr;
@@ -99,6 +101,7 @@ struct ilinks_viewer {
     ilinks::Request req;
     req.viewer = *who;
     req.host_patient = record->patient();
+    if (!host_nhs_number.empty()) req.host_patient.nhs_number = host_nhs_number;  // the policy refuses a mismatch
     req.legitimate_relationship = relationship;
     req.consent = consent;
     req.override_ = override_;
@@ -318,6 +321,22 @@ int ilinks_viewer_set_context(ilinks_viewer* v, const char* user_id, const char*
     v->who = who;
     v->relationship = relationship != 0;
     v->widget.set_consent_options(ilinks::consent_options(v->policy, profile_id));
+    v->refresh();
+    return v->ok();
+  });
+}
+
+int ilinks_viewer_set_patient(ilinks_viewer* v, const char* nhs_number) {
+  return guarded(v, "ilinks_viewer_set_patient", [&] {
+    std::string digits = nhs_number ? ilinks::normalise_nhs_number(nhs_number) : "";
+    if (!digits.empty() && !ilinks::is_valid_nhs_number(digits))
+      return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_set_patient: not a valid NHS number (10 digits, modulus 11)");
+    if (digits != v->host_nhs_number) {  // another person: their consent, overrides and opt-outs are theirs
+      v->consent.reset();
+      v->override_.reset();
+      v->opt_outs.clear();
+    }
+    v->host_nhs_number = digits;
     v->refresh();
     return v->ok();
   });

@@ -90,9 +90,8 @@ ILINKS_API const char* ilinks_viewer_last_error(const ilinks_viewer* viewer);
  * names the input in error messages. On ILINKS_ERROR_INPUT the viewer shows
  * no record rather than a previous person's. With a viewer context set, what
  * is shown is decided by the sharing policy and audited (ILINKS_ERROR_REFUSED
- * or ILINKS_ERROR_AUDIT when it may not be shown); the person whose record it
- * is stands in for the person the host has open (ABI 0.3 will take the host's
- * own identity). */
+ * or ILINKS_ERROR_AUDIT when it may not be shown). A record about someone
+ * other than the person set with ilinks_viewer_set_patient is refused. */
 ILINKS_API int ilinks_viewer_load_fhir(ilinks_viewer* viewer, const char* data, size_t size,
                                        const char* source_name);
 
@@ -124,6 +123,12 @@ ILINKS_API int ilinks_viewer_clear(ilinks_viewer* viewer);
 ILINKS_API int ilinks_viewer_set_context(ilinks_viewer* viewer, const char* user_id, const char* user_name,
                                          const char* profile_id, const char* organisation_ods,
                                          const char* organisation_name, int legitimate_relationship);
+
+/* The person open in the host, by NHS number (10 digits, spaces allowed):
+ * a record about anyone else is refused (ILINKS_ERROR_REFUSED) and nothing of
+ * it is shown. NULL or "" forgets it; then the loaded record's own NHS number
+ * stands in (only for hosts that load nothing but the open person's record). */
+ILINKS_API int ilinks_viewer_set_patient(ilinks_viewer* viewer, const char* nhs_number);
 
 /* Receives every audit event as one JSON object (ilinks/audit.h AuditEvent),
  * as it is written: views, refusals, consent and overrides. `event_json` is

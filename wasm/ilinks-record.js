@@ -13,6 +13,7 @@
 //              from the launch context, and fetches the record from iss
 //   today      YYYY-MM-DD: the date ages are counted to (default: today)
 //   renderer   "auto" (WebGL2, else CPU), "webgl2" or "cpu"
+//   nhs-number the person open in the EPR: a record about anyone else is refused
 //   user-id, user-name, profile ("1a" ... "7"), organisation (ODS code),
 //   organisation-name, relationship ("yes" when the EPR has established a
 //   care relationship): who is looking. Without user-id, profile and
@@ -64,7 +65,9 @@ const CONTEXT_ATTRIBUTES = ['user-id', 'user-name', 'profile', 'organisation', '
 const OK = 0;
 
 export class IlinksRecord extends HTMLElement {
-  static get observedAttributes() { return ['src', 'fhir-base', 'patient', 'iss', 'launch', 'today', ...CONTEXT_ATTRIBUTES]; }
+  static get observedAttributes() {
+    return ['src', 'fhir-base', 'patient', 'iss', 'launch', 'today', 'nhs-number', ...CONTEXT_ATTRIBUTES];
+  }
 
   // The bearer token for fhir-base: a property, never an attribute, so that it
   // is not in the page's markup.
@@ -115,6 +118,7 @@ export class IlinksRecord extends HTMLElement {
     if (['src', 'fhir-base', 'patient', 'iss', 'launch'].includes(name)) this.#loadFromSrc();
     if (name === 'today') this.#applyToday();
     if (CONTEXT_ATTRIBUTES.includes(name)) this.#applyContext();
+    if (name === 'nhs-number') { this.#showNoOne(); this.#applyPatient(); }
   }
 
   async recordConsent(method = 'verbal', givenBy = 'patient') {
@@ -191,6 +195,7 @@ export class IlinksRecord extends HTMLElement {
       changed: () => this.#schedule(),
     });
     this.#applyContext();
+    this.#applyPatient();
 
     const wanted = this.getAttribute('renderer') || 'auto';
     if (wanted !== 'cpu' && M._ilinks_wasm_attach_webgl2(this.#viewer) === 1) {
@@ -216,6 +221,14 @@ export class IlinksRecord extends HTMLElement {
     const rc = this.#call((M, p) => M._ilinks_viewer_set_context(this.#viewer, p[0], p[1], p[2], p[3], p[4],
       a('relationship') === 'yes' ? 1 : 0), [a('user-id'), a('user-name'), a('profile'), a('organisation'), a('organisation-name')]);
     if (rc !== OK) this.#fail(this.#lastError());
+    this.#schedule();
+  }
+
+  // The person open in the EPR; a record about anyone else will be refused.
+  #applyPatient() {
+    if (!this.#module) return;
+    if (this.#call((M, p) => M._ilinks_viewer_set_patient(this.#viewer, p), this.getAttribute('nhs-number') || '') !== OK)
+      this.#fail(this.#lastError());
     this.#schedule();
   }
 

@@ -52,6 +52,7 @@ async function select() {
   const id = new URLSearchParams(location.hash.slice(1)).get('patient') || patients[0].id;
   const patient = patients.find((p) => p.id === id) || patients[0];
   for (const a of list.querySelectorAll('a')) a.setAttribute('aria-current', String(a.dataset.patient === patient.id));
+  record.setAttribute('nhs-number', patient.nhsNumber);  // the person open in the EPR
   if (!smartIss) {
     record.setAttribute('src', `/patients/${patient.file}`);
     return;

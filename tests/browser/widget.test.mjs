@@ -459,6 +459,7 @@ test('setViewer and loadRecord, the names a vendor reaches for, work as the attr
   await page.evaluate(async (text) => {
     const r = document.getElementById('record');
     r.setViewer({ userId: 'sw1', userName: 'A Social Worker', profile: '3b', organisation: 'ZZSEF1', relationship: true });
+    r.setAttribute('nhs-number', '999 000 0778');  // the person now open in the EPR
     await r.loadRecord(text, 'susan.json');
     await r.recordConsent('verbal', 'patient');
   }, json);
@@ -502,5 +503,15 @@ test('a widget resized by its page draws at its new size', async () => {
     return [c.width, c.height];
   });
   assert.deepEqual(size, [640 - 2, 300 - 2]);  // inside the element's 1px border
+  await page.close();
+});
+
+test('a record about someone other than the person open in the EPR is refused, and no one is shown', async () => {
+  const page = await openPatient('joe', { query: '&profile=1a&organisation=ZZTEST' });
+  const json = fs.readFileSync(path.join(repo, 'host-samples/demo-patients/susan-doyle.json'), 'utf8');
+  await page.evaluate((text) => document.getElementById('record').loadRecord(text, 'susan.json'), json);  // Joe is open
+  await page.waitForSelector('#record[data-state="error"]', { timeout: 15000 });
+  assert.match(await messageOf(page), /about a different person \(NHS number\) from the one open in your system/);
+  assert.equal(await page.locator('#record .mirror [role=heading]', { hasText: 'DOYLE' }).count(), 0);
   await page.close();
 });

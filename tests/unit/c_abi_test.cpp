@@ -412,6 +412,22 @@ TEST_SUITE("C ABI 0.2: callbacks and opt-outs") {
     CHECK(mirror_of(w.v).find("tabpanel") == std::string::npos);  // nothing shown without its audit event
   }
 
+  TEST_CASE("a record about someone other than the person open in the host is refused, and nothing of it shown") {
+    Viewer w;
+    AuditLog log;
+    ilinks_viewer_set_audit_callback(w.v, &AuditLog::receive, &log);
+    ilinks_viewer_set_context(w.v, "u42", "Dr Test", "1a", "ZZVIEW", "Test Hospital", 1);
+    REQUIRE(ilinks_viewer_set_patient(w.v, "999 000 0557") == ILINKS_OK);  // Margaret is open in the host
+    std::string joe = demo_bytes("joe-bradshaw.json");
+    CHECK(ilinks_viewer_load_fhir(w.v, joe.data(), joe.size(), "joe.json") == ILINKS_ERROR_REFUSED);
+    CHECK(w.error().find("different person") != std::string::npos);
+    CHECK(mirror_of(w.v).find("BRADSHAW") == std::string::npos);
+    std::string margaret = demo_bytes("margaret-hughes.json");
+    CHECK(ilinks_viewer_load_fhir(w.v, margaret.data(), margaret.size(), "margaret.json") == ILINKS_OK);
+    CHECK(mirror_of(w.v).find("HUGHES, Margaret Rose (Mrs)") != std::string::npos);
+    CHECK(ilinks_viewer_set_patient(w.v, "999 000 0558") == ILINKS_ERROR_ARGUMENT);  // fails the check digit
+  }
+
   TEST_CASE("an opt-out is audited, withholds what it names, and stays when another user takes over") {
     Viewer w;
     AuditLog log;
