@@ -97,7 +97,11 @@ struct ilinks_viewer {
   // or audit) with the reason, having shown nothing of the record.
   void refresh() {
     if (!record) return widget.clear();
-    if (!who) return widget.show(policy.consent_request(record->patient()));  // ABI 0.1: no context, no audit
+    if (!host_nhs_number.empty() && record->patient().nhs_number != host_nhs_number) {
+      widget.clear();  // not even the name of someone else's record
+      throw Refused("the record loaded is about a different person (NHS number) from the one open in your system; it is not shown");
+    }
+    if (!who) return widget.show(policy.consent_request(record->patient()));  // no context: identity and a consent request, unaudited
     ilinks::Request req;
     req.viewer = *who;
     req.host_patient = record->patient();
@@ -107,7 +111,13 @@ struct ilinks_viewer {
     req.override_ = override_;
     req.opt_outs = opt_outs;
     req.now = now();
-    ilinks::Decision d = policy.view_for(*record, req, *audit);
+    ilinks::Decision d;
+    try {
+      d = policy.view_for(*record, req, *audit);
+    } catch (...) {
+      widget.clear();  // the audit failed: nothing stays on screen, not even what an earlier viewer saw
+      throw;
+    }
     if (!d.view) {
       widget.clear();
       throw Refused(d.refused);

@@ -428,6 +428,27 @@ TEST_SUITE("C ABI 0.2: callbacks and opt-outs") {
     CHECK(ilinks_viewer_set_patient(w.v, "999 000 0558") == ILINKS_ERROR_ARGUMENT);  // fails the check digit
   }
 
+  TEST_CASE("without a viewer context a record about someone else is refused too: not even their name shows") {
+    Viewer w;
+    REQUIRE(ilinks_viewer_set_patient(w.v, "9990000557") == ILINKS_OK);
+    std::string joe = demo_bytes("joe-bradshaw.json");
+    CHECK(ilinks_viewer_load_fhir(w.v, joe.data(), joe.size(), "joe.json") == ILINKS_ERROR_REFUSED);
+    CHECK(mirror_of(w.v).find("BRADSHAW") == std::string::npos);
+  }
+
+  TEST_CASE("when the audit fails for the next user, what the previous user saw does not stay on screen") {
+    Viewer w;
+    AuditLog log;
+    doctor_opens_joe(w, log);
+    REQUIRE(ilinks_viewer_record_consent(w.v, "verbal", "patient") == ILINKS_OK);
+    REQUIRE(mirror_of(w.v).find("Metformin") != std::string::npos);
+    log.keep = 0;
+    CHECK(ilinks_viewer_set_context(w.v, "u43", "Dr Next", "1a", "ZZVIEW", "Test Hospital", 1) == ILINKS_ERROR_AUDIT);
+    std::string text = mirror_of(w.v);
+    CHECK(text.find("Metformin") == std::string::npos);
+    CHECK(text.find("BRADSHAW") == std::string::npos);
+  }
+
   TEST_CASE("an opt-out is audited, withholds what it names, and stays when another user takes over") {
     Viewer w;
     AuditLog log;
