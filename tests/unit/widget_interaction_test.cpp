@@ -162,7 +162,8 @@ TEST_SUITE("widget: consent and override dialogs") {
     req.override_ = policy.start_override(req.viewer, r.patient(), "unconscious", "Found unconscious at home", ::test::kNow, audit);
     RecordWidget w;
     prepared(w, *policy.view_for(r, req, audit).view);
-    const MirrorNode* strip = find(w.mirror(), "alert", "EMERGENCY OVERRIDE");
+    MirrorNode screen = w.mirror();
+    const MirrorNode* strip = find(screen, "alert", "EMERGENCY OVERRIDE");
     REQUIRE(strip);
     CHECK(strip->text.find("(4 h 00 min left)") != std::string::npos);
     w.set_now(::test::kNow.plus_minutes(75));
