@@ -104,6 +104,15 @@ std::string format_age(const Date& birth, const Date& on) {
   return std::to_string(total_days) + "d";
 }
 
+long days_between(const Date& from, const Date& to) {
+  auto first_day = [](Date d) {
+    if (d.month == 0) d.month = 1;
+    if (d.day == 0) d.day = 1;
+    return d;
+  };
+  return day_number(first_day(to)) - day_number(first_day(from));
+}
+
 // ---- Timestamp ------------------------------------------------------------
 
 namespace {

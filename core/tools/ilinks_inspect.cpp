@@ -117,9 +117,9 @@ int main(int argc, char** argv) {
     if (!item.sensitive_test.empty()) j["sensitive_test"] = item.sensitive_test;
     if (item.directive) {  // a consent directive, as the policy will apply it
       json parts = json::array();
-      for (const auto& p : item.directive->parts)
-        parts.push_back({{"deny", p.deny}, {"organisations", p.organisations}, {"items", p.items},
-                         {"security_labels", p.security_labels}, {"unreadable", p.unreadable}});
+      for (const auto& part : item.directive->parts)
+        parts.push_back({{"deny", part.deny}, {"organisations", part.organisations}, {"items", part.items},
+                         {"security_labels", part.security_labels}, {"unreadable", part.unreadable}});
       j["directive"] = {{"base_deny", item.directive->base_deny}, {"parts", parts}};
     }
     if (!item.links.empty()) {

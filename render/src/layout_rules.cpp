@@ -1,5 +1,6 @@
 #include "layout_rules.h"
 
+#include <cctype>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
@@ -59,11 +60,6 @@ class Reader {
   std::string file_;
 };
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 Column column_from(const std::string& id, const Reader& r, const std::string& where) {
   static const std::pair<const char*, Column> names[] = {
       {"date", Column::date},     {"what", Column::what},       {"detail", Column::detail},
@@ -119,6 +115,11 @@ Layout::Rules::SectionRule section_from(const json& s, const Reader& r, const st
 }
 
 }  // namespace
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
 
 Layout::Rules Layout::Rules::parse(const std::string& text, const std::string& file) {
   Reader r(file);

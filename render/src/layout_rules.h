@@ -10,6 +10,10 @@
 
 namespace ilinks {
 
+// ASCII lower case, for matching words and sorting (shared by the layout's
+// reading and applying).
+std::string lower(std::string s);
+
 struct Layout::Rules {
   // One way an item may match a section; every stated condition must hold.
   struct Match {

@@ -18,26 +18,9 @@ using Rules = Layout::Rules;
 
 const char* kNotKnown = "Not Known";
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // Dates compare as yyyymmdd; a month or year date sorts at its start.
 int ordinal(const Date& d) { return d.year * 10000 + d.month * 100 + d.day; }
 int ordinal(const Item& i) { return i.date ? ordinal(*i.date) : -1; }
-
-// Days since 1970-01-01 (proleptic Gregorian), for lengths of stay.
-long days(const Date& d) {
-  int y = d.year - (d.month <= 2 ? 1 : 0);
-  int m = d.month == 0 ? 1 : d.month;
-  int day = d.day == 0 ? 1 : d.day;
-  long era = (y >= 0 ? y : y - 399) / 400;
-  long yoe = y - era * 400;
-  long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-  long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
 
 bool contains(const std::vector<std::string>& list, const std::string& s) {
   return std::find(list.begin(), list.end(), s) != list.end();
@@ -285,7 +268,7 @@ int result_rows(const Rules::SectionRule& s, const std::vector<const Item*>& ite
 // come, else the latest one an HL7 v2 ADT event from the same hospital gave
 // (PV2-9) on or after admission.
 void fill_stay(const Rules::SectionRule& rule, const Item& stay, const View& view, const Date& today, Row& r) {
-  std::string length = stay.date ? std::to_string(days(today) - days(*stay.date)) + " days" : kNotKnown;
+  std::string length = stay.date ? std::to_string(days_between(*stay.date, today)) + " days" : kNotKnown;
   std::optional<Date> expected;
   if (stay.end_date && ordinal(*stay.end_date) >= ordinal(today)) expected = stay.end_date;
   for (const Item& e : view.items()) {

@@ -51,3 +51,12 @@ TEST_SUITE("dates") {
     CHECK(format_age(*Date::parse_fhir("1945"), day("2026-11-22")).empty());
   }
 }
+
+TEST_CASE("days between two dates: lengths of stay across months, years and leap days") {
+  using ilinks::Date;
+  CHECK(ilinks::days_between(Date{2026, 11, 17}, Date{2026, 11, 22}) == 5);
+  CHECK(ilinks::days_between(Date{2024, 2, 28}, Date{2024, 3, 1}) == 2);  // 2024 is a leap year
+  CHECK(ilinks::days_between(Date{2025, 12, 31}, Date{2026, 1, 1}) == 1);
+  CHECK(ilinks::days_between(Date{2026, 11, 22}, Date{2026, 11, 17}) == -5);
+  CHECK(ilinks::days_between(Date{2026, 11, 0, Date::Precision::month}, Date{2026, 11, 22}) == 21);  // from the 1st
+}

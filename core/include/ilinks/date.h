@@ -37,6 +37,10 @@ std::string format_date(const Date& date);
 // from 4 weeks; "12d" below. Empty when `birth` is after `on` or imprecise.
 std::string format_age(const Date& birth, const Date& on);
 
+// Whole days from `from` to `to` (negative when `to` is earlier). A month or
+// year date counts from its first day. For lengths of stay.
+long days_between(const Date& from, const Date& to);
+
 // An instant, with the UTC offset of the place it was read: consent expiry and
 // override time-boxes compare instants; the out-of-hours alert reads the local
 // clock.
