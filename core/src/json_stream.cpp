@@ -146,9 +146,14 @@ class StreamingBuilder {
 };
 
 // "syntax error while parsing value - invalid literal; last read: 'tru'" from nlohmann's message.
+// The parser's words without its "[json.exception...]" prefix, and without
+// its "last read: '...'", which quotes the record itself: an error message
+// may reach logs and hosts that the View's content must not.
 std::string plain_parse_error(const std::string& what) {
   auto at = what.find("syntax error");
-  return at == std::string::npos ? what : what.substr(at);
+  std::string plain = at == std::string::npos ? what : what.substr(at);
+  auto quote = plain.find("; last read");
+  return quote == std::string::npos ? plain : plain.substr(0, quote);
 }
 
 bool looks_like_ndjson(std::string_view text) {

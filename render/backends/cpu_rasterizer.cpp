@@ -62,8 +62,11 @@ Sample sample_bilinear(const RgbaTexture& t, float u, float v) {
   return {c[0], c[1], c[2], c[3]};
 }
 
+// Rounds to nearest (halves up): the value is never negative, so adding a
+// half and truncating does what std::lround does, without its library call
+// (a fifth of a frame's time).
 inline unsigned char to_byte(float v) {
-  return static_cast<unsigned char>(std::lround(std::clamp(v, 0.0f, 1.0f) * 255.0f));
+  return static_cast<unsigned char>(std::clamp(v, 0.0f, 1.0f) * 255.0f + 0.5f);
 }
 
 void draw_triangle(Vertex a, Vertex b, Vertex c, const PixelRect& clip, const RgbaTexture& tex, RgbaImage& img) {

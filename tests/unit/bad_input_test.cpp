@@ -32,6 +32,18 @@ TEST_SUITE("bad input") {
     CHECK(has_issue(r, "the 2 entries before it were read"));
   }
 
+  TEST_CASE("where the JSON breaks, the issue names the place but never quotes the record's words") {
+    std::string good = test::bundle({test::patient(), kCondition});
+    std::string broken = good.substr(0, good.size() - 2) +
+                         R"(,{"resource":{"resourceType":"Condition","id":"c2","code":{"text":"Termination of pregnancy)";
+    Record r = build(broken);
+    REQUIRE(has_issue(r, "malformed or truncated"));
+    for (const auto& issue : r.load_issues()) {
+      CHECK(issue.what.find("Termination") == std::string::npos);
+      CHECK(issue.what.find("last read") == std::string::npos);
+    }
+  }
+
   TEST_CASE("a truncated file keeps its whole entries") {
     std::string good = test::bundle({test::patient(), kCondition, kCondition});
     Record r = build(good.substr(0, good.size() - 30));
