@@ -13,6 +13,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -489,5 +490,36 @@ TEST_SUITE("confidentiality: planted markers in every output") {
     CHECK(shown_checked > 1000);
     CHECK(documents > 20);
     CHECK(copies > 5);
+  }
+
+  // The browser's half of this test (tests/browser/leak.test.mjs) cannot plant
+  // markers or ask the policy itself: it reads what this case writes.
+  TEST_CASE("the planted records, and what each viewer may and may not see, are written for the browser's leak test") {
+    const Policy& policy = Policy::builtin();
+    std::string dir = std::string(ILINKS_TEST_OUTPUT) + "/leaks";
+    fs::create_directories(dir);
+    nlohmann::json index = nlohmann::json::array();
+    for (const auto& in : all_inputs()) {
+      bool small_synthea = in.name == "synthea/8a4c9c04-1524-9f1c-d65b-9b17e4520fef.json";
+      if (in.fhir.empty() || (in.name.rfind("synthea/", 0) == 0 && !small_synthea)) continue;  // the browser takes long
+      auto p = plant(in);
+      const Record& r = *p->fhir_only;
+      std::string file = fs::path(in.name).stem().string() + ".json";
+      std::ofstream(dir + "/" + file, std::ios::binary) << p->fhir;
+      nlohmann::json cases = nlohmann::json::array();
+      for (const auto& profile : policy.profiles())
+        for (Standing standing : kStandings) {
+          auto view = expected_view(r, profile, standing);
+          Expectation e = expect(*p, r, view);
+          nlohmann::json withheld = nlohmann::json::array();
+          for (const auto& [marker, item] : e.withheld) withheld.push_back(marker);
+          cases.push_back({{"profile", profile.id}, {"standing", standing_name(standing)},
+                           {"shows_record", view && view->shows_record()}, {"withheld", withheld}, {"on_screen", e.on_screen}});
+        }
+      index.push_back({{"name", in.name}, {"file", file}, {"nhs_number", r.patient().nhs_number}, {"cases", cases}});
+    }
+    std::ofstream(dir + "/index.json") << index.dump();
+    CHECK(index.size() == 11);
+    CHECK(fs::file_size(dir + "/index.json") > 10000);
   }
 }
