@@ -70,7 +70,7 @@ struct ilinks_viewer {
       nlohmann::json j = {{"resource_type", d.kind}, {"id", d.source_id}, {"title", d.display},
                           {"date", d.date ? ilinks::format_date(*d.date) : ""}, {"source", ilinks::item_source_text(d)},
                           {"text", d.text}};
-      return document_callback(document_user_data, j.dump().c_str()) == 1;
+      return document_callback(document_user_data, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str()) == 1;
     });
     widget.on_copy([this](const std::string& text) {
       if (copy_callback) copy_callback(copy_user_data, text.c_str());

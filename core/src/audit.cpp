@@ -57,12 +57,18 @@ bool append_line(const std::string& path, const std::string& line) {
 
 // ---- Events -----------------------------------------------------------------
 
-std::string AuditEvent::compute_hash() const { return sha256_hex(previous_hash + "\n" + content_of(*this).dump()); }
+namespace {
+// Words the host gave (a user's name, an override's reason) may hold bad
+// UTF-8: replaced, so an event is always written.
+std::string dump_text(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+}  // namespace
+
+std::string AuditEvent::compute_hash() const { return sha256_hex(previous_hash + "\n" + dump_text(content_of(*this))); }
 
 std::string AuditEvent::to_json() const {
   json j = content_of(*this);
   j["hash"] = hash;
-  return j.dump();
+  return dump_text(j);
 }
 
 AuditEvent AuditEvent::from_json(const std::string& line) {
@@ -163,7 +169,7 @@ std::string to_fhir_audit_event(const AuditEvent& e) {
               {"source", {{"observer", {{"display", "ilinks-viewer"}}},
                           {"type", {coding("http://terminology.hl7.org/CodeSystem/security-source-type", "1", "End-user display device")}}}},
               {"entity", {patient}}};
-  return out.dump();
+  return dump_text(out);
 }
 
 std::string to_fhir_alert(const AuditEvent& e) {
@@ -185,7 +191,7 @@ std::string to_fhir_alert(const AuditEvent& e) {
               {"sender", {{"display", "ilinks-viewer audit"}}},
               {"reasonCode", reasons},
               {"payload", payload}};
-  return out.dump();
+  return dump_text(out);
 }
 
 // ---- Sinks ------------------------------------------------------------------

@@ -1,6 +1,9 @@
 #include "hl7v2.h"
 
+#include <algorithm>
+
 #include "ilinks/nhs_number.h"
+#include "json_stream.h"
 
 namespace ilinks::detail {
 namespace {
@@ -172,8 +175,12 @@ std::vector<ReadResource> read_hl7v2(std::string_view text, const IssueFn& issue
     std::string_view msh_text = segments.front();
     enc.field = msh_text[3];
     std::string_view chars = msh_text.substr(4, 4);
-    if (chars.size() < 4 || chars.find(enc.field) != std::string_view::npos) {
-      issue(where + " MSH-2", "encoding characters are missing or malformed; message skipped");
+    // HL7 v2's separators are printable ASCII: any other byte could split a
+    // UTF-8 character in two.
+    auto printable = [](char c) { return c > ' ' && c < 0x7F; };
+    bool ascii = printable(enc.field) && chars.size() == 4 && std::all_of(chars.begin(), chars.end(), printable);
+    if (!ascii || chars.find(enc.field) != std::string_view::npos) {
+      issue(where + " MSH-2", "encoding characters are missing or malformed (they must be printable ASCII); message skipped");
       continue;
     }
     enc.component = chars[0]; enc.repetition = chars[1]; enc.escape = chars[2]; enc.subcomponent = chars[3];
@@ -181,7 +188,7 @@ std::vector<ReadResource> read_hl7v2(std::string_view text, const IssueFn& issue
     std::string type = msh.component(9, 1), trigger = msh.component(9, 2);
     std::string control_id = msh.component(10, 1);
     if (type != "ADT") {
-      issue(where + " MSH-9", "is a \"" + type.substr(0, 10) + "\" message, not ADT; message skipped");
+      issue(where + " MSH-9", "is a \"" + utf8_prefix(type, 10) + "\" message, not ADT; message skipped");
       continue;
     }
     const Segment* evn = nullptr;
@@ -218,7 +225,7 @@ std::vector<ReadResource> read_hl7v2(std::string_view text, const IssueFn& issue
     item.source_system = msh.component(3, 1);
     const char* meaning = nullptr;
     for (const auto& e : kEvents) if (trigger == e.code) meaning = e.display;
-    if (!meaning) issue(where + " MSH-9", "ADT event \"" + trigger.substr(0, 8) + "\" is not one this reader understands; kept as an unnamed hospital event");
+    if (!meaning) issue(where + " MSH-9", "ADT event \"" + utf8_prefix(trigger, 8) + "\" is not one this reader understands; kept as an unnamed hospital event");
     item.categories.push_back({"http://terminology.hl7.org/CodeSystem/v2-0003", trigger, meaning ? meaning : ""});
     item.status = "completed";
     std::string location;

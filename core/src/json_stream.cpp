@@ -235,6 +235,13 @@ bool is_valid_utf8(std::string_view s, size_t* first_bad) {
   return true;
 }
 
+std::string utf8_prefix(std::string_view text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return std::string(text);
+  size_t end = max_bytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;  // text[end] continues a character
+  return std::string(text.substr(0, end));
+}
+
 Utf8Repair repair_utf8(std::string& text) {
   Utf8Repair result;
   size_t bad = 0;

@@ -44,5 +44,8 @@ struct Utf8Repair {
 };
 Utf8Repair repair_utf8(std::string& text);
 bool is_valid_utf8(std::string_view text, size_t* first_bad = nullptr);
+// At most `max_bytes` of `text`, never cutting a UTF-8 character in two (for
+// quoting input in an issue: a cut character would make the issue unwritable as JSON).
+std::string utf8_prefix(std::string_view text, size_t max_bytes);
 
 }  // namespace ilinks::detail

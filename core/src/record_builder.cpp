@@ -567,7 +567,7 @@ struct RecordBuilder::Impl {
       record.items_.push_back(std::move(e.r.item));
     }
     for (const auto& [reference, count] : unresolved)
-      issue("references", reference.substr(0, 120) + " is referred to by " + std::to_string(count) +
+      issue("references", detail::utf8_prefix(reference, 120) + " is referred to by " + std::to_string(count) +
                               (count == 1 ? " item" : " items") + " but is not in the record");
 
     // Links (dependencies), now that every item has its key

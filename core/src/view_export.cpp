@@ -218,7 +218,7 @@ std::string view_as_json(const View& view, const Date& today) {
               {"tabs", tabs}};
   if (!view.opt_out_notice().empty()) out["opt_out_notice"] = view.opt_out_notice();
   if (view.override_ends()) out["override_ends"] = view.override_ends()->iso();
-  return out.dump(1);
+  return out.dump(1, ' ', false, json::error_handler_t::replace);  // a bad byte never stops the export
 }
 
 std::string view_as_text(const View& view, const Date& today) {

@@ -72,7 +72,7 @@ std::string mirror_as_text(const MirrorNode& root) {
   return out;
 }
 
-std::string mirror_as_json(const MirrorNode& root) { return to_json(root).dump(); }
+std::string mirror_as_json(const MirrorNode& root) { return to_json(root).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
 
 MirrorNode mirror_banner(const BannerText& b) {
   MirrorNode banner = node("banner");

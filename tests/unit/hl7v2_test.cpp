@@ -4,6 +4,8 @@
 
 #include <map>
 
+#include <nlohmann/json.hpp>
+
 #include "ilinks/fhir.h"
 #include "record_helpers.h"
 #include "test_data.h"
@@ -30,6 +32,16 @@ std::string adt(const std::string& event, const std::string& control, const std:
          "PID|1||9434765919^^^NHS^NH||BLOGGS^JOE^^^MR||19630402|M|||1 Marine Drive^^Southport^^PR8 1AA" + eol +
          pv1({{2, "I"}, {3, "Ward 14B^Bay 2^Bed 4"}, {7, "C123^Patel^Anjali^^^Dr"}, {19, visit}, {44, "20261101093000"}}) + eol +
          "PV2|||195967001^Asthma^SCT||||||20261105" + eol;
+}
+
+// Whether text is UTF-8 that JSON can carry (checked by a strict parse).
+bool is_valid_utf8(const std::string& text) {
+  try {
+    (void)nlohmann::json(text).dump();
+    return true;
+  } catch (const nlohmann::json::exception&) {
+    return false;
+  }
 }
 
 const Item* only_event(const Record& r) {
@@ -133,6 +145,19 @@ TEST_SUITE("HL7 v2 ADT") {
     Record r = b.build();
     CHECK(r.find("AdtEvent/M1"));
     CHECK(has_issue(r, "message 1"));
+  }
+
+  TEST_CASE("separators that are not ASCII are refused, so no text is split inside a character (found by fuzzing)") {
+    std::string msg = adt("A01", "M2");
+    msg.replace(msg.find("^~\\&"), 4, "^~\xEF\xBF");  // escape and subcomponent: halves of U+FFFD
+    msg += "PV2|||X^Reason \xEF\xBF\xBD here\r";
+    RecordBuilder b;
+    b.add(msg + adt("A01", "M1"), {"tie.hl7", {}});
+    Record r = b.build();
+    CHECK(r.find("AdtEvent/M1"));
+    CHECK_FALSE(r.find("AdtEvent/M2"));
+    CHECK(has_issue(r, "must be printable ASCII"));
+    for (const auto& issue : r.load_issues()) CHECK(is_valid_utf8(issue.what));
   }
 
   TEST_CASE("the ADT samples in shared/data load as hospital tier-1 events") {

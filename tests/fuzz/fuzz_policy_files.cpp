@@ -1,0 +1,43 @@
+// libFuzzer target: a deployment's own policy files. The same bytes are tried
+// as policy.json, as classification.json and as participants.json. The only
+// allowed failure is InputError (naming the file, place and reason); anything
+// else escaping is a bug, and libFuzzer reports it as a crash.
+#include <cstddef>
+#include <cstdint>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "ilinks/classification.h"
+#include "ilinks/fhir.h"
+#include "ilinks/policy.h"
+
+namespace {
+std::string builtin_file(const char* name) {
+  std::ifstream in(std::string(ILINKS_SOURCE_DIR) + "/core/data/" + name, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string_view text(reinterpret_cast<const char*>(data), size);
+  static const std::string classification = builtin_file("classification.json");
+  static const std::string participants = builtin_file("participants.json");
+  static const std::string exclusions = ilinks::Policy::builtin().exclusions_json();
+  try {
+    ilinks::Policy policy = ilinks::Policy::from_json(text, "fuzz-policy.json");
+    (void)policy.sha256();
+  } catch (const ilinks::InputError&) {
+  }
+  try {
+    (void)ilinks::Classification::from_json(text, exclusions, participants);
+  } catch (const ilinks::InputError&) {
+  }
+  try {
+    (void)ilinks::Classification::from_json(classification, exclusions, text);
+  } catch (const ilinks::InputError&) {
+  }
+  return 0;
+}

@@ -1,0 +1,35 @@
+// What every ingest fuzz target does with its bytes: read them as a record,
+// ask the policy for a consented doctor's view, and write that view out, as
+// a viewer would. Bad input must end in load issues or a refusal, never in a
+// crash, a hang, a leak or undefined behaviour (the sanitizers watch).
+#pragma once
+#include <string_view>
+
+#include "ilinks/audit.h"
+#include "ilinks/policy.h"
+#include "ilinks/record_builder.h"
+#include "ilinks/view_export.h"
+
+namespace fuzz {
+
+inline void ingest_and_view(std::string_view bytes, const char* name) {
+  ilinks::RecordBuilder builder;
+  builder.add(bytes, {name, ""});
+  ilinks::Record record = builder.build();
+
+  const ilinks::Policy& policy = ilinks::Policy::builtin();
+  ilinks::AuditTrail audit(policy);  // in memory
+  ilinks::Request request;
+  request.viewer = {"fuzz", "Fuzz Tester", "1a", "ZZFUZZ", "Fuzz Hospital", "fuzz"};
+  request.host_patient = record.patient();
+  request.legitimate_relationship = true;
+  request.now = *ilinks::Timestamp::parse("2026-11-22T10:30:00+00:00");
+  request.consent = ilinks::Consent{"fuzz", request.now, "verbal", "patient", std::nullopt};
+  ilinks::Decision decision = policy.view_for(record, request, audit);
+  if (!decision.view) return;
+  ilinks::Date today = request.now.local_date();
+  (void)ilinks::view_as_json(*decision.view, today);
+  (void)ilinks::view_as_text(*decision.view, today);
+}
+
+}  // namespace fuzz
