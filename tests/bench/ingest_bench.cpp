@@ -1,18 +1,27 @@
-// Ingest benchmark: how fast core turns FHIR JSON into a placed Record, and
-// whether the time grows linearly with the input. Run by scripts/bench, never
-// by scripts/test (timings on shared machines are noise, not pass/fail).
+// Ingest + policy benchmark: how fast core turns FHIR JSON into a placed
+// Record and a consented doctor's View, and how much memory that takes as a
+// multiple of the input. One input per process, so the peak is that input's:
+// scripts/bench runs it natively and as WebAssembly under Node, and never in
+// scripts/test (timings on shared machines are noise, not pass/fail).
 //
-//   ilinks-bench-ingest FILE...   prints a table and writes JSON to stdout's last line
-#include <sys/resource.h>
-
+//   ilinks-bench-ingest FILE            a FHIR file
+//   ilinks-bench-ingest --twenty-year   the generated 20-year record (tests/tools)
+// Prints one line of JSON.
+//   ilinks-bench-ingest --write-twenty-year FILE   writes that record (for the browser benchmark)
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <vector>
 
+#ifdef __EMSCRIPTEN__
+#include <emscripten/heap.h>
+#endif
+
+#include "../tools/twenty_year_record.h"
+#include "ilinks/audit.h"
+#include "ilinks/policy.h"
 #include "ilinks/record_builder.h"
 
 namespace {
@@ -24,56 +33,76 @@ std::string slurp(const std::string& path) {
   return s.str();
 }
 
-// A year of a long-term condition patient, repeated: n Observations with notes.
-std::string generated_record(size_t observations) {
-  std::string out = R"({"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"Patient","id":"p","identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9434765919"}]}})";
-  for (size_t i = 0; i < observations; ++i)
-    out += R"(,{"fullUrl":"urn:uuid:obs-)" + std::to_string(i) +
-           R"(","resource":{"resourceType":"Observation","id":"o)" + std::to_string(i) +
-           R"(","status":"final","category":[{"coding":[{"code":"laboratory"}]}],"subject":{"reference":"Patient/p"},"code":{"coding":[{"system":"http://loinc.org","code":"718-7","display":"Haemoglobin"}]},"effectiveDateTime":"2020-01-01","valueQuantity":{"value":132,"unit":"g/L"},"referenceRange":[{"low":{"value":130},"high":{"value":180}}],"note":[{"text":"Routine review, no change."}]}})";
-  return out + "]}";
+// Memory the process holds now and at most so far, in bytes. WebAssembly's
+// heap only grows, so its size is its high-water mark.
+struct Memory { double now = 0, peak = 0; };
+Memory memory() {
+#ifdef __EMSCRIPTEN__
+  double heap = static_cast<double>(emscripten_get_heap_size());
+  return {heap, heap};
+#else
+  Memory m;
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("VmRSS:", 0) == 0) m.now = std::stod(line.substr(6)) * 1024;
+    if (line.rfind("VmHWM:", 0) == 0) m.peak = std::stod(line.substr(6)) * 1024;
+  }
+  return m;
+#endif
 }
 
-struct Result { std::string name; double mb; double seconds; size_t items; };
-
-Result measure(const std::string& name, const std::string& text) {
-  double best = 1e9;
-  size_t items = 0;
-  for (int run = 0; run < 3; ++run) {
-    auto start = std::chrono::steady_clock::now();
-    ilinks::RecordBuilder b;
-    b.add(text, {name, {}});
-    ilinks::Record r = b.build();
-    best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-    items = r.items().size();
-  }
-  return {name, static_cast<double>(text.size()) / (1024.0 * 1024.0), best, items};
+// One pass: read, place, and ask the policy for a consented doctor's View.
+size_t ingest_and_view(const std::string& name, const std::string& text, size_t& shown) {
+  ilinks::RecordBuilder builder;
+  builder.add(text, {name, {}});
+  ilinks::Record record = builder.build();
+  const ilinks::Policy& policy = ilinks::Policy::builtin();
+  ilinks::AuditTrail audit(policy);
+  ilinks::Request request;
+  request.viewer.user_id = "bench";
+  request.viewer.profile = "1a";
+  request.viewer.organisation_ods = "ZZBENCH";
+  request.host_patient = record.patient();
+  request.legitimate_relationship = true;
+  request.consent = ilinks::Consent{"bench", request.now, "verbal", "patient", std::nullopt};
+  ilinks::Decision d = policy.view_for(record, request, audit);
+  shown = d.view ? d.view->items().size() : 0;
+  return record.items().size();
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::vector<Result> results;
-  for (int i = 1; i < argc; ++i) {
-    std::string text = slurp(argv[i]);
-    std::string name = argv[i];
-    results.push_back(measure(name.substr(name.rfind('/') + 1), text));
+  if (argc == 3 && std::string(argv[1]) == "--write-twenty-year") {
+    std::ofstream(argv[2], std::ios::binary) << ilinks::test::twenty_year_record();
+    return 0;
   }
-  for (size_t n : {20000, 40000, 80000}) results.push_back(measure("generated " + std::to_string(n) + " results", generated_record(n)));
-
-  std::printf("%-48s %9s %9s %9s %9s\n", "input", "MB", "seconds", "MB/s", "items");
-  std::string json = "{\"ingest\":[";
-  for (size_t i = 0; i < results.size(); ++i) {
-    const auto& r = results[i];
-    std::printf("%-48s %9.1f %9.3f %9.1f %9zu\n", r.name.c_str(), r.mb, r.seconds, r.mb / r.seconds, r.items);
-    char row[256];
-    std::snprintf(row, sizeof row, "%s{\"input\":\"%s\",\"mb\":%.2f,\"seconds\":%.4f,\"mb_per_s\":%.1f,\"items\":%zu}", i ? "," : "",
-                  r.name.c_str(), r.mb, r.seconds, r.mb / r.seconds, r.items);
-    json += row;
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: ilinks-bench-ingest FILE | --twenty-year\n");
+    return 2;
   }
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  std::printf("peak memory (resident): %.0f MB\n", static_cast<double>(usage.ru_maxrss) / 1024.0);
-  std::printf("%s],\"peak_rss_mb\":%.0f}\n", json.c_str(), static_cast<double>(usage.ru_maxrss) / 1024.0);
+  std::string arg = argv[1];
+  bool generated = arg == "--twenty-year";
+  std::string text = generated ? ilinks::test::twenty_year_record() : slurp(arg);
+  if (text.empty()) {
+    std::fprintf(stderr, "ilinks-bench-ingest: %s could not be read\n", arg.c_str());
+    return 2;
+  }
+  std::string name = generated ? "generated 20-year record" : arg.substr(arg.rfind('/') + 1);
+  Memory before = memory();
+  size_t items = 0, shown = 0;
+  double best = 1e9;
+  for (int run = 0; run < 3; ++run) {
+    auto start = std::chrono::steady_clock::now();
+    items = ingest_and_view(name, text, shown);
+    best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
+  Memory after = memory();
+  double mb = static_cast<double>(text.size()) / (1024.0 * 1024.0);
+  double growth = std::max(0.0, after.peak - before.now);
+  std::printf("{\"input\":\"%s\",\"mb\":%.2f,\"seconds\":%.4f,\"mb_per_s\":%.1f,\"items\":%zu,\"shown\":%zu,"
+              "\"peak_growth_mb\":%.1f,\"peak_per_input\":%.1f}\n",
+              name.c_str(), mb, best, mb / best, items, shown, growth / (1024.0 * 1024.0),
+              growth / static_cast<double>(text.size()));
   return 0;
 }
