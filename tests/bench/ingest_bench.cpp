@@ -16,7 +16,9 @@
 #include <string>
 
 #ifdef __EMSCRIPTEN__
-#include <emscripten/heap.h>
+#include <unistd.h>
+
+#include <cstdint>
 #endif
 
 #include "../tools/twenty_year_record.h"
@@ -33,13 +35,13 @@ std::string slurp(const std::string& path) {
   return s.str();
 }
 
-// Memory the process holds now and at most so far, in bytes. WebAssembly's
-// heap only grows, so its size is its high-water mark.
+// Memory the process holds now and at most so far, in bytes. In WebAssembly,
+// malloc's break (sbrk(0)) only moves up, so it is the high-water mark.
 struct Memory { double now = 0, peak = 0; };
 Memory memory() {
 #ifdef __EMSCRIPTEN__
-  double heap = static_cast<double>(emscripten_get_heap_size());
-  return {heap, heap};
+  double top = static_cast<double>(reinterpret_cast<uintptr_t>(sbrk(0)));
+  return {top, top};
 #else
   Memory m;
   std::ifstream status("/proc/self/status");
