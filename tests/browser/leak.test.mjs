@@ -11,14 +11,10 @@
 // Run by ctest with ILINKS_WIDGET_DIR and ILINKS_TEST_OUTPUT (tests/CMakeLists.txt).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { startSampleEpr, launchChromium } from './harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '../..');
 const env = (name) => {
   const value = process.env[name];
   if (!value) throw new Error(`${name} is not set (ctest sets it; see tests/CMakeLists.txt)`);
@@ -32,16 +28,8 @@ let server, baseUrl, browser;
 before(async () => {
   if (!fs.existsSync(path.join(leaksDir, 'index.json')))
     throw new Error(`no planted records in ${leaksDir}: ilinks_leak_tests writes them (ctest runs it first)`);
-  server = spawn(process.execPath, [path.join(repo, 'host-samples/web-epr/serve.mjs'), '--port', '0', '--widget', widgetDir]);
-  baseUrl = await new Promise((resolve, reject) => {
-    server.stdout.once('data', (d) => resolve(d.toString().trim()));
-    server.once('exit', (code) => reject(new Error(`the sample EPR server exited (${code})`)));
-  });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--no-sandbox', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  ({ process: server, url: baseUrl } = await startSampleEpr(widgetDir));
+  browser = await launchChromium();
 });
 
 after(async () => {

@@ -8,11 +8,11 @@
 // more than 2 levels in any channel (measured under SwiftShader: see README).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { startServer, startSampleEpr, launchChromium } from './harness.mjs';
 import { PNG } from 'pngjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -33,22 +33,11 @@ let server, baseUrl, browser, fhirServer, fhirUrl;
 before(async () => {
   if (!fs.existsSync(path.join(widgetDir, 'ilinks.wasm')))
     throw new Error(`no WebAssembly build in ${widgetDir}: build it first (scripts/test does)`);
-  server = spawn(process.execPath, [path.join(repo, 'host-samples/web-epr/serve.mjs'), '--port', '0', '--widget', widgetDir]);
-  baseUrl = await new Promise((resolve, reject) => {
-    server.stdout.once('data', (d) => resolve(d.toString().trim()));
-    server.once('exit', (code) => reject(new Error(`the sample EPR server exited (${code})`)));
-  });
+  ({ process: server, url: baseUrl } = await startSampleEpr(widgetDir));
   // The FHIR test server (tests/fetch/fhir_test_server.mjs) on another port.
-  fhirServer = spawn(process.execPath, [path.join(repo, 'tests/fetch/fhir_test_server.mjs'), path.join(repo, 'host-samples/demo-patients')]);
-  fhirUrl = await new Promise((resolve, reject) => {
-    fhirServer.stdout.once('data', (d) => resolve(d.toString().trim()));
-    fhirServer.once('exit', (code) => reject(new Error(`the FHIR test server exited (${code})`)));
-  });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--no-sandbox', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  ({ process: fhirServer, url: fhirUrl } = await startServer('tests/fetch/fhir_test_server.mjs',
+    [path.join(repo, 'host-samples/demo-patients')], 'the FHIR test server'));
+  browser = await launchChromium();
 });
 
 after(async () => {

@@ -20,7 +20,9 @@ inline void ingest_and_view(std::string_view bytes, const char* name) {
   const ilinks::Policy& policy = ilinks::Policy::builtin();
   ilinks::AuditTrail audit(policy);  // in memory
   ilinks::Request request;
-  request.viewer = {"fuzz", "Fuzz Tester", "1a", "ZZFUZZ", "Fuzz Hospital", "fuzz"};
+  request.viewer.user_id = "fuzz";
+  request.viewer.profile = "1a";
+  request.viewer.organisation_ods = "ZZFUZZ";
   request.host_patient = record.patient();
   request.legitimate_relationship = true;
   request.now = *ilinks::Timestamp::parse("2026-11-22T10:30:00+00:00");
