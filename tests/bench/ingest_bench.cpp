@@ -21,6 +21,7 @@
 #include <cstdint>
 #endif
 
+#include "../tools/consented_request.h"
 #include "../tools/twenty_year_record.h"
 #include "ilinks/audit.h"
 #include "ilinks/policy.h"
@@ -60,14 +61,7 @@ size_t ingest_and_view(const std::string& name, const std::string& text, size_t&
   ilinks::Record record = builder.build();
   const ilinks::Policy& policy = ilinks::Policy::builtin();
   ilinks::AuditTrail audit(policy);
-  ilinks::Request request;
-  request.viewer.user_id = "bench";
-  request.viewer.profile = "1a";
-  request.viewer.organisation_ods = "ZZBENCH";
-  request.host_patient = record.patient();
-  request.legitimate_relationship = true;
-  request.consent = ilinks::Consent{"bench", request.now, "verbal", "patient", std::nullopt};
-  ilinks::Decision d = policy.view_for(record, request, audit);
+  ilinks::Decision d = policy.view_for(record, ilinks::test::consented_request(record, "bench"), audit);
   shown = d.view ? d.view->items().size() : 0;
   return record.items().size();
 }

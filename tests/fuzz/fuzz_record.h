@@ -5,6 +5,7 @@
 #pragma once
 #include <string_view>
 
+#include "../tools/consented_request.h"
 #include "ilinks/audit.h"
 #include "ilinks/policy.h"
 #include "ilinks/record_builder.h"
@@ -19,14 +20,8 @@ inline void ingest_and_view(std::string_view bytes, const char* name) {
 
   const ilinks::Policy& policy = ilinks::Policy::builtin();
   ilinks::AuditTrail audit(policy);  // in memory
-  ilinks::Request request;
-  request.viewer.user_id = "fuzz";
-  request.viewer.profile = "1a";
-  request.viewer.organisation_ods = "ZZFUZZ";
-  request.host_patient = record.patient();
-  request.legitimate_relationship = true;
-  request.now = *ilinks::Timestamp::parse("2026-11-22T10:30:00+00:00");
-  request.consent = ilinks::Consent{"fuzz", request.now, "verbal", "patient", std::nullopt};
+  // A fixed "now": the same input always takes the same path.
+  ilinks::Request request = ilinks::test::consented_request(record, "fuzz", *ilinks::Timestamp::parse("2026-11-22T10:30:00+00:00"));
   ilinks::Decision decision = policy.view_for(record, request, audit);
   if (!decision.view) return;
   ilinks::Date today = request.now.local_date();
