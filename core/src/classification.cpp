@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "embedded_data.h"
+#include "ilinks/code_list.h"
 #include "ilinks/fhir.h"
 #include "ilinks/policy.h"
 
@@ -101,9 +102,15 @@ struct Classification::Data {
   std::map<std::string, std::unordered_map<std::string, std::string>> code_lists;  // list -> "system|code" -> group
   std::vector<Rule> rules;
   std::vector<ReadPattern> read_patterns;
-  std::set<std::string> read_systems, emis_systems, snomed_systems;
-  std::unordered_map<std::string, std::pair<std::string, std::string>> emis, snomed;  // code -> category, printed
+  struct Words {
+    std::string category;
+    std::vector<std::string> terms, not_when;  // normalised: " human immunodeficiency virus "
+    std::vector<std::string> cased_terms;      // matched in their own case only: " AIDS " (not "hearing aids")
+  };
+  std::set<std::string> read_systems, emis_systems, snomed_systems, loinc_systems;
+  std::unordered_map<std::string, std::pair<std::string, std::string>> emis, snomed, loinc;  // code -> category, what matched
   std::map<std::string, std::string> labels;  // "system|code" -> category
+  std::vector<Words> words;
 };
 
 namespace {
@@ -116,6 +123,20 @@ bool is_read_pattern(const std::string& code) {
     if (!ok) return false;
   }
   return code.back() == '%' ? code.size() <= 6 : code.size() <= 5;
+}
+
+// Words as the term safety net compares them: lower case, every run of
+// anything but letters and digits one space, padded with spaces, so a term
+// matches whole words only (" hiv " is not in " archive ").
+std::string normalised_words(std::string_view text, bool keep_case = false) {
+  std::string out = " ";
+  for (char c : text) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (std::isalnum(u)) out += keep_case ? c : static_cast<char>(std::tolower(u));
+    else if (out.back() != ' ') out += ' ';
+  }
+  if (out.back() != ' ') out += ' ';
+  return out;
 }
 
 std::string pad_read(std::string_view code) {
@@ -199,6 +220,63 @@ void load_rules(const Checked& f, Classification::Data& d) {
   }
 }
 
+// The published lists (SNOMED CT, dm+d, LOINC), as the policy loader resolved
+// them: each with its category, code system and codes.
+void load_code_lists(const Checked& f, const std::set<std::string>& categories, Classification::Data& d) {
+  const json& root = f.root();
+  if (!root.contains("code_lists")) return;
+  if (!root["code_lists"].is_object()) f.fail("code_lists", "must be an object of list id -> list");
+  for (auto it = root["code_lists"].begin(); it != root["code_lists"].end(); ++it) {
+    std::string where = "code_lists." + it.key() + ".";
+    if (!it->is_object()) f.fail(where.substr(0, where.size() - 1), "must be an object");
+    std::string category = f.text_at(*it, "category", where);
+    if (!categories.count(category)) f.fail(where + "category", "\"" + category + "\" is not one of the categories");
+    std::string system = f.text_at(*it, "system", where);
+    if (system != "snomed_ct" && system != "dmd" && system != "loinc")
+      f.fail(where + "system", "\"" + system + "\" must be snomed_ct, dmd or loinc");
+    bool loinc = system == "loinc";
+    auto& target = loinc ? d.loinc : d.snomed;
+    const json& codes = f.list_at(*it, "codes", where);
+    for (size_t k = 0; k < codes.size(); ++k) {
+      std::string at = where + "codes[" + std::to_string(k) + "]";
+      if (!codes[k].is_string()) f.fail(at, "must be a text");
+      const std::string& code = codes[k].get_ref<const std::string&>();
+      if (loinc ? !valid_loinc_code(code) : !valid_snomed_identifier(code)) f.fail(at, "\"" + code + "\" is not a valid " + system + " code");
+      target.emplace(code, std::make_pair(category, std::string(loinc ? "LOINC " : "SNOMED CT ") + code + " (list " + it.key() + ")"));
+    }
+  }
+}
+
+// The term safety net: words that name a category unambiguously, and the
+// phrases that look like them but are shared (alcohol abuse is not abuse by others).
+void load_words(const Checked& f, const std::set<std::string>& categories, Classification::Data& d) {
+  const json& root = f.root();
+  if (!root.contains("terms")) return;
+  if (!root["terms"].is_object()) f.fail("terms", "must be an object of category -> {words, not_when}");
+  for (auto it = root["terms"].begin(); it != root["terms"].end(); ++it) {
+    std::string where = "terms." + it.key() + ".";
+    if (!categories.count(it.key())) f.fail("terms." + it.key(), "is not one of the categories");
+    if (!it->is_object()) f.fail("terms." + it.key(), "must be an object");
+    Classification::Data::Words w;
+    w.category = it.key();
+    auto phrases = [&](const char* key, std::vector<std::string>& out, bool keep_case = false) {
+      if (!it->contains(key)) return;
+      for (const auto& t : f.texts_at(*it, key, where)) {
+        std::string n = normalised_words(t, keep_case);
+        if (n.size() < 4) f.fail(where + key, "\"" + t + "\" has no letters or digits to match");
+        out.push_back(std::move(n));
+      }
+    };
+    phrases("words", w.terms);
+    phrases("not_when", w.not_when);
+    phrases("words_in_capitals", w.cased_terms, true);
+    for (auto mem = it->begin(); mem != it->end(); ++mem)
+      if (mem.key() != "words" && mem.key() != "not_when" && mem.key() != "words_in_capitals")
+        f.fail(where + mem.key(), "is not a known member (words, words_in_capitals, not_when)");
+    d.words.push_back(std::move(w));
+  }
+}
+
 void load_exclusions(const Checked& f, Classification::Data& d) {
   const json& root = f.root();
   if (!root.contains("code_systems") || !root["code_systems"].is_object()) f.fail("code_systems", "must be an object");
@@ -206,6 +284,9 @@ void load_exclusions(const Checked& f, Classification::Data& d) {
   for (const auto& s : f.texts_at(systems, "read_v2", "code_systems.")) d.read_systems.insert(s);
   for (const auto& s : f.texts_at(systems, "emis_local", "code_systems.")) d.emis_systems.insert(s);
   for (const auto& s : f.texts_at(systems, "snomed_ct", "code_systems.")) d.snomed_systems.insert(s);
+  // dm+d identifiers are SNOMED CT identifiers: one namespace, matched under either system.
+  if (systems.contains("dmd")) for (const auto& s : f.texts_at(systems, "dmd", "code_systems.")) d.snomed_systems.insert(s);
+  if (systems.contains("loinc")) for (const auto& s : f.texts_at(systems, "loinc", "code_systems.")) d.loinc_systems.insert(s);
   std::set<std::string> ids;
   const json& categories = f.list_at(root, "categories", "");
   for (size_t i = 0; i < categories.size(); ++i) {
@@ -231,16 +312,19 @@ void load_exclusions(const Checked& f, Classification::Data& d) {
       d.read_patterns.push_back(std::move(p));
     });
     entries("emis_local", [&](const std::string& code, const std::string&) { d.emis[code] = {id, code}; });
-    entries("snomed_ct", [&](const std::string& code, const std::string& at) {
-      if (code.find_first_not_of("0123456789") != std::string::npos) f.fail(at, "\"" + code + "\" is not a SNOMED CT identifier");
-      d.snomed[code] = {id, code};
-    });
+    if (c.contains("snomed_ct"))  // a few concepts written in the policy itself; the lists are in code_lists
+      entries("snomed_ct", [&](const std::string& code, const std::string& at) {
+        if (!valid_snomed_identifier(code)) f.fail(at, "\"" + code + "\" is not a SNOMED CT identifier (digits with a valid check digit)");
+        d.snomed[code] = {id, "SNOMED CT " + code};
+      });
     const json& labels = f.list_at(c, "security_labels", where);
     for (size_t k = 0; k < labels.size(); ++k) {
       std::string at = where + "security_labels[" + std::to_string(k) + "].";
       d.labels[f.text_at(labels[k], "system", at) + "|" + f.text_at(labels[k], "code", at)] = id;
     }
   }
+  load_code_lists(f, ids, d);
+  load_words(f, ids, d);
 }
 
 void load_participants(const Checked& f, Classification::Data& d) {
@@ -410,14 +494,50 @@ std::optional<ExclusionMark> Classification::exclusion_of(const Item& item) cons
     }
     if (d.snomed_systems.count(c.system)) {
       auto it = d.snomed.find(c.code);
-      if (it != d.snomed.end()) return ExclusionMark{it->second.first, "SNOMED CT " + it->second.second, {}};
+      if (it != d.snomed.end()) return ExclusionMark{it->second.first, it->second.second, {}};
+    }
+    if (d.loinc_systems.count(c.system)) {
+      auto it = d.loinc.find(c.code);
+      if (it != d.loinc.end()) return ExclusionMark{it->second.first, it->second.second, {}};
     }
     return std::nullopt;
   };
-  for (const auto& c : item.codings) if (auto m = check(c)) return m;
-  for (const auto& c : item.categories) if (auto m = check(c)) return m;
-  for (const auto& comp : item.components)
+  // Every code the item carries: its own (with translations), categories,
+  // a coded value, a coded reason, and each component's.
+  for (const auto* codings : {&item.codings, &item.categories, &item.value.codings, &item.reasons})
+    for (const auto& c : *codings) if (auto m = check(c)) return m;
+  for (const auto& comp : item.components) {
     for (const auto& c : comp.codings) if (auto m = check(c)) return m;
+    for (const auto& c : comp.value.codings) if (auto m = check(c)) return m;
+  }
+  // Last, the words, for a code on no list (no SNOMED CT release is shipped).
+  if (d.words.empty()) return std::nullopt;
+  return exclusion_by_words(words_of(item));
+}
+
+std::string Classification::words_of(const Item& item) {
+  std::string text = item.display;
+  auto add = [&](const std::vector<Coding>& codings) {
+    for (const auto& c : codings) text += " | " + c.display;
+  };
+  for (const auto* codings : {&item.codings, &item.value.codings, &item.reasons}) add(*codings);
+  for (const auto& comp : item.components) text += " | " + comp.name, add(comp.codings), add(comp.value.codings);
+  return text;
+}
+
+std::optional<ExclusionMark> Classification::exclusion_by_words(std::string_view text) const {
+  std::string words = normalised_words(text), cased = normalised_words(text, true);
+  for (const auto& w : data_->words) {
+    std::string rest = words;
+    for (const auto& phrase : w.not_when)
+      for (size_t at; (at = rest.find(phrase)) != std::string::npos;) rest.replace(at, phrase.size(), " ");
+    for (const auto& term : w.terms)
+      if (rest.find(term) != std::string::npos)
+        return ExclusionMark{w.category, "words \"" + term.substr(1, term.size() - 2) + "\"", {}};
+    for (const auto& term : w.cased_terms)
+      if (cased.find(term) != std::string::npos)
+        return ExclusionMark{w.category, "words \"" + term.substr(1, term.size() - 2) + "\"", {}};
+  }
   return std::nullopt;
 }
 

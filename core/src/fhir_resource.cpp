@@ -93,7 +93,7 @@ Value read_value(const json& r) {
   Value v;
   if (const json* q = member(r, "valueQuantity"); q && q->is_object()) return to_quantity(*q);
   if (const json* s = member(r, "valueString"); s && s->is_string()) v.text = s->get<std::string>();
-  else if (const json* c = member(r, "valueCodeableConcept")) { std::vector<Coding> ignored; v.text = add_concept(*c, ignored); }
+  else if (const json* c = member(r, "valueCodeableConcept")) v.text = add_concept(*c, v.codings);
   else if (const json* b = member(r, "valueBoolean"); b && b->is_boolean()) v.text = b->get<bool>() ? "Yes" : "No";
   else if (const json* i = member(r, "valueInteger"); i && i->is_number()) { v.number = i->get<double>(); v.text = format_number(*v.number); }
   else if (const json* d = member(r, "valueDateTime"); d && d->is_string()) v.text = d->get<std::string>();
@@ -513,6 +513,12 @@ ReadResource read_resource(const json& r, const std::string& where_in_input, con
   }
   for (const char* field : category_members)
     for (const json* concept : each(r, field)) add_concept(*concept, item.categories);
+  for (const json* concept : each(r, "reasonCode")) add_concept(*concept, item.reasons);
+  // A medicine's ingredients say what it is as much as its code does (a
+  // product coded locally, with dm+d or SNOMED CT substances as ingredients).
+  if (type == "Medication")
+    for (const json* ingredient : each(r, "ingredient"))
+      if (const json* what = member(*ingredient, "itemCodeableConcept")) add_concept(*what, item.codings);
   if (display.empty()) {
     for (const char* field : {"title", "description", "name", "comment"}) {
       const json* v = member(r, field);

@@ -329,9 +329,10 @@ Decision Policy::view_for(const Record& record, const Request& req, AuditTrail& 
   view.patient_ = person;
   std::vector<Item> work = record.items();
   d.classification->mark_exclusions(work);  // the policy's own lists, on top of the record's marks
-  std::vector<bool> excluded(work.size()), withheld_by_opt_out(work.size());
+  std::vector<bool> excluded(work.size()), withheld_by_opt_out(work.size()), withheld_from_everyone(work.size());
   for (size_t i = 0; i < work.size(); ++i) {
     excluded[i] = work[i].exclusion.has_value();
+    withheld_from_everyone[i] = excluded[i] && d.withheld_from_everyone.count(work[i].exclusion->category);
     work[i].exclusion.reset();
     for (const auto& o : opt_outs)
       if (opted_out(work[i], o)) work[i].exclusion = ExclusionMark{"opt-out", scope_name(o.scope), {}};
@@ -346,7 +347,7 @@ Decision Policy::view_for(const Record& record, const Request& req, AuditTrail& 
     const Item& item = items[i];
     if (item.segment == Segment::none || item.tier < 1) continue;
     int tier = view.tier(item.segment);
-    if (item.tier > tier || withheld_by_opt_out[i]) continue;
+    if (item.tier > tier || withheld_by_opt_out[i] || withheld_from_everyone[i]) continue;
     bool exempt = std::any_of(d.no_exclusions.begin(), d.no_exclusions.end(),
                               [&](const Data::SegmentTier& st) { return st.segment == item.segment && tier >= st.tier; });
     if (excluded[i] && !exempt) continue;

@@ -11,6 +11,7 @@
 
 #include "embedded_data.h"
 #include "ilinks/audit.h"
+#include "ilinks/code_list.h"
 #include "ilinks/fhir.h"
 #include "policy_data.h"
 
@@ -166,6 +167,136 @@ void read_alerts(const Reader& r, const json& root, Policy::Data& d) {
   t.out_of_hours_minutes = r.whole(ooh, "minutes", "alerts.out_of_hours.", 1, 24 * 60);
 }
 
+// Which code list files a policy file names itself ("<list id>.file",
+// "<list id>.except_file"): those are read beside it; the rest are built in.
+std::set<std::string> own_list_files(const json& root) {
+  std::set<std::string> own;
+  auto ex = root.find("exclusions");
+  if (ex == root.end() || !ex->is_object() || !ex->contains("code_lists") || !(*ex)["code_lists"].is_object()) return own;
+  for (auto it = (*ex)["code_lists"].begin(); it != (*ex)["code_lists"].end(); ++it)
+    if (it->is_object())
+      for (const char* member : {"file", "except_file"})
+        if (it->contains(member)) own.insert(it.key() + "." + member);
+  return own;
+}
+
+// Reads the code list files of exclusions.code_lists and writes their codes
+// into the policy (member "codes"), with each file's SHA-256 and what was left
+// out, so the policy's hash covers them. A ValueSet expansion adds codes.
+class ListResolver {
+ public:
+  ListResolver(const Reader& r, std::string file, bool builtin, std::set<std::string> own, const PolicySources& sources,
+               std::vector<std::string>& notes)
+      : r_(r), file_(std::move(file)), builtin_(builtin), own_(std::move(own)), sources_(sources), notes_(notes) {}
+
+  void resolve(json& exclusions) {
+    auto lists = exclusions.find("code_lists");
+    if (lists == exclusions.end()) return;
+    if (!lists->is_object()) r_.fail("exclusions.code_lists", "must be an object of list id -> list");
+    for (auto it = lists->begin(); it != lists->end(); ++it) resolve_one(it.key(), it.value());
+  }
+
+ private:
+  void resolve_one(const std::string& id, json& list) {
+    std::string where = "exclusions.code_lists." + id + ".";
+    if (!list.is_object()) r_.fail(where.substr(0, where.size() - 1), "must be an object");
+    r_.only(list, {"category", "system", "file", "except_file", "valueset", "source", "copied_from", "published", "copied",
+                   "licence", "version", "notes"}, where);
+    for (const char* member : {"category", "system", "file", "source", "published", "licence"}) r_.text(list, member, where);
+    std::string system = list["system"].get<std::string>();
+    if (system != "snomed_ct" && system != "dmd" && system != "loinc")
+      r_.fail(where + "system", "\"" + system + "\" must be snomed_ct, dmd or loinc");
+    CodeListScheme scheme = system == "loinc" ? CodeListScheme::loinc : CodeListScheme::snomed_ct;
+
+    std::string shown;
+    std::string bytes = read(id, "file", list["file"].get<std::string>(), where + "file", shown);
+    CodeList codes = parse(bytes, shown, scheme, where + "file");
+    std::set<std::string> all;
+    for (const auto& e : codes.entries) all.insert(e.code);
+    list["sha256"] = sha256_hex(bytes);
+    if (!codes.left_out.empty()) {
+      list["left_out_as_damaged"] = codes.left_out.size();
+      notes_.push_back(shown + ": " + std::to_string(codes.left_out.size()) +
+                       " codes the publisher's copy marks as damaged (spreadsheet notation) are left out; the term safety net still applies");
+    }
+    if (list.contains("except_file")) {
+      std::string except_shown;
+      std::string except = read(id, "except_file", r_.text(list, "except_file", where), where + "except_file", except_shown);
+      CodeList removed = parse(except, except_shown, scheme, where + "except_file");
+      for (const auto& e : removed.entries) {
+        if (!all.erase(e.code))
+          r_.fail(where + "except_file", except_shown + ": line " + std::to_string(e.line) + ": \"" + e.code + "\" is not in the list it is an exception to");
+      }
+      list["except_sha256"] = sha256_hex(except);
+    }
+    if (list.contains("valueset")) expand(list, r_.text(list, "valueset", where), scheme, where + "valueset", all);
+    list["codes"] = std::vector<std::string>(all.begin(), all.end());
+  }
+
+  std::string read(const std::string& id, const char* member, const std::string& name, const std::string& where, std::string& shown) {
+    bool named_here = !builtin_ && own_.count(id + "." + member);
+    if (named_here) {
+      std::string dir = file_.find('/') == std::string::npos ? "" : file_.substr(0, file_.rfind('/') + 1);
+      std::string path = !name.empty() && name[0] == '/' ? name : dir + name;
+      std::ifstream in(path, std::ios::binary);
+      if (in) {
+        std::ostringstream text;
+        text << in.rdbuf();
+        if (!in.good() && !in.eof()) r_.fail(where, "\"" + path + "\" could not be read to the end");
+        shown = path;
+        return text.str();
+      }
+      if (!detail::embedded_code_list(name))
+        r_.fail(where, "\"" + name + "\" cannot be opened for reading (looked for " + path + ")");
+      notes_.push_back(name + ": no file at " + path + "; the built-in copy is used");
+    }
+    auto embedded = detail::embedded_code_list(name);
+    if (!embedded) {
+      std::string known;
+      for (const auto& n : detail::embedded_code_list_names()) known += (known.empty() ? "" : ", ") + n;
+      r_.fail(where, "\"" + name + "\" is not a code list built into this version (" + known + ")");
+    }
+    shown = "core/data/" + name;
+    return std::string(*embedded);
+  }
+
+  CodeList parse(const std::string& bytes, const std::string& shown, CodeListScheme scheme, const std::string& where) {
+    try {
+      return read_code_list(bytes, shown, scheme);
+    } catch (const InputError& e) {
+      r_.fail(where, e.what());
+    }
+  }
+
+  void expand(json& list, const std::string& valueset, CodeListScheme scheme, const std::string& where, std::set<std::string>& all) {
+    if (!sources_.terminology) return;
+    Expansion x;
+    try {
+      x = expand_valueset(*sources_.terminology, valueset);
+    } catch (const InputError& e) {
+      notes_.push_back(std::string(e.what()) + "; the shipped list alone is used");
+      list["expansion"] = {{"valueset", valueset}, {"used", false}};
+      return;
+    }
+    size_t added = 0;
+    for (const auto& c : x.codes) {
+      bool valid = scheme == CodeListScheme::loinc ? valid_loinc_code(c.code) : valid_snomed_identifier(c.code);
+      if (!valid) r_.fail(where, "the terminology server's expansion of " + valueset + " holds \"" + c.code.substr(0, 40) + "\", which is not a valid code");
+      added += all.insert(c.code).second;
+    }
+    if (x.from_cache) notes_.push_back(x.warning);
+    list["expansion"] = {{"valueset", valueset}, {"used", true}, {"version", x.version}, {"timestamp", x.timestamp},
+                         {"from_cache", x.from_cache}, {"codes", x.codes.size()}, {"added", added}};
+  }
+
+  const Reader& r_;
+  std::string file_;
+  bool builtin_;
+  std::set<std::string> own_;
+  const PolicySources& sources_;
+  std::vector<std::string>& notes_;
+};
+
 json resolve_extends(const Reader& r, json root) {
   auto it = root.find("extends");
   if (it == root.end()) return root;
@@ -180,7 +311,8 @@ json resolve_extends(const Reader& r, json root) {
 
 }  // namespace
 
-std::shared_ptr<const Policy::Data> Policy::Data::load(std::string_view text, const std::string& file) {
+std::shared_ptr<const Policy::Data> Policy::Data::load(std::string_view text, const std::string& file, const PolicySources& sources,
+                                                       bool builtin) {
   Reader r(file);
   json root;
   try {
@@ -190,6 +322,7 @@ std::shared_ptr<const Policy::Data> Policy::Data::load(std::string_view text, co
   }
   if (!root.is_object()) r.fail("", "must be a JSON object");
   if (!root.contains("format") || root["format"] != "ilinks-policy/1") r.fail("format", "must be \"ilinks-policy/1\"");
+  std::set<std::string> own = own_list_files(root);
   root = resolve_extends(r, std::move(root));
   r.only(root, {"format", "name", "version", "source", "notes", "profiles", "live", "exclusions_apply", "sensitive_tests",
                 "own_organisation_items", "notice", "consent", "override", "alerts", "exclusions"}, "");
@@ -225,7 +358,13 @@ std::shared_ptr<const Policy::Data> Policy::Data::load(std::string_view text, co
   read_override(r, root, *d);
   read_alerts(r, root, *d);
 
-  d->exclusions_json = r.object(root, "exclusions", "").dump();
+  r.object(root, "exclusions", "");
+  ListResolver(r, file, builtin, std::move(own), sources, d->load_notes).resolve(root["exclusions"]);
+  d->exclusions_json = root["exclusions"].dump();
+  if (auto cats = root["exclusions"].find("categories"); cats != root["exclusions"].end() && cats->is_array())
+    for (const auto& c : *cats)
+      if (c.is_object() && c.value("withheld_from_every_profile", false) && c.contains("id") && c["id"].is_string())
+        d->withheld_from_everyone.insert(c["id"].get<std::string>());
   try {
     d->classification = std::make_unique<Classification>(Classification::from_json(
         detail::embedded_classification(), d->exclusions_json,
@@ -238,18 +377,20 @@ std::shared_ptr<const Policy::Data> Policy::Data::load(std::string_view text, co
 }
 
 const Policy& Policy::builtin() {
-  static const Policy instance(Data::load(detail::embedded_policy(), "policy.json"));
+  static const Policy instance(Data::load(detail::embedded_policy(), "policy.json", {}, true));
   return instance;
 }
 
-Policy Policy::from_json(std::string_view text, const std::string& file_name) { return Policy(Data::load(text, file_name)); }
+Policy Policy::from_json(std::string_view text, const std::string& file_name, const PolicySources& sources) {
+  return Policy(Data::load(text, file_name, sources, false));
+}
 
-Policy Policy::from_file(const std::string& path) {
+Policy Policy::from_file(const std::string& path, const PolicySources& sources) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path + ": cannot be opened for reading");
   std::ostringstream text;
   text << in.rdbuf();
-  return from_json(text.str(), path);
+  return from_json(text.str(), path, sources);
 }
 
 const std::string& Policy::version() const { return data_->version; }
@@ -258,6 +399,7 @@ const std::vector<Profile>& Policy::profiles() const { return data_->profiles; }
 const std::vector<OverrideReason>& Policy::override_reasons() const { return data_->override_reasons; }
 const AlertThresholds& Policy::alerts() const { return data_->alerts; }
 const std::string& Policy::notice() const { return data_->notice; }
+const std::vector<std::string>& Policy::load_notes() const { return data_->load_notes; }
 std::string Policy::exclusions_json() const { return data_->exclusions_json; }
 
 const Profile* Policy::profile(const std::string& id) const {

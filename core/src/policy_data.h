@@ -29,10 +29,13 @@ struct Policy::Data {
   int override_minutes = 240, override_text_min = 10;
   std::vector<OverrideReason> override_reasons;
   AlertThresholds alerts;
-  std::string exclusions_json;
+  std::string exclusions_json;                     // resolved: every code list's codes written in
+  std::set<std::string> withheld_from_everyone;    // exclusion categories even D3 does not see (restricted by the source)
+  std::vector<std::string> load_notes;
   std::unique_ptr<Classification> classification;  // the policy's exclusion lists, for marking
 
-  static std::shared_ptr<const Data> load(std::string_view text, const std::string& file);
+  // `builtin`: the library's own policy, whose code lists are all built in.
+  static std::shared_ptr<const Data> load(std::string_view text, const std::string& file, const PolicySources& sources, bool builtin);
 };
 
 }  // namespace ilinks

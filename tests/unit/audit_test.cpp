@@ -82,7 +82,7 @@ TEST_SUITE("audit events") {
     CHECK(e.basis == "consent");
     CHECK(e.basis_detail.find("verbal") != std::string::npos);
     CHECK(e.outcome == "shown");
-    CHECK(e.policy_version == "north-mersey-2016-02.1");
+    CHECK(e.policy_version == "north-mersey-2016-02.2");
     CHECK(e.policy_sha256 == Policy::builtin().sha256());
     CHECK(e.previous_hash == std::string(64, '0'));
   }

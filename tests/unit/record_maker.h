@@ -33,10 +33,11 @@ class RecordMaker {
  public:
   explicit RecordMaker(unsigned seed) : random_(seed) {
     auto policy = nlohmann::json::parse(ilinks::Policy::builtin().exclusions_json());
-    for (const auto& c : policy["categories"]) {
+    for (const auto& c : policy["categories"])
       for (const auto& code : c["read_v2"]) read_.push_back(code["code"].get<std::string>());
-      for (const auto& code : c["snomed_ct"]) snomed_.push_back(code["code"].get<std::string>());
-    }
+    for (const auto& list : policy["code_lists"])  // a few codes of each published SNOMED CT / dm+d list
+      if (list["system"] != "loinc")
+        for (size_t i = 0; i < list["codes"].size() && i < 20; ++i) snomed_.push_back(list["codes"][i].get<std::string>());
   }
 
   std::vector<std::string> make(int items) {

@@ -5,7 +5,9 @@
 //   classification.json  rules: which kind of item, from which care setting,
 //                        goes to which segment and tier; code lists (D1 tests, ...)
 //   policy.json          its "exclusions" member: Appendix 1 exclusion codes by
-//                        category, curated SNOMED CT concepts and security labels
+//                        category, security labels, the published SNOMED CT,
+//                        dm+d and LOINC lists (core/data/codelists/) and the
+//                        term safety net
 //   participants.json    the organisations in the economy: ODS code, name, setting
 #pragma once
 #include <memory>
@@ -52,7 +54,16 @@ class Classification {
   Placement place(const Item& item, const std::vector<Coding>& report_codings) const;
   // The exclusion category `item` falls in, by its own codings and security
   // labels; nothing when it falls in none.
+  // Codes are looked for in every coding the item carries (its own and their
+  // translations, categories, a coded value, a coded reason, components); then
+  // its words (display and code displays, never notes or documents) against
+  // the policy's term safety net.
   std::optional<ExclusionMark> exclusion_of(const Item& item) const;
+  // The term safety net alone: the category whose words `text` holds.
+  std::optional<ExclusionMark> exclusion_by_words(std::string_view text) const;
+  // The words of an item the safety net reads: its display, and the displays
+  // of its codes, coded value, coded reasons and components.
+  static std::string words_of(const Item& item);
   // Marks every item that falls in an exclusion category, and everything that
   // only makes sense through one (its results, the medication whose only
   // indication it is, a letter about it, a report holding it). Marks already

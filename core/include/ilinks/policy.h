@@ -19,6 +19,7 @@
 #include "ilinks/classification.h"
 #include "ilinks/date.h"
 #include "ilinks/record.h"
+#include "ilinks/terminology.h"
 #include "ilinks/view.h"
 
 namespace ilinks {
@@ -126,18 +127,37 @@ struct AlertThresholds {
   bool own_surname_and_address = true;
 };
 
+// Where a policy's exclusion code lists may come from besides their files.
+struct PolicySources {
+  // A FHIR terminology server: every code list that names a ValueSet
+  // ("valueset") is expanded there when the policy loads, and the expansion's
+  // codes are added to the list's file (a server adds codes, never removes
+  // one). When the server cannot be used the last cached expansion is, with a
+  // load note; without one, the file alone. None: the files alone.
+  std::optional<TerminologyServer> terminology;
+};
+
 class Policy {
  public:
-  // core/data/policy.json, built into the library.
+  // core/data/policy.json and core/data/codelists/, built into the library.
   static const Policy& builtin();
   // A deployment's policy file. A file with "extends": "<built-in version>"
-  // holds only what differs. Throws InputError naming the file, the place and
-  // the reason when anything is wrong: a policy is never half-applied.
-  static Policy from_json(std::string_view text, const std::string& file_name);
-  static Policy from_file(const std::string& path);
+  // holds only what differs. Code list files it names are read relative to its
+  // own directory (a name with no file there that is a built-in list, such as
+  // "codelists/nhs-primary-care-refset-hiv_cod.csv", is the built-in copy, and
+  // a load note says so); lists it inherits are the built-in ones. Throws
+  // InputError naming the file, the place and the reason when anything is
+  // wrong, a code list included: a policy is never half-applied.
+  static Policy from_json(std::string_view text, const std::string& file_name, const PolicySources& sources = {});
+  static Policy from_file(const std::string& path, const PolicySources& sources = {});
 
   const std::string& version() const;
-  const std::string& sha256() const;  // of the policy as resolved (canonical JSON)
+  // Of the policy as resolved (canonical JSON), with every code list's codes in
+  // it: a changed list, file or expansion, is a different policy.
+  const std::string& sha256() const;
+  // What the load noticed without refusing: codes a publisher marked damaged and
+  // left out, an expansion taken from the cache, a built-in list used for a name.
+  const std::vector<std::string>& load_notes() const;
   const std::vector<Profile>& profiles() const;
   const Profile* profile(const std::string& id) const;
   // The tier a profile gets in a segment: the highest live tier not above the

@@ -91,6 +91,7 @@ struct Value {
   std::string comparator;  // "<", "<=", ">=", ">"
   std::string unit;
   std::string text;        // a string or coded value, or the number as written
+  std::vector<Coding> codings;  // a coded value's codes (valueCodeableConcept)
 };
 
 struct ReferenceRange {
@@ -166,6 +167,7 @@ struct Item {
   std::string display;     // the best one-line description the source gave
   std::vector<Coding> codings;     // the item's own code(s), all systems
   std::vector<Coding> categories;  // categories, class, type
+  std::vector<Coding> reasons;     // why it was done or given (reasonCode): a coded indication
   std::string status;
   // When
   std::optional<Date> date;      // the clinically relevant date (onset, effective, start, recorded)
