@@ -38,6 +38,7 @@ struct ilinks_viewer {
   bool relationship = false;
   std::optional<ilinks::Consent> consent;
   std::optional<ilinks::Override> override_;
+  std::optional<ilinks::CaseAccess> case_access;  // wider community access this user recorded for this person
   ilinks_audit_fn audit_callback = nullptr;
   void* audit_user_data = nullptr;
   std::vector<ilinks::OptOut> opt_outs;
@@ -57,8 +58,11 @@ struct ilinks_viewer {
     // The widget's own dialogs go the same way as the host's calls.
     widget.on_consent_outcome([this](const ilinks::ConsentOutcome& o) {
       try {
-        if (o.kind == ilinks::ConsentOutcome::Kind::consent) record_consent(o.method, o.given_by);
-        else start_override(o.reason_code, o.text);
+        switch (o.kind) {
+          case ilinks::ConsentOutcome::Kind::consent: record_consent(o.method, o.given_by); break;
+          case ilinks::ConsentOutcome::Kind::override_: start_override(o.reason_code, o.text); break;
+          case ilinks::ConsentOutcome::Kind::case_access: record_case_access(o.reason_code, o.text); break;
+        }
       } catch (const Refused& e) {
         report(ILINKS_ERROR_REFUSED, std::string("refused: ") + e.what());
       } catch (const std::exception& e) {
@@ -109,6 +113,7 @@ struct ilinks_viewer {
     req.legitimate_relationship = relationship;
     req.consent = consent;
     req.override_ = override_;
+    req.case_access = case_access;
     req.opt_outs = opt_outs;
     req.now = now();
     ilinks::Decision d;
@@ -143,6 +148,30 @@ struct ilinks_viewer {
       throw Refused(e.what());
     }
     refresh();
+  }
+
+  // Records why this user needs the wider community record of this person
+  // (Community tier 3). The policy's refusal throws Refused; an audit that
+  // cannot be written throws InputError (nothing is granted without it).
+  void record_case_access(const std::string& reason_code, const std::string& text) {
+    if (!record || !who) throw Refused("no record and viewer context to record wider access for");
+    ilinks::Patient patient = record->patient();
+    if (!host_nhs_number.empty()) patient.nhs_number = host_nhs_number;  // the grant is for the person open in the host
+    try {
+      case_access = policy.record_case_access(*who, patient, reason_code, text, now(), *audit);
+    } catch (const ilinks::InputError& e) {
+      std::string what = e.what();
+      if (what.rfind("wider access: ", 0) == 0) throw Refused(what);  // the policy's reasons start so; else the audit failed
+      throw;
+    }
+    refresh();
+  }
+
+  // Consent, an override and wider access are one user's, for one person.
+  void forget_basis() {
+    consent.reset();
+    override_.reset();
+    case_access.reset();
   }
 
   struct Refused : std::runtime_error {
@@ -253,8 +282,7 @@ int ilinks_viewer_load_fhir(ilinks_viewer* v, const char* data, size_t size, con
     if (!data && size > 0) return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_load_fhir: data is NULL");
     v->widget.clear();  // never leave the previous person on screen
     v->record.reset();
-    v->consent.reset();  // consent, overrides and opt-outs belong to one person's record
-    v->override_.reset();
+    v->forget_basis();  // consent, overrides, wider access and opt-outs belong to one person's record
     v->opt_outs.clear();
     if (size == 0) return v->fail(ILINKS_ERROR_INPUT, source + ": is empty");
     try {
@@ -275,8 +303,7 @@ int ilinks_viewer_load_fhir_server(ilinks_viewer* v, const char* base_url, const
     if (timeout_ms < 0) return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_load_fhir_server: timeout_ms must be 0 or more");
     v->widget.clear();  // never leave the previous person on screen while the next one is fetched
     v->record.reset();
-    v->consent.reset();
-    v->override_.reset();
+    v->forget_basis();
     v->opt_outs.clear();
     ilinks::FhirServer server;
     server.base_url = base_url;
@@ -299,8 +326,7 @@ int ilinks_viewer_clear(ilinks_viewer* v) {
   return guarded(v, "ilinks_viewer_clear", [&] {
     v->widget.clear();
     v->record.reset();
-    v->consent.reset();
-    v->override_.reset();
+    v->forget_basis();
     v->opt_outs.clear();
     return v->ok();
   });
@@ -324,10 +350,7 @@ int ilinks_viewer_set_context(ilinks_viewer* v, const char* user_id, const char*
     who.device = "ilinks C ABI " ILINKS_VERSION;
     bool same_user = v->who && v->who->user_id == who.user_id && v->who->profile == who.profile &&
                      v->who->organisation_ods == who.organisation_ods;
-    if (!same_user) {  // consent was given to, and an override made by, the user before
-      v->override_.reset();
-      v->consent.reset();
-    }
+    if (!same_user) v->forget_basis();  // consent was given to, an override or wider access made by, the user before
     v->who = who;
     v->relationship = relationship != 0;
     v->widget.set_consent_options(ilinks::consent_options(v->policy, profile_id));
@@ -341,9 +364,8 @@ int ilinks_viewer_set_patient(ilinks_viewer* v, const char* nhs_number) {
     std::string digits = nhs_number ? ilinks::normalise_nhs_number(nhs_number) : "";
     if (!digits.empty() && !ilinks::is_valid_nhs_number(digits))
       return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_set_patient: not a valid NHS number (10 digits, modulus 11)");
-    if (digits != v->host_nhs_number) {  // another person: their consent, overrides and opt-outs are theirs
-      v->consent.reset();
-      v->override_.reset();
+    if (digits != v->host_nhs_number) {  // another person: their consent, overrides, wider access and opt-outs are theirs
+      v->forget_basis();
       v->opt_outs.clear();
     }
     v->host_nhs_number = digits;
@@ -382,6 +404,15 @@ int ilinks_viewer_start_override(ilinks_viewer* v, const char* reason_code, cons
   return guarded(v, "ilinks_viewer_start_override", [&] {
     if (!reason_code || !text) return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_start_override: reason_code and text are required");
     v->start_override(reason_code, text);
+    return v->ok();
+  });
+}
+
+int ilinks_viewer_record_case_access(ilinks_viewer* v, const char* reason_code, const char* text) {
+  return guarded(v, "ilinks_viewer_record_case_access", [&] {
+    if (!reason_code || !text)
+      return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_record_case_access: reason_code and text are required");
+    v->record_case_access(reason_code, text);
     return v->ok();
   });
 }

@@ -150,6 +150,19 @@ ILINKS_API int ilinks_viewer_record_consent(ilinks_viewer* viewer, const char* m
  * may not override. Audited, with an alert to the privacy officer. */
 ILINKS_API int ilinks_viewer_start_override(ilinks_viewer* viewer, const char* reason_code, const char* text);
 
+/* Records why the user needs the wider community record of the person loaded
+ * (Community tier 3: free text and documents, shared "on an individual case
+ * basis"): `reason_code` from the policy (for example "extended-team",
+ * "case-review") and the user's own words (at least 10 characters). Audited
+ * (a "case-access" event, no alert); the record then shows Community tier 3
+ * for this user and person until the grant ends. It is forgotten when another
+ * user, role or organisation takes over or another person is loaded or set.
+ * Refused (ILINKS_ERROR_REFUSED, with the reason; the attempt is audited) for
+ * a role whose level does not reach it, an unknown reason or too few words;
+ * ILINKS_ERROR_AUDIT when its event cannot be written. The widget offers the
+ * same on its Community tab ("Record why you need it..."). Added in 0.2. */
+ILINKS_API int ilinks_viewer_record_case_access(ilinks_viewer* viewer, const char* reason_code, const char* text);
+
 /* The person restricts sharing (an opt-out), audited; it wins even over an
  * override. `scope`: "record" (everything), "segment" ("S", "C", "D", "H"),
  * "setting" ("mental_health", "social_care", ...), "label" (an HL7 v3
@@ -165,8 +178,8 @@ ILINKS_API int ilinks_viewer_record_opt_out(ilinks_viewer* viewer, const char* s
 typedef void (*ilinks_consent_request_fn)(void* user_data);
 ILINKS_API int ilinks_viewer_on_consent_request(ilinks_viewer* viewer, ilinks_consent_request_fn callback, void* user_data);
 
-/* Something the user did in the widget failed (a refused override from its
- * dialog): the same words ilinks_viewer_last_error gives. */
+/* Something the user did in the widget failed (a refused override or wider
+ * access from its dialog): the same words ilinks_viewer_last_error gives. */
 typedef void (*ilinks_error_fn)(void* user_data, int result, const char* message);
 ILINKS_API int ilinks_viewer_on_error(ilinks_viewer* viewer, ilinks_error_fn callback, void* user_data);
 

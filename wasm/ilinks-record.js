@@ -24,6 +24,8 @@
 //   setViewer({ userId, userName, profile, organisation, organisationName, relationship })
 //   recordConsent(method, givenBy)   "verbal"|"written", "patient"|"representative"
 //   override(reasonCode, text)       an emergency override, in the user's own words
+//   recordCaseAccess(reasonCode, text)   why the user needs the wider community record
+//                            (Community tier 3: free text and documents, shared case by case)
 //   setTab(id)               "summary", "community", "diagnostics", "hospital", "timeline"
 //   mirrorText()             what is on screen as text (what a screen reader gets)
 //   state                    "empty" (no src) | "loading" | "ready" (the record is drawn)
@@ -33,7 +35,7 @@
 //   ilinks-ready   detail { renderer }     the record is drawn and settled
 //   ilinks-error   detail { message }      the record could not be shown; says why
 //   ilinks-audit   detail { ...event }     each audit event (view, consent, override,
-//                                          refusal) as written; the page may forward it
+//                                          case-access, refusal) as written; the page may forward it
 //   ilinks-consent-required                the record waits for the person's consent
 // Copying (the reader's "Copy text", Ctrl+C in the search box) goes to the
 // browser clipboard, and only of what the View shows or the user typed.
@@ -129,6 +131,11 @@ export class IlinksRecord extends HTMLElement {
   async override(reasonCode, text) {
     await this.#started;
     this.#callChecked((M, p) => M._ilinks_viewer_start_override(this.#viewer, p[0], p[1]), [reasonCode, text]);
+  }
+
+  async recordCaseAccess(reasonCode, text) {
+    await this.#started;
+    this.#callChecked((M, p) => M._ilinks_viewer_record_case_access(this.#viewer, p[0], p[1]), [reasonCode, text]);
   }
 
   async setTab(id) {

@@ -405,7 +405,15 @@ const Classification& Classification::builtin() {
   return instance;
 }
 
+Classification Classification::with_exclusions(std::string_view exclusions) {
+  return from_json(detail::embedded_classification(), exclusions, detail::embedded_participants());
+}
+
 std::string Classification::version() const { return data_->version; }
+
+bool Classification::has_rule(const std::string& id) const {
+  return std::any_of(data_->rules.begin(), data_->rules.end(), [&](const Data::Rule& r) { return r.id == id; });
+}
 
 std::optional<CareSetting> Classification::participant_setting(const std::string& ods, const std::string& name,
                                                                std::string* canonical_name) const {

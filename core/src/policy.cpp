@@ -41,6 +41,11 @@ std::string local_time(const Timestamp& t) {
 
 std::string when(const Timestamp& t) { return format_date(t.local_date()) + " " + local_time(t); }
 
+std::string lower_first(std::string s) {
+  if (!s.empty()) s[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[0])));
+  return s;
+}
+
 bool date_covers(const std::optional<Date>& start, const std::optional<Date>& end, const Date& today) {
   auto key = [](const Date& d) { return d.year * 10000 + d.month * 100 + d.day; };
   if (start && key(*start) > key(today)) return false;
@@ -221,6 +226,41 @@ Override Policy::start_override(const Viewer& viewer, const Patient& patient, co
   return o;
 }
 
+CaseAccess Policy::record_case_access(const Viewer& viewer, const Patient& patient, const std::string& reason_code,
+                                      const std::string& text, const Timestamp& now, AuditTrail& audit) const {
+  const Profile* profile = this->profile(viewer.profile);
+  AuditEvent e = event_for(viewer, profile, patient.nhs_number, now, "case-access");
+  e.policy_version = version();
+  e.policy_sha256 = sha256();
+  e.basis_detail = reason_code + ": " + text;
+  auto refuse = [&](const std::string& why) {
+    e.action = "refusal";
+    e.outcome = "refused: " + why;
+    audit.record(e);
+    throw InputError("wider access: " + why);
+  };
+  const auto& rule = data_->case_access;
+  if (!rule) refuse("policy " + version() + " holds back no tier for individual cases");
+  if (!profile) refuse("\"" + viewer.profile + "\" is not a role profile");
+  auto level = profile->access.find(rule->segment);
+  if (level == profile->access.end() || level->second < rule->tier || effective_tier(*profile, rule->segment) < rule->tier)
+    refuse("the " + profile->name + " profile does not reach " + segment_name(rule->segment) + " tier " + std::to_string(rule->tier));
+  if (patient.nhs_number.empty()) refuse("the host did not say which person is open (NHS number)");
+  auto reason = std::find_if(rule->reasons.begin(), rule->reasons.end(), [&](const OverrideReason& r) { return r.code == reason_code; });
+  if (reason == rule->reasons.end()) {
+    std::string codes;
+    for (const auto& r : rule->reasons) codes += (codes.empty() ? "" : ", ") + r.code;
+    refuse("\"" + reason_code + "\" is not a reason for wider access (" + codes + ")");
+  }
+  size_t letters = std::count_if(text.begin(), text.end(), [](char c) { return !std::isspace(static_cast<unsigned char>(c)); });
+  if (letters < static_cast<size_t>(rule->text_min))
+    refuse("the need must be explained in at least " + std::to_string(rule->text_min) + " characters");
+  CaseAccess grant{reason_code, reason->display, text, viewer.user_id, patient.nhs_number, now, now.plus_minutes(rule->minutes)};
+  e.outcome = "wider access recorded; ends " + grant.ends.iso();
+  audit.record(std::move(e));
+  return grant;
+}
+
 // ---- The view ---------------------------------------------------------------
 
 View Policy::consent_request(const Patient& host_patient) const {
@@ -268,13 +308,27 @@ Decision Policy::view_for(const Record& record, const Request& req, AuditTrail& 
 
   View view;
   view.patient_ = req.host_patient;
-  view.incomplete_ = !record.load_issues().empty();
+  view.incomplete_ = std::any_of(record.load_issues().begin(), record.load_issues().end(), [](const LoadIssue& i) { return i.damage; });
   view.profile_id_ = profile->id;
   view.profile_name_ = profile->name;
   view.notice_ = d.notice;
   view.policy_version_ = d.version;
   for (Segment s : {Segment::summary, Segment::community, Segment::diagnostics, Segment::hospital})
     view.tiers_[static_cast<size_t>(s)] = effective_tier(*profile, s);
+  // A tier held back for individual cases is seen only with wider access
+  // recorded by this user for this person, and still in force.
+  if (const auto& rule = d.case_access; rule && view.tier(rule->segment) >= rule->tier) {
+    const auto& grant = req.case_access;
+    bool in_force = grant && grant->user_id == viewer.user_id && grant->nhs_number == req.host_patient.nhs_number &&
+                    grant->started <= req.now && req.now < grant->ends;
+    if (in_force) {
+      view.case_access_text_ = "Wider " + lower_first(segment_name(rule->segment)) + " record for this person: " + grant->reason + " (" +
+                               grant->text + "), recorded by " + grant->user_id + ". Ends " + when(grant->ends) + ".";
+    } else {
+      view.tiers_[static_cast<size_t>(rule->segment)] = rule->tier - 1;
+      view.case_access_available_ = true;
+    }
+  }
 
   // The basis: an override in force, else a consent on record.
   bool override_in_force = req.override_ && profile->may_override && req.override_->user_id == viewer.user_id &&
@@ -347,7 +401,7 @@ Decision Policy::view_for(const Record& record, const Request& req, AuditTrail& 
     const Item& item = items[i];
     if (item.segment == Segment::none || item.tier < 1) continue;
     int tier = view.tier(item.segment);
-    if (item.tier > tier || withheld_by_opt_out[i] || withheld_from_everyone[i]) continue;
+    if (item.tier > tier || withheld_by_opt_out[i] || withheld_from_everyone[i] || d.withheld_placements.count(item.rule)) continue;
     bool exempt = std::any_of(d.no_exclusions.begin(), d.no_exclusions.end(),
                               [&](const Data::SegmentTier& st) { return st.segment == item.segment && tier >= st.tier; });
     if (excluded[i] && !exempt) continue;

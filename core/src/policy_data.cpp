@@ -120,6 +120,15 @@ void read_live(const Reader& r, const json& root, Policy::Data& d) {
   }
 }
 
+void read_reasons(const Reader& r, const json& reasons, const std::string& where, std::vector<OverrideReason>& out) {
+  if (reasons.empty()) r.fail(where, "must list at least one reason");
+  for (size_t i = 0; i < reasons.size(); ++i) {
+    std::string at = where + "[" + std::to_string(i) + "].";
+    if (!reasons[i].is_object()) r.fail(at, "must be an object");
+    out.push_back({r.text(reasons[i], "code", at), r.text(reasons[i], "display", at)});
+  }
+}
+
 void read_override(const Reader& r, const json& root, Policy::Data& d) {
   const json& o = r.object(root, "override", "");
   r.only(o, {"profiles", "minutes", "reasons", "text_min_characters", "why"}, "override.");
@@ -131,13 +140,20 @@ void read_override(const Reader& r, const json& root, Policy::Data& d) {
   }
   d.override_minutes = r.whole(o, "minutes", "override.", 1, 24 * 60);
   d.override_text_min = r.whole(o, "text_min_characters", "override.", 0, 1000);
-  const json& reasons = r.list(o, "reasons", "override.");
-  if (reasons.empty()) r.fail("override.reasons", "must list at least one reason");
-  for (size_t i = 0; i < reasons.size(); ++i) {
-    std::string where = "override.reasons[" + std::to_string(i) + "].";
-    if (!reasons[i].is_object()) r.fail(where, "must be an object");
-    d.override_reasons.push_back({r.text(reasons[i], "code", where), r.text(reasons[i], "display", where)});
-  }
+  read_reasons(r, r.list(o, "reasons", "override."), "override.reasons", d.override_reasons);
+}
+
+void read_case_access(const Reader& r, const json& root, Policy::Data& d) {
+  if (!root.contains("case_access") || root["case_access"].is_null()) return;
+  const json& c = r.object(root, "case_access", "");
+  r.only(c, {"segment", "tier", "minutes", "text_min_characters", "reasons", "why"}, "case_access.");
+  Policy::Data::CaseAccessRule rule;
+  rule.segment = r.segment(c, "segment", "case_access.");
+  rule.tier = r.whole(c, "tier", "case_access.", 1, 3);
+  rule.minutes = r.whole(c, "minutes", "case_access.", 1, 366 * 24 * 60);
+  rule.text_min = r.whole(c, "text_min_characters", "case_access.", 0, 1000);
+  read_reasons(r, r.list(c, "reasons", "case_access."), "case_access.reasons", rule.reasons);
+  d.case_access = std::move(rule);
 }
 
 void read_alerts(const Reader& r, const json& root, Policy::Data& d) {
@@ -325,7 +341,8 @@ std::shared_ptr<const Policy::Data> Policy::Data::load(std::string_view text, co
   std::set<std::string> own = own_list_files(root);
   root = resolve_extends(r, std::move(root));
   r.only(root, {"format", "name", "version", "source", "notes", "profiles", "live", "exclusions_apply", "sensitive_tests",
-                "own_organisation_items", "notice", "consent", "override", "alerts", "exclusions"}, "");
+                "own_organisation_items", "notice", "consent", "override", "case_access", "withheld_placements", "alerts",
+                "exclusions"}, "");
 
   auto d = std::make_shared<Data>();
   d->version = r.text(root, "version", "");
@@ -356,6 +373,7 @@ std::shared_ptr<const Policy::Data> Policy::Data::load(std::string_view text, co
   d->consent_lapses_after_days = r.whole(consent, "lapses_after_days", "consent.", 1, 10 * 366);
 
   read_override(r, root, *d);
+  read_case_access(r, root, *d);
   read_alerts(r, root, *d);
 
   r.object(root, "exclusions", "");
@@ -372,6 +390,15 @@ std::shared_ptr<const Policy::Data> Policy::Data::load(std::string_view text, co
   } catch (const InputError& e) {
     r.fail("exclusions", e.what());
   }
+  if (root.contains("withheld_placements")) {
+    const json& off = r.list(root, "withheld_placements", "");
+    for (size_t i = 0; i < off.size(); ++i) {
+      std::string where = "withheld_placements[" + std::to_string(i) + "]";
+      if (!off[i].is_string() || !d->classification->has_rule(off[i].get<std::string>()))
+        r.fail(where, "must name a classification rule (core/data/classification.json rules[].id)");
+      d->withheld_placements.insert(off[i].get<std::string>());
+    }
+  }
   d->sha256 = sha256_hex(root.dump());
   return d;
 }
@@ -380,6 +407,8 @@ const Policy& Policy::builtin() {
   static const Policy instance(Data::load(detail::embedded_policy(), "policy.json", {}, true));
   return instance;
 }
+
+Policy Policy::builtin(const PolicySources& sources) { return Policy(Data::load(detail::embedded_policy(), "policy.json", sources, true)); }
 
 Policy Policy::from_json(std::string_view text, const std::string& file_name, const PolicySources& sources) {
   return Policy(Data::load(text, file_name, sources, false));
@@ -397,6 +426,10 @@ const std::string& Policy::version() const { return data_->version; }
 const std::string& Policy::sha256() const { return data_->sha256; }
 const std::vector<Profile>& Policy::profiles() const { return data_->profiles; }
 const std::vector<OverrideReason>& Policy::override_reasons() const { return data_->override_reasons; }
+const std::vector<OverrideReason>& Policy::case_access_reasons() const {
+  static const std::vector<OverrideReason> none;
+  return data_->case_access ? data_->case_access->reasons : none;
+}
 const AlertThresholds& Policy::alerts() const { return data_->alerts; }
 const std::string& Policy::notice() const { return data_->notice; }
 const std::vector<std::string>& Policy::load_notes() const { return data_->load_notes; }

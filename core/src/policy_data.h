@@ -1,6 +1,7 @@
 // The policy as loaded: what Policy (policy.cpp) decides with.
 #pragma once
 #include <map>
+#include <optional>
 #include <memory>
 #include <set>
 #include <string>
@@ -28,6 +29,14 @@ struct Policy::Data {
   int consent_lapses_after_days = 365;
   int override_minutes = 240, override_text_min = 10;
   std::vector<OverrideReason> override_reasons;
+  struct CaseAccessRule {
+    Segment segment = Segment::community;
+    int tier = 3;            // the tier reached only case by case
+    int minutes = 720, text_min = 10;
+    std::vector<OverrideReason> reasons;
+  };
+  std::optional<CaseAccessRule> case_access;  // none: no tier is held back
+  std::set<std::string> withheld_placements;  // classification rule ids no profile sees
   AlertThresholds alerts;
   std::string exclusions_json;                     // resolved: every code list's codes written in
   std::set<std::string> withheld_from_everyone;    // exclusion categories even D3 does not see (restricted by the source)

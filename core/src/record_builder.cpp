@@ -88,9 +88,20 @@ struct RecordBuilder::Impl {
 
   explicit Impl(const Classification& c) : rules(c) {}
 
-  void issue(std::string where, std::string what) {
+  void issue(std::string where, std::string what, bool damage = true) {
     if (issues.size() >= kMaxIssues) { ++issues_dropped; return; }
-    issues.push_back({std::move(where), std::move(what)});
+    issues.push_back({std::move(where), std::move(what), damage});
+  }
+
+  // A reference to who or where (an organisation, a practitioner, a place)
+  // that was not sent loses nothing clinical: the entry's source is "not known".
+  static bool names_who_or_where(const std::string& reference) {
+    for (const char* kind : {"Organization", "Practitioner", "PractitionerRole", "Location", "HealthcareService", "Endpoint"})
+      for (const char* after : {"/", "?"}) {
+        std::string prefix = std::string(kind) + after;
+        if (reference.rfind(prefix, 0) == 0 || reference.find("/" + prefix) != std::string::npos) return true;
+      }
+    return false;
   }
 
   // ---- Reading ------------------------------------------------------------
@@ -568,7 +579,8 @@ struct RecordBuilder::Impl {
     }
     for (const auto& [reference, count] : unresolved)
       issue("references", detail::utf8_prefix(reference, 120) + " is referred to by " + std::to_string(count) +
-                              (count == 1 ? " item" : " items") + " but is not in the record");
+                              (count == 1 ? " item" : " items") + " but is not in the record",
+            !names_who_or_where(reference));
 
     // Links (dependencies), now that every item has its key
     for (auto& e : entries) {
@@ -591,7 +603,7 @@ struct RecordBuilder::Impl {
     place_and_mark(record);
     mark_cancelled_adt_events(record);
 
-    if (issues_dropped) issues.push_back({"record", std::to_string(issues_dropped) + " more problems were found and not listed"});
+    if (issues_dropped) issues.push_back({"record", std::to_string(issues_dropped) + " more problems were found and not listed", true});
     record.load_issues_ = std::move(issues);
     return record;
   }

@@ -218,6 +218,8 @@ std::string view_as_json(const View& view, const Date& today) {
               {"tabs", tabs}};
   if (!view.opt_out_notice().empty()) out["opt_out_notice"] = view.opt_out_notice();
   if (view.override_ends()) out["override_ends"] = view.override_ends()->iso();
+  if (view.case_access_available()) out["case_access_available"] = true;
+  if (!view.case_access_text().empty()) out["case_access_text"] = view.case_access_text();
   return out.dump(1, ' ', false, json::error_handler_t::replace);  // a bad byte never stops the export
 }
 
@@ -241,6 +243,7 @@ std::string view_as_text(const View& view, const Date& today) {
     case Basis::override_: line(view.basis_text()); break;
   }
   if (!view.opt_out_notice().empty() && view.basis() != Basis::opted_out) line(view.opt_out_notice());
+  if (!view.case_access_text().empty()) line(view.case_access_text());
   if (view.incomplete()) line("Part of the record could not be read: what is shown may be incomplete.");
   if (view.own_organisation_items_hidden() > 0)
     line("Items held by your own organisation are not repeated here (" + std::to_string(view.own_organisation_items_hidden()) + ").");

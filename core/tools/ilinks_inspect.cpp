@@ -2,10 +2,13 @@
 // teams ("why does this item show at tier 2?").
 //
 //   ilinks-inspect --record gp.json --source N81001 --record tie/a01.hl7 [--patient 9434765919]
-//                  [--rules DIR] [--show-content]
+//                  [--rules DIR] [--terminology URL [--terminology-cache DIR]] [--show-content]
 //
 // --source applies to the --record before it. --rules reads a deployment's
-// classification.json, policy.json (its exclusions) and participants.json from DIR.
+// classification.json, policy.json (its exclusions, with the code list files
+// it names beside it) and participants.json from DIR. --terminology expands the
+// policy's code lists that name a ValueSet on that FHIR terminology server
+// (ValueSet/$expand), keeping each expansion in the cache directory.
 // Item text is left out unless --show-content is given: codes and placement
 // are enough to answer "why", and the output may end up in a ticket.
 // Exit: 0 record read (problems, if any, are in "problems"); 1 bad arguments;
@@ -29,7 +32,7 @@ int usage(const char* why) {
   std::fprintf(stderr,
                "ilinks-inspect: %s\n"
                "usage: ilinks-inspect --record FILE [--source ODS] [--record FILE ...] [--patient NHS_NUMBER|ID]\n"
-               "                      [--rules DIR] [--show-content]\n",
+               "                      [--rules DIR] [--terminology URL [--terminology-cache DIR]] [--show-content]\n",
                why);
   return 1;
 }
@@ -56,6 +59,7 @@ int main(int argc, char** argv) {
   struct Input { std::string path, ods; };
   std::vector<Input> inputs;
   std::string patient, rules_dir;
+  ilinks::PolicySources sources;
   bool show_content = false;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -76,6 +80,11 @@ int main(int argc, char** argv) {
       const char* v = next();
       if (!v) return usage("--rules needs a directory");
       rules_dir = v;
+    } else if (arg == "--terminology" || arg == "--terminology-cache") {
+      const char* v = next();
+      if (!v) return usage((arg + " needs a value").c_str());
+      if (!sources.terminology) sources.terminology = ilinks::TerminologyServer{};
+      (arg == "--terminology" ? sources.terminology->base_url : sources.terminology->cache_dir) = v;
     } else if (arg == "--show-content") {
       show_content = true;
     } else {
@@ -84,12 +93,18 @@ int main(int argc, char** argv) {
   }
   if (inputs.empty()) return usage("give at least one --record");
 
+  if (sources.terminology && sources.terminology->base_url.empty()) return usage("--terminology-cache needs --terminology");
   std::optional<ilinks::Classification> custom;
   try {
-    if (!rules_dir.empty())
-      custom = ilinks::Classification::from_json(slurp(rules_dir + "/classification.json"),
-                                                 ilinks::Policy::from_json(slurp(rules_dir + "/policy.json"), "policy.json").exclusions_json(),
-                                                 slurp(rules_dir + "/participants.json"));
+    if (!rules_dir.empty() || sources.terminology) {
+      std::string classification = rules_dir.empty() ? "" : slurp(rules_dir + "/classification.json");
+      std::string participants = rules_dir.empty() ? "" : slurp(rules_dir + "/participants.json");
+      ilinks::Policy policy = rules_dir.empty() ? ilinks::Policy::builtin(sources)
+                                                : ilinks::Policy::from_file(rules_dir + "/policy.json", sources);
+      for (const auto& note : policy.load_notes()) std::fprintf(stderr, "ilinks-inspect: note: %s\n", note.c_str());
+      custom = rules_dir.empty() ? ilinks::Classification::with_exclusions(policy.exclusions_json())
+                                 : ilinks::Classification::from_json(classification, policy.exclusions_json(), participants);
+    }
   } catch (const ilinks::InputError& e) {
     std::fprintf(stderr, "ilinks-inspect: %s\n", e.what());
     return 2;

@@ -5,7 +5,8 @@
 //   ilinks-render --record FILE [--record FILE ...] --out OUT.png|.json|.txt
 //                 --profile 1a|1b|1c|2a|2b|3a|3b|4|5|6|7 --organisation ODS
 //                 [--consent given|none|override:<reason-code>:<text>]
-//                 [--relationship yes|no] [--policy FILE] [--audit FILE]
+//                 [--case-access <reason-code>:<text>] (wider community record, C3)
+//                 [--relationship yes|no] [--policy FILE] [--terminology URL] [--audit FILE]
 //                 [--user ID] [--include-own-organisation]
 //                 [--tab summary|community|diagnostics|hospital|timeline]
 //                 [--size WxH] [--scale S] [--today YYYY-MM-DD]
@@ -40,7 +41,8 @@ int usage(const std::string& message) {
                "ilinks-render: %s\n"
                "usage: ilinks-render --record FILE --out OUT.png|.json|.txt --profile ID --organisation ODS\n"
                "                     [--consent given|none|override:<reason-code>:<text>] [--relationship yes|no]\n"
-               "                     [--policy FILE] [--audit FILE] [--user ID] [--include-own-organisation]\n"
+               "                     [--case-access <reason-code>:<text>] [--policy FILE] [--terminology URL]\n"
+               "                     [--audit FILE] [--user ID] [--include-own-organisation]\n"
                "                     [--tab summary|community|diagnostics|hospital|timeline] [--size WxH] [--scale S]\n"
                "                     [--today YYYY-MM-DD]\n",
                message.c_str());
@@ -61,7 +63,7 @@ bool write_text(const std::string& path, const std::string& text) {
 struct Options {
   std::vector<std::string> records;
   std::string out, profile, organisation, consent = "none", relationship = "yes", policy, audit, user = "ilinks-render";
-  std::string tab = "summary", today;
+  std::string tab = "summary", today, case_access, terminology;
   bool include_own = false;
   int width = 1024, height = 640;
   float scale = 1.0f;
@@ -81,6 +83,8 @@ std::string parse(int argc, char** argv, Options& o) {
     else if (arg == "--consent") o.consent = value;
     else if (arg == "--relationship") o.relationship = value;
     else if (arg == "--policy") o.policy = value;
+    else if (arg == "--case-access") o.case_access = value;
+    else if (arg == "--terminology") o.terminology = value;
     else if (arg == "--audit") o.audit = value;
     else if (arg == "--user") o.user = value;
     else if (arg == "--tab") o.tab = value;
@@ -126,7 +130,12 @@ int main(int argc, char** argv) {
 
   std::optional<ilinks::Policy> loaded;
   try {
-    if (!o.policy.empty()) loaded = ilinks::Policy::from_file(o.policy);
+    ilinks::PolicySources sources;
+    if (!o.terminology.empty()) sources.terminology = ilinks::TerminologyServer{o.terminology};
+    if (!o.policy.empty()) loaded = ilinks::Policy::from_file(o.policy, sources);
+    else if (sources.terminology) loaded = ilinks::Policy::builtin(sources);
+    if (loaded)
+      for (const auto& note : loaded->load_notes()) std::fprintf(stderr, "ilinks-render: note: %s\n", note.c_str());
   } catch (const ilinks::InputError& e) {
     std::fprintf(stderr, "ilinks-render: %s\n", e.what());
     return 2;
@@ -167,6 +176,17 @@ int main(int argc, char** argv) {
       if (colon == std::string::npos) return usage("--consent override takes override:<reason-code>:<text>");
       try {
         request.override_ = policy.start_override(request.viewer, record.patient(), rest.substr(0, colon), rest.substr(colon + 1), now, audit);
+      } catch (const ilinks::InputError& e) {
+        std::fprintf(stderr, "ilinks-render: refused: %s\n", e.what());
+        return 4;
+      }
+    }
+    if (!o.case_access.empty()) {
+      size_t colon = o.case_access.find(':');
+      if (colon == std::string::npos) return usage("--case-access takes <reason-code>:<text>");
+      try {
+        request.case_access = policy.record_case_access(request.viewer, record.patient(), o.case_access.substr(0, colon),
+                                                        o.case_access.substr(colon + 1), now, audit);
       } catch (const ilinks::InputError& e) {
         std::fprintf(stderr, "ilinks-render: refused: %s\n", e.what());
         return 4;

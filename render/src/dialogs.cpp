@@ -4,6 +4,7 @@
 
 #include <imgui.h>
 
+#include "case_access_words.h"
 #include "theme.h"
 
 namespace ilinks {
@@ -50,13 +51,21 @@ bool primary_button(const char* label, bool enabled, float scale) {
   return pressed;
 }
 
+// The reasons the open dialog offers (the override's or the wider access's).
+const std::vector<ConsentOptions::Reason>& reasons_of(Dialogs::Open open, const ConsentOptions& options) {
+  return open == Dialogs::Open::case_access ? options.case_access_reasons : options.override_reasons;
+}
+
 }  // namespace
 
 void Dialogs::show(Open which, const Item* item) {
   open = which;
   opening = true;
   reading = item;
-  if (which == Open::override_) text[0] = 0;
+  if (which == Open::override_ || which == Open::case_access) {
+    text[0] = 0;
+    reason = 0;  // the two dialogs' lists differ: an index from one is no index into the other
+  }
 }
 
 void Dialogs::close() {
@@ -68,7 +77,10 @@ void Dialogs::close() {
 std::optional<ConsentOutcome> Dialogs::draw(const ConsentOptions& options, const Fonts& fonts, float scale, ControlBounds& controls) {
   auto note = [&controls](const std::string& label) { note_control(controls, "dialog:" + label); };
   if (open == Open::none) return std::nullopt;
-  const char* title = open == Open::consent ? kConsentTitle : open == Open::override_ ? kOverrideTitle : "Document";
+  const char* title = open == Open::consent       ? kConsentTitle
+                      : open == Open::override_   ? kOverrideTitle
+                      : open == Open::case_access ? kCaseAccessTitle
+                                                  : "Document";
   if (opening) {
     ImGui::OpenPopup(title);
     opening = false;
@@ -117,36 +129,46 @@ std::optional<ConsentOutcome> Dialogs::draw(const ConsentOptions& options, const
     ImGui::SameLine();
     if (ImGui::Button("Cancel", ImVec2(0, theme::row_height * scale))) close_now = true;
     note("Cancel");
-  } else if (open == Open::override_) {
-    ImGui::PushStyleColor(ImGuiCol_Text, theme::abnormal_text);
-    ImGui::PushFont(fonts.body_bold);
-    ImGui::TextWrapped("%s", kOverrideWarning);
-    ImGui::PopFont();
-    ImGui::PopStyleColor();
+  } else if (open == Open::override_ || open == Open::case_access) {
+    // A coded reason and the viewer's own words: the override, or wider access.
+    bool wider = open == Open::case_access;
+    const auto& reasons = reasons_of(open, options);
+    if (reason >= static_cast<int>(reasons.size())) reason = 0;
+    if (wider) {
+      ImGui::TextWrapped("%s", kCaseAccessExplanation);
+    } else {
+      ImGui::PushStyleColor(ImGuiCol_Text, theme::abnormal_text);
+      ImGui::PushFont(fonts.body_bold);
+      ImGui::TextWrapped("%s", kOverrideWarning);
+      ImGui::PopFont();
+      ImGui::PopStyleColor();
+    }
     ImGui::Spacing();
-    ImGui::TextUnformatted("Reason");
-    const char* current = options.override_reasons.empty() ? "" : options.override_reasons[static_cast<size_t>(reason)].display.c_str();
+    ImGui::TextUnformatted(wider ? kCaseAccessReason : "Reason");
+    const char* current = reasons.empty() ? "" : reasons[static_cast<size_t>(reason)].display.c_str();
     ImGui::SetNextItemWidth(-1);
     if (ImGui::BeginCombo("##reason", current)) {
-      for (size_t i = 0; i < options.override_reasons.size(); ++i)
-        if (ImGui::Selectable(options.override_reasons[i].display.c_str(), reason == static_cast<int>(i))) reason = static_cast<int>(i);
+      for (size_t i = 0; i < reasons.size(); ++i)
+        if (ImGui::Selectable(reasons[i].display.c_str(), reason == static_cast<int>(i))) reason = static_cast<int>(i);
       ImGui::EndCombo();
     }
     note("Reason");
-    ImGui::TextUnformatted("Why is the override needed? (in your own words)");
+    ImGui::TextUnformatted(wider ? kCaseAccessWhy : "Why is the override needed? (in your own words)");
     ImGui::InputTextMultiline("##why", text, sizeof text, ImVec2(-1, 4 * ImGui::GetTextLineHeightWithSpacing()));
     note("Why");
-    int have = text_length(text), need = options.override_text_min_characters;
+    int have = text_length(text), need = wider ? options.case_access_text_min_characters : options.override_text_min_characters;
     ImGui::PushStyleColor(ImGuiCol_Text, have >= need ? theme::text_secondary : theme::abnormal_text);
     ImGui::Text("%d of at least %d characters", have, need);
     ImGui::PopStyleColor();
     ImGui::Spacing();
-    bool ready = options.may_override && !options.override_reasons.empty() && have >= need;
-    if (primary_button("Start override", ready, scale)) {
-      outcome = ConsentOutcome{ConsentOutcome::Kind::override_, {}, {}, options.override_reasons[static_cast<size_t>(reason)].code, text};
+    bool ready = (wider || options.may_override) && !reasons.empty() && have >= need;
+    const char* confirm = wider ? kCaseAccessConfirm : "Start override";
+    if (primary_button(confirm, ready, scale)) {
+      outcome = ConsentOutcome{wider ? ConsentOutcome::Kind::case_access : ConsentOutcome::Kind::override_, {}, {},
+                               reasons[static_cast<size_t>(reason)].code, text};
       close_now = true;
     }
-    note("Start override");
+    note(confirm);
     ImGui::SameLine();
     if (ImGui::Button("Cancel", ImVec2(0, theme::row_height * scale))) close_now = true;
     note("Cancel");
@@ -205,14 +227,20 @@ MirrorNode Dialogs::mirror(const ConsentOptions& options, const ControlBounds* c
       d.children.push_back(control("button", "Cancel", "Cancel"));
       break;
     }
-    case Open::override_: {
-      d.text = kOverrideTitle;
-      d.children.push_back(node("alert", kOverrideWarning));
-      std::string chosen = options.override_reasons.empty() ? "none" : options.override_reasons[static_cast<size_t>(reason)].display;
-      d.children.push_back(control("combobox", "Reason: " + chosen, "Reason"));
-      d.children.push_back(control("textbox", "Why is the override needed? " + std::to_string(text_length(text)) + " of at least " +
-                                                  std::to_string(options.override_text_min_characters) + " characters", "Why"));
-      d.children.push_back(control("button", "Start override", "Start override"));
+    case Open::override_:
+    case Open::case_access: {
+      bool wider = open == Open::case_access;
+      const auto& reasons = reasons_of(open, options);
+      d.text = wider ? kCaseAccessTitle : kOverrideTitle;
+      d.children.push_back(wider ? node("note", kCaseAccessExplanation) : node("alert", kOverrideWarning));
+      std::string chosen = reason < static_cast<int>(reasons.size()) ? reasons[static_cast<size_t>(reason)].display : "none";
+      d.children.push_back(control("combobox", std::string(wider ? kCaseAccessReason : "Reason") + ": " + chosen, "Reason"));
+      int need = wider ? options.case_access_text_min_characters : options.override_text_min_characters;
+      d.children.push_back(control("textbox", std::string(wider ? kCaseAccessWhyShort : "Why is the override needed?") + " " +
+                                                  std::to_string(text_length(text)) + " of at least " + std::to_string(need) + " characters",
+                                   "Why"));
+      const char* confirm = wider ? kCaseAccessConfirm : "Start override";
+      d.children.push_back(control("button", confirm, confirm));
       d.children.push_back(control("button", "Cancel", "Cancel"));
       break;
     }

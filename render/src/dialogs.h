@@ -1,5 +1,6 @@
 // The widget's dialogs: recording consent, starting an emergency override,
-// and the document reader. Each draws itself and says itself in the mirror.
+// recording why wider community access is needed (Community tier 3), and the
+// document reader. Each draws itself and says itself in the mirror.
 #pragma once
 #include <optional>
 #include <string>
@@ -12,13 +13,13 @@
 namespace ilinks {
 
 struct Dialogs {
-  enum class Open { none, consent, override_, reader };
+  enum class Open { none, consent, override_, case_access, reader };
   Open open = Open::none;
   bool opening = false;      // ImGui opens the popup on the next frame drawn
   int method = 0;            // index into ConsentOptions::methods
   int given_by = 0;          // 0 the person, 1 their representative
-  int reason = 0;            // index into ConsentOptions::override_reasons
-  char text[600] = {};       // the override's explanation
+  int reason = 0;            // index into ConsentOptions::override_reasons or case_access_reasons
+  char text[600] = {};       // the override's, or the wider access's, explanation
   const Item* reading = nullptr;  // the reader's document (lives in the shown View)
   bool copy_requested = false;    // the reader's "Copy text" was pressed this frame
 

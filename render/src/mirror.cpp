@@ -111,6 +111,9 @@ MirrorNode mirror_tab_panel(const TabLayout& layout, const ListFilter& filter, c
     return panel;
   }
   if (!layout.own_organisation_note.empty()) panel.children.push_back(node("status", layout.own_organisation_note));
+  if (!layout.case_access_note.empty()) panel.children.push_back(node("note", layout.case_access_note));
+  if (!layout.case_access_button.empty())
+    panel.children.push_back(control_node("button", layout.case_access_button, "button:" + layout.case_access_button, controls));
   if (filter.narrows())
     panel.children.push_back(node("status", "Showing " + std::to_string(layout.entries_shown) + " of " +
                                                 std::to_string(layout.entries_total) + " entries"));

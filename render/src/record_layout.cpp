@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <map>
 
+#include "case_access_words.h"
 #include "layout_rules.h"
 
 // Generated at build time from render/data/layout.json (render/CMakeLists.txt).
@@ -366,6 +367,14 @@ TabLayout Layout::lay_out(const View& view, Tab tab, const ListFilter& filter, c
   }
   if (view.own_organisation_items_hidden() > 0)
     out.own_organisation_note = "Entries from your own organisation are not repeated here: see them in your own system.";
+  if (tab == kCaseAccessTab) {
+    if (!view.case_access_text().empty()) {
+      out.case_access_note = view.case_access_text();
+    } else if (view.case_access_available()) {
+      out.case_access_note = kCaseAccessNotice;
+      out.case_access_button = kCaseAccessButton;
+    }
+  }
   const auto& rules = rules_->tabs[static_cast<size_t>(tab)];
   std::vector<std::vector<const Item*>> buckets(rules.size());
   for (const Item* i : tab_items(view, tab))

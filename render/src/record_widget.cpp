@@ -18,6 +18,7 @@ ConsentOptions consent_options(const Policy& policy, const std::string& profile_
   const Profile* profile = policy.profile(profile_id);
   o.may_override = profile && profile->may_override;
   for (const auto& r : policy.override_reasons()) o.override_reasons.push_back({r.code, r.display});
+  for (const auto& r : policy.case_access_reasons()) o.case_access_reasons.push_back({r.code, r.display});
   return o;
 }
 
@@ -88,6 +89,10 @@ void RecordWidget::open_consent_dialog() {
 }
 void RecordWidget::open_override_dialog() {
   impl_->dialogs.show(Dialogs::Open::override_);
+  impl_->changed();
+}
+void RecordWidget::open_case_access_dialog() {
+  impl_->dialogs.show(Dialogs::Open::case_access);
   impl_->changed();
 }
 
@@ -166,6 +171,7 @@ const ImDrawData& RecordWidget::draw_frame() {
     if (w.view->shows_record()) {
       w.draw_tabs();
       w.draw_toolbar();
+      w.draw_case_access();
     }
     // The list fills what is left above the footer, and scrolls.
     ImGui::PushFont(w.fonts.small);

@@ -1,5 +1,6 @@
 // Around the lists: the tab bar, the toolbar (search, dates, sort), the
-// consent buttons and the footer; and the style they are drawn in.
+// consent buttons, the wider-access notice and the footer; and the style
+// they are drawn in.
 #include <cstdio>
 #include <string>
 
@@ -143,6 +144,41 @@ void RecordWidget::Impl::draw_consent_actions() {
     ImGui::PopStyleColor(3);
   }
   ImGui::PopFont();
+}
+
+void RecordWidget::Impl::draw_case_access() {
+  const TabLayout& l = body.layout();
+  if (l.case_access_note.empty()) return;
+  // An inset panel above the lists: white, with an NHS blue edge, the words
+  // wrapped to its width, and the button when the viewer may ask.
+  const float pad = theme::padding * scale, gap = theme::gap * scale, bar = theme::accent_bar * scale;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  ImGui::Dummy(ImVec2(0, gap * 0.5f));
+  const ImVec2 top = ImGui::GetCursorScreenPos();
+  const float left = top.x + pad, right = top.x + ImGui::GetWindowWidth() - pad;
+  const float inner = left + bar + gap;
+  dl->ChannelsSplit(2);
+  dl->ChannelsSetCurrent(1);
+  ImGui::PushFont(fonts.body);
+  ImGui::SetCursorScreenPos(ImVec2(inner, top.y + gap));
+  ImGui::PushTextWrapPos(right - gap - ImGui::GetWindowPos().x);
+  ImGui::TextWrapped("%s", l.case_access_note.c_str());
+  ImGui::PopTextWrapPos();
+  ImGui::PopFont();
+  if (!l.case_access_button.empty()) {
+    ImGui::SetCursorScreenPos(ImVec2(inner, ImGui::GetCursorScreenPos().y + gap * 0.5f));
+    ImGui::PushFont(fonts.body_bold);
+    if (ImGui::Button(l.case_access_button.c_str(), ImVec2(0, theme::row_height * scale))) dialogs.show(Dialogs::Open::case_access);
+    note_control(controls, "button:" + l.case_access_button);
+    ImGui::PopFont();
+  }
+  const float bottom = ImGui::GetCursorScreenPos().y + gap * 0.5f;
+  dl->ChannelsSetCurrent(0);
+  dl->AddRectFilled(ImVec2(left, top.y), ImVec2(right, bottom), theme::surface);
+  dl->AddRectFilled(ImVec2(left, top.y), ImVec2(left + bar, bottom), theme::accent);
+  dl->ChannelsMerge();
+  ImGui::SetCursorScreenPos(ImVec2(top.x, bottom));
+  ImGui::Dummy(ImVec2(0, 0));
 }
 
 void RecordWidget::Impl::draw_footer() {

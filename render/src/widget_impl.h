@@ -1,6 +1,6 @@
 // The widget's state between frames (record_widget.cpp draws it;
 // widget_input.cpp feeds it input; widget_chrome.cpp draws the tab bar,
-// toolbar, consent buttons and footer around the lists).
+// toolbar, consent buttons, the wider-access notice and footer around the lists).
 #pragma once
 #include <deque>
 #include <functional>
@@ -129,6 +129,7 @@ struct RecordWidget::Impl {
   void draw_tabs();
   void draw_toolbar();
   void draw_consent_actions();
+  void draw_case_access();  // the open tab's wider-access notice and button, or the grant
   void draw_footer();
 };
 

@@ -64,6 +64,9 @@ int main(int argc, char** argv) {
   /* Wrong order: consent before any record or viewer context */
   CHECK(ilinks_viewer_record_consent(v, "verbal", "patient") == ILINKS_ERROR_REFUSED);
   CHECK(ilinks_viewer_start_override(v, "emergency", "Collapsed, cannot consent") == ILINKS_ERROR_REFUSED);
+  CHECK(ilinks_viewer_record_case_access(v, "extended-team", "Virtual ward MDT review") == ILINKS_ERROR_REFUSED);
+  CHECK(ilinks_viewer_record_case_access(v, NULL, "Virtual ward MDT review") == ILINKS_ERROR_ARGUMENT);
+  CHECK(ilinks_viewer_record_case_access(NULL, "extended-team", "Virtual ward MDT review") == ILINKS_ERROR_ARGUMENT);
   /* ... and a record before a context: only identity and a consent request */
   CHECK(ilinks_viewer_load_fhir(v, record, size, argv[1]) == ILINKS_OK);
   CHECK(ilinks_viewer_record_consent(v, "verbal", "patient") == ILINKS_ERROR_REFUSED);

@@ -41,7 +41,7 @@ const markersIn = (text) => new Set(text.match(/QZ\d+X/g) || []);
 
 // In the page: everything a script there could read after one viewer's visit.
 // Events and clipboard writes are gathered by the init script below.
-async function visit({ profile, standing, openDocuments }) {
+async function visit({ profile, standing, openDocuments, widerAccess }) {
   const r = document.getElementById('leak');
   const out = [];
   const settle = async () => {
@@ -51,6 +51,8 @@ async function visit({ profile, standing, openDocuments }) {
   r.setViewer({ userId: `attacker-${profile}-${standing}`, userName: 'A Tester', profile, organisation: 'ZZVIEW',
     relationship: standing !== 'no relationship' });
   if (standing === 'consent') await attempt(() => r.recordConsent('verbal', 'patient'));
+  // A role that reaches Community tier 3 records why it needs it, as the leak test's expectations say.
+  if (widerAccess) await attempt(() => r.recordCaseAccess('extended-team', 'Extended team case review this week'));
   if (standing === 'override') await attempt(() => r.override('emergency', 'Collapsed in clinic, unable to consent'));
   for (const tab of ['summary', 'community', 'diagnostics', 'hospital', 'timeline']) {
     await attempt(() => r.setTab(tab));
@@ -110,7 +112,7 @@ test('no marker of what the View withheld reaches the JS API, the DOM, events, t
     }, { text, nhs: input.nhs_number, name: input.name });
     for (const c of input.cases) {
       const open = c.standing === 'consent' || c.standing === 'override';
-      const all = await page.evaluate(visit, { profile: c.profile, standing: c.standing, openDocuments: open });
+      const all = await page.evaluate(visit, { profile: c.profile, standing: c.standing, openDocuments: open, widerAccess: c.wider_access });
       const found = markersIn(all + console);
       console = '';
       const where = `${input.name}, profile ${c.profile}, ${c.standing}`;

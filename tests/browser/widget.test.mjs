@@ -300,6 +300,40 @@ test('an emergency override marks the record and its audit event carries the rea
   await page.close();
 });
 
+test('recordCaseAccess on the element records why the wider community record is needed, audited, and its C3 entry shows', async () => {
+  const page = await openPatient('joe');  // the sample EPR's signed-in GP (1b), whose level reaches Community tier 3
+  const audit = [];
+  await page.exposeFunction('noteAudit', (e) => audit.push(e));
+  await page.evaluate(() => document.getElementById('record').addEventListener('ilinks-audit', (e) => window.noteAudit(e.detail)));
+  // Joe, with one Community tier 3 entry: district nursing notes from Liverpool Community Health.
+  const bundle = { resourceType: 'Bundle', type: 'collection', entry: [
+    { resource: { resourceType: 'Patient', id: 'joe', name: [{ family: 'Bradshaw', given: ['Joseph'] }],
+      identifier: [{ system: 'https://fhir.nhs.uk/Id/nhs-number', value: '9990000115' }] } },
+    { resource: { resourceType: 'Organization', id: 'lch', name: 'Liverpool Community Health NHS Trust',
+      identifier: [{ system: 'https://fhir.nhs.uk/Id/ods-organization-code', value: 'RY1' }] } },
+    { resource: { resourceType: 'DocumentReference', id: 'dn', status: 'current', subject: { reference: 'Patient/joe' },
+      custodian: { reference: 'Organization/lch' }, date: '2026-11-02T09:00:00Z', type: { text: 'District nursing notes' },
+      content: [{ attachment: { contentType: 'text/plain', data: btoa('Leg ulcer dressed, healing well.') } }] } }] };
+  const mirrorText = () => page.evaluate(() => document.getElementById('record').mirrorText());
+  await page.evaluate(async (text) => {
+    const r = document.getElementById('record');
+    await r.load(text, 'joe-community.json');
+    await r.recordConsent('verbal', 'patient');
+    await r.setTab('community');
+  }, JSON.stringify(bundle));
+  await waitForMirror(page, '[role=tabpanel][aria-label=Community] button', 'Record why you need it...');
+  assert.doesNotMatch(await mirrorText(), /District nursing notes/);
+  await page.evaluate(() => document.getElementById('record').recordCaseAccess('extended-team', 'Virtual ward MDT review'));
+  await waitForMirror(page, '[role=tabpanel][aria-label=Community] [role=cell]', 'District nursing notes');
+  const text = await mirrorText();
+  assert.match(text, /row: 02-Nov-2026 \| District nursing notes/);
+  assert.match(text, /Wider community record for this person: .*\(Virtual ward MDT review\), recorded by dr\.example\./);
+  const event = audit.find((e) => e.action === 'case-access');
+  assert.ok(event, 'a case-access audit event');
+  assert.match(JSON.stringify(event), /Virtual ward MDT review/);
+  await page.close();
+});
+
 test('the EPR\'s role picker changes what the widget shows; a new role asks for consent again', async () => {
   const page = await openPatient('joe', { query: '&profile=1a&organisation=ZZTEST' });
   const record = () => document.getElementById('record');

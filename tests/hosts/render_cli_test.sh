@@ -61,7 +61,7 @@ check "an edited audit log fails verification, naming the event" '[ $rc -eq 1 ] 
 err=$(render --record "$demo/joe-bradshaw.json" --out "$out/x.json" --profile 1a --organisation ZZTEST --audit /nonexistent-dir/a.jsonl 2>&1); rc=$?
 check "an audit log that cannot be written: exit 5, nothing shown" '[ $rc -eq 5 ] && [ ! -e "$out/x.json" ]'
 
-printf '{"format":"ilinks-policy/1","extends":"north-mersey-2016-02.1","version":"x","live":{"S":[1,2,3],"C":[1],"D":[4],"H":[]}}' > "$out/bad-policy.json"
+printf '{"format":"ilinks-policy/1","extends":"north-mersey-2016-02.2","version":"x","live":{"S":[1,2,3],"C":[1],"D":[4],"H":[]}}' > "$out/bad-policy.json"
 err=$(render --record "$demo/joe-bradshaw.json" --out "$out/x.json" --profile 1a --organisation ZZTEST --policy "$out/bad-policy.json" 2>&1); rc=$?
 check "a bad policy file: exit 2, naming file, place and reason" '[ $rc -eq 2 ] && [[ "$err" == *"bad-policy.json: live.D: must list tiers 1, 2 or 3"* ]]'
 repo_policy="$demo/../../core/data/deployments/tranche-1.json"

@@ -466,3 +466,120 @@ TEST_SUITE("C ABI 0.2: callbacks and opt-outs") {
     CHECK(ilinks_viewer_record_opt_out(w.v, "segment", "") == ILINKS_ERROR_ARGUMENT);
   }
 }
+
+namespace {
+
+// Ann (NHS 943 476 5919) with one Community tier 3 item: district nursing
+// notes (a text/plain document) from Liverpool Community Health.
+const char* kAnnWithCommunityNotes = R"({"resourceType":"Bundle","type":"collection","entry":[
+  {"resource":{"resourceType":"Patient","id":"p","name":[{"family":"Jones","given":["Ann"]}],
+    "identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9434765919"}]}},
+  {"resource":{"resourceType":"Organization","id":"o1","name":"Liverpool Community Health NHS Trust",
+    "identifier":[{"system":"https://fhir.nhs.uk/Id/ods-organization-code","value":"RY1"}]}},
+  {"resource":{"resourceType":"DocumentReference","id":"dn","status":"current","subject":{"reference":"Patient/p"},
+    "custodian":{"reference":"Organization/o1"},"date":"2026-11-02T09:00:00Z","type":{"text":"District nursing notes"},
+    "content":[{"attachment":{"contentType":"text/plain","data":"TGVnIHVsY2VyIGRyZXNzZWQsIGhlYWxpbmcgd2VsbC4="}}]}}]})";
+
+// Ann's record open for `user` (`profile`, at ZZVIEW) with consent, on the Community tab.
+void opens_ann_with_consent(Viewer& w, AuditLog& log, const char* user, const char* profile) {
+  REQUIRE(ilinks_viewer_set_audit_callback(w.v, &AuditLog::receive, &log) == ILINKS_OK);
+  REQUIRE(ilinks_viewer_set_context(w.v, user, "Dr Test", profile, "ZZVIEW", "Test Practice", 1) == ILINKS_OK);
+  REQUIRE_MESSAGE(ilinks_viewer_load_fhir(w.v, kAnnWithCommunityNotes, std::strlen(kAnnWithCommunityNotes), "ann.json") == ILINKS_OK,
+                  w.error());
+  REQUIRE_MESSAGE(ilinks_viewer_record_consent(w.v, "verbal", "patient") == ILINKS_OK, w.error());
+  REQUIRE(ilinks_viewer_set_tab(w.v, "community") == ILINKS_OK);
+  w.frame(1000, 700);
+}
+
+}  // namespace
+
+TEST_SUITE("C ABI: wider community record, case by case (Community tier 3)") {
+  TEST_CASE("ilinks_viewer_record_case_access shows the C3 document and writes a case-access audit event") {
+    Viewer w;
+    AuditLog log;
+    opens_ann_with_consent(w, log, "u42", "1b");
+    std::string before = mirror_of(w.v);
+    CHECK(before.find("note: Any free text and documents from community services") != std::string::npos);
+    CHECK(before.find("button: Record why you need it...") != std::string::npos);
+    CHECK(before.find("District nursing notes") == std::string::npos);
+    size_t events = log.events.size();
+    REQUIRE_MESSAGE(ilinks_viewer_record_case_access(w.v, "extended-team", "Virtual ward MDT review") == ILINKS_OK, w.error());
+    REQUIRE(log.events.size() == events + 2);  // the wider access, then the view it allows
+    CHECK(log.events[events].find("\"action\":\"case-access\"") != std::string::npos);
+    CHECK(log.events[events].find("Virtual ward MDT review") != std::string::npos);
+    std::string after = mirror_of(w.v);
+    CHECK(after.find("District nursing notes") != std::string::npos);
+    CHECK(after.find("note: Wider community record for this person: Working with the person in the extended primary care team "
+                     "(Virtual ward MDT review), recorded by u42.") != std::string::npos);
+    CHECK(after.find("Record why you need it...") == std::string::npos);
+  }
+
+  TEST_CASE("wider access is refused, in words, for a role whose level does not reach it (2a); the attempt is audited") {
+    Viewer w;
+    AuditLog log;
+    opens_ann_with_consent(w, log, "u42", "2a");
+    CHECK(mirror_of(w.v).find("Record why you need it...") == std::string::npos);  // not offered
+    size_t events = log.events.size();
+    CHECK(ilinks_viewer_record_case_access(w.v, "extended-team", "Virtual ward MDT review") == ILINKS_ERROR_REFUSED);
+    CHECK(w.error().find("ilinks_viewer_record_case_access: refused: wider access: ") == 0);
+    CHECK(w.error().find("does not reach Community tier 3") != std::string::npos);
+    REQUIRE(log.events.size() == events + 1);
+    CHECK(log.events.back().find("\"action\":\"refusal\"") != std::string::npos);
+    CHECK(mirror_of(w.v).find("District nursing notes") == std::string::npos);
+    // An unknown reason, or too few words, is refused the same way.
+    Viewer gp;
+    AuditLog gp_log;
+    opens_ann_with_consent(gp, gp_log, "u42", "1b");
+    CHECK(ilinks_viewer_record_case_access(gp.v, "curiosity", "Virtual ward MDT review") == ILINKS_ERROR_REFUSED);
+    CHECK(gp.error().find("is not a reason for wider access") != std::string::npos);
+    CHECK(ilinks_viewer_record_case_access(gp.v, "extended-team", "MDT") == ILINKS_ERROR_REFUSED);
+    CHECK(gp.error().find("at least 10 characters") != std::string::npos);
+    CHECK(ilinks_viewer_record_case_access(gp.v, nullptr, "Virtual ward MDT review") == ILINKS_ERROR_ARGUMENT);
+  }
+
+  TEST_CASE("wider access recorded by one user does not carry over to the next user, nor to another person") {
+    Viewer w;
+    AuditLog log;
+    opens_ann_with_consent(w, log, "u42", "1b");
+    REQUIRE(ilinks_viewer_record_case_access(w.v, "extended-team", "Virtual ward MDT review") == ILINKS_OK);
+    REQUIRE(mirror_of(w.v).find("District nursing notes") != std::string::npos);
+    // The next GP at the same host, with the person's consent again.
+    REQUIRE(ilinks_viewer_set_context(w.v, "u43", "Dr Next", "1b", "ZZVIEW", "Test Practice", 1) == ILINKS_OK);
+    REQUIRE(ilinks_viewer_record_consent(w.v, "verbal", "patient") == ILINKS_OK);
+    w.frame(1000, 700);
+    std::string text = mirror_of(w.v);
+    CHECK(text.find("District nursing notes") == std::string::npos);
+    CHECK(text.find("button: Record why you need it...") != std::string::npos);
+    // The same user again, after the record is loaded afresh: asked again.
+    REQUIRE(ilinks_viewer_record_case_access(w.v, "extended-team", "Virtual ward MDT review") == ILINKS_OK);
+    REQUIRE(ilinks_viewer_load_fhir(w.v, kAnnWithCommunityNotes, std::strlen(kAnnWithCommunityNotes), "ann.json") == ILINKS_OK);
+    REQUIRE(ilinks_viewer_record_consent(w.v, "verbal", "patient") == ILINKS_OK);
+    w.frame(1000, 700);
+    CHECK(mirror_of(w.v).find("District nursing notes") == std::string::npos);
+  }
+
+  TEST_CASE("the widget's wider-access dialog, driven by pointer input, goes through the policy; a refusal reaches the error callback") {
+    Viewer w;
+    AuditLog log;
+    Calls calls;
+    calls.attach(w.v);
+    opens_ann_with_consent(w, log, "u42", "1b");
+    press(w, "button", "Record why you need it...");
+    press(w, "textbox", "Why do you need it? 0 of at least 10 characters");
+    // Ten characters on screen, but only five that are not spaces: the policy counts words, not spaces.
+    REQUIRE(ilinks_viewer_text_input(w.v, "a b c d e ") == ILINKS_OK);
+    w.frame(1000, 700);
+    press(w, "button", "Record");
+    REQUIRE(calls.errors == 1);
+    CHECK(calls.last_error_code == ILINKS_ERROR_REFUSED);
+    CHECK(calls.last_error.find("at least 10 characters") != std::string::npos);
+    CHECK(log.events.back().find("\"action\":\"refusal\"") != std::string::npos);
+    press(w, "button", "Record why you need it...");
+    press(w, "textbox", "Why do you need it? 0 of at least 10 characters");
+    REQUIRE(ilinks_viewer_text_input(w.v, "Virtual ward MDT review") == ILINKS_OK);
+    w.frame(1000, 700);
+    press(w, "button", "Record");
+    CHECK(calls.errors == 1);
+    CHECK(mirror_of(w.v).find("District nursing notes") != std::string::npos);
+  }
+}

@@ -64,12 +64,13 @@ TEST_SUITE("demo patients (the seven scenarios)") {
     CHECK(test::placed(*first(r, "CareTeam", "")) == "S2");
   }
 
-  TEST_CASE("2. Joan: shared care plan and goals at S3, planned appointments at S2, health status in the coded record") {
+  TEST_CASE("2. Joan: shared care plan and goals at S3, planned appointments and health status prompts at S2") {
     Record r = demo("joan-mcallister");
     CHECK(test::placed(*first(r, "CarePlan", "Virtual ward")) == "S3");
     CHECK(test::placed(*first(r, "Goal", "Walk")) == "S3");
     CHECK(test::placed(*first(r, "Appointment", "Virtual ward MDT")) == "S2");
-    CHECK(test::placed(*first(r, "Observation", "Body weight")) == "C2");
+    CHECK(test::placed(*first(r, "Observation", "Body weight")) == "S2");  // table 1: health status prompts
+    CHECK(test::placed(*first(r, "Observation", "Blood pressure")) == "S2");
   }
 
   TEST_CASE("3. Brenda: last week's liver function test from her GP's bloods is diagnostics tier 1") {

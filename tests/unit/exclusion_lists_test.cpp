@@ -7,14 +7,17 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 
 #include <nlohmann/json.hpp>
 
 #include "ilinks/code_list.h"
+#include "ilinks/fhir.h"
 #include "policy_helpers.h"
 #include "record_helpers.h"
+#include "terminology_test_server.h"
 
 using namespace ilinks;
 using nlohmann::json;
@@ -282,5 +285,152 @@ TEST_SUITE("the term safety net") {
     for (const auto& [what, count] : caught) CHECK_MESSAGE(true_catches.count(what), "caught wrongly? " << what);
     MESSAGE("Synthea: " << entries << " entries, " << caught.size() << " distinct entries caught by words");
     CHECK(entries > 5000);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// The lists as data: replaced or extended by a deployment without a rebuild,
+// refused whole when unreadable, covered by the policy's hash, and optionally
+// expanded from a terminology server.
+// ---------------------------------------------------------------------------
+
+namespace {
+
+void write(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+}
+
+// A deployment's policy in `dir` that extends the built-in one with `lists`.
+std::string deployment(const std::string& dir, const json& lists) {
+  json policy = {{"format", "ilinks-policy/1"}, {"extends", Policy::builtin().version()}, {"version", "local-lists-1"},
+                 {"exclusions", {{"code_lists", lists}}}};
+  std::string path = dir + "/policy.json";
+  write(path, policy.dump(1));
+  return path;
+}
+
+json local_list(const std::string& file) {
+  return {{"category", "hiv_aids"}, {"system", "snomed_ct"}, {"file", file}, {"source", "a deployment's own list"},
+          {"published", "2026-11-28"}, {"licence", "SNOMED CT UK"}};
+}
+
+Record asthma_and_hiv_record() {
+  return test::record_of({R"({"resourceType":"Condition","id":"asthma","subject":{"reference":"Patient/joe"},
+      "code":{"coding":[{"system":"http://snomed.info/sct","code":"195967001"}],"text":"Condition one"}})",
+                          R"({"resourceType":"Condition","id":"hiv","subject":{"reference":"Patient/joe"},
+      "code":{"coding":[{"system":"http://snomed.info/sct","code":"86406008"}],"text":"Condition two"}})"});
+}
+
+}  // namespace
+
+TEST_SUITE("code lists as data") {
+  TEST_CASE("a deployment adds a list of its own and replaces a built-in one, without a rebuild") {
+    test::TempDir dir;
+    write(dir.path() + "/local.csv", "code,term\n195967001,Asthma (for the test)\n");
+    write(dir.path() + "/hiv.csv", "code,term\n165816005,Human immunodeficiency virus positive\n");
+    json lists = {{"local-extra", local_list("local.csv")}, {"nhs-primary-care-hiv_cod", {{"file", "hiv.csv"}}}};
+    Policy local = Policy::from_file(deployment(dir.path(), lists));
+    Record r = asthma_and_hiv_record();
+    CHECK(test::view_of(r, test::request(r, "1b")).find("Condition/asthma"));
+    View v = test::view_of(r, test::request(r, "1b"), local);
+    CHECK_FALSE(v.find("Condition/asthma"));  // the deployment's own list
+    CHECK_FALSE(v.find("Condition/hiv"));     // still on the NHS refset the deployment kept
+    CHECK(local.sha256() != Policy::builtin().sha256());
+    auto resolved = json::parse(local.exclusions_json());
+    CHECK(resolved["code_lists"]["nhs-primary-care-hiv_cod"]["codes"] == json::array({"165816005"}));
+  }
+
+  TEST_CASE("a code list that cannot be read is refused whole, naming the file, the place and why") {
+    test::TempDir dir;
+    auto refused = [&](const std::string& csv, const json& list, const std::string& says) {
+      CAPTURE(says);
+      write(dir.path() + "/local.csv", csv);
+      CHECK_THROWS_WITH_AS(Policy::from_file(deployment(dir.path(), {{"local-extra", list}})), doctest::Contains(says.c_str()), InputError);
+    };
+    refused("code,term\n195967001,Asthma\n1.03E+15,Mangled\n", local_list("local.csv"),
+            "exclusions.code_lists.local-extra.file: " + dir.path() + "/local.csv: line 3: \"1.03E+15\" is not a SNOMED CT identifier");
+    refused("code,term\n195967002,Check digit wrong\n", local_list("local.csv"), "line 2: \"195967002\" is not a SNOMED CT identifier");
+    refused("term\nAsthma\n", local_list("local.csv"), "line 1: the header row has no \"code\" column");
+    refused("code,term\n\"195967001,Asthma\n", local_list("local.csv"), "line 2: a quote is never closed");
+    refused("code,term\n", local_list("local.csv"), "holds no codes");
+    refused("code,term\n195967001,Asthma\n", local_list("missing.csv"), "\"missing.csv\" cannot be opened for reading");
+    json misspelt = local_list("local.csv");
+    misspelt["except_flie"] = "x.csv";
+    refused("code,term\n195967001,Asthma\n", misspelt, "exclusions.code_lists.local-extra.except_flie: is not a known member");
+    json no_source = local_list("local.csv");
+    no_source.erase("source");
+    refused("code,term\n195967001,Asthma\n", no_source, "exclusions.code_lists.local-extra.source: is missing");
+    json wrong_category = local_list("local.csv");
+    wrong_category["category"] = "hiv";
+    refused("code,term\n195967001,Asthma\n", wrong_category, "\"hiv\" is not one of the categories");
+  }
+
+  TEST_CASE("the policy's hash covers the codes of its lists") {
+    test::TempDir a, b;
+    write(a.path() + "/local.csv", "code,term\n195967001,Asthma\n");
+    write(b.path() + "/local.csv", "code,term\n44054006,Diabetes\n");
+    Policy one = Policy::from_file(deployment(a.path(), {{"local-extra", local_list("local.csv")}}));
+    Policy two = Policy::from_file(deployment(b.path(), {{"local-extra", local_list("local.csv")}}));
+    CHECK(one.version() == two.version());
+    CHECK(one.sha256() != two.sha256());  // same version, different list: the audit trail can tell them apart
+  }
+
+  TEST_CASE("the publisher's damaged codes are left out and said so when the policy loads") {
+    bool said = false;
+    for (const auto& note : Policy::builtin().load_notes()) said = said || note.find("16 codes the publisher's copy marks as damaged") != std::string::npos;
+    CHECK(said);
+  }
+
+  TEST_CASE("with a terminology server a list naming a value set gains the expansion's codes; without it, the file alone") {
+    test::TempDir dir, cache;
+    write(dir.path() + "/local.csv", "code,term\n195967001,Asthma\n");
+    json list = local_list("local.csv");
+    list["valueset"] = test::kStdRefset;
+    // Without the built-in STD refset, so that only the expansion can withhold 197967000.
+    json lists = {{"local-extra", list}, {"nhs-std-refset", nullptr}};
+    std::string alone = deployment(dir.path(), lists);
+    // The record is read with the same lists as the policy (a record keeps the marks it was read with).
+    auto record_for = [](const Policy& p) {
+      Classification rules = Classification::with_exclusions(p.exclusions_json());  // the builder keeps a reference
+      RecordBuilder b(rules);
+      b.add(test::bundle({test::patient(), R"({"resourceType":"Condition","id":"std","subject":{"reference":"Patient/joe"},
+        "code":{"coding":[{"system":"http://snomed.info/sct","code":"197967000"}],"text":"Condition three"}})",
+                          R"({"resourceType":"Condition","id":"asthma","subject":{"reference":"Patient/joe"},
+        "code":{"coding":[{"system":"http://snomed.info/sct","code":"195967001"}],"text":"Condition one"}})"}),
+            {"t.json", {}});
+      return b.build();
+    };
+
+    test::TerminologyTestServer server;
+    PolicySources sources;
+    sources.terminology = server.at("ok", cache.path());
+    Policy expanded = Policy::from_file(alone, sources);
+    Record r = record_for(expanded);
+    View v = test::view_of(r, test::request(r, "1b"), expanded);
+    CHECK_FALSE(v.find("Condition/std"));     // from the server's expansion
+    CHECK_FALSE(v.find("Condition/asthma"));  // from the file: the server adds, never removes
+    auto resolved = json::parse(expanded.exclusions_json())["code_lists"]["local-extra"];
+    CHECK(resolved["expansion"]["used"] == true);
+    CHECK(resolved["expansion"]["from_cache"] == false);
+
+    // The server down: the cached expansion is used, and a note says so.
+    sources.terminology = server.at("error", cache.path());
+    Policy cached = Policy::from_file(alone, sources);
+    Record rc = record_for(cached);
+    CHECK_FALSE(test::view_of(rc, test::request(rc, "1b"), cached).find("Condition/std"));
+    CHECK_FALSE(cached.load_notes().empty());
+    CHECK(json::parse(cached.exclusions_json())["code_lists"]["local-extra"]["codes"] == resolved["codes"]);
+
+    // Down with no cache: the file alone, and a note naming the value set.
+    test::TempDir empty;
+    sources.terminology = server.at("error", empty.path());
+    Policy file_only = Policy::from_file(alone, sources);
+    Record rf = record_for(file_only);
+    CHECK(test::view_of(rf, test::request(rf, "1b"), file_only).find("Condition/std"));
+    CHECK_FALSE(test::view_of(rf, test::request(rf, "1b"), file_only).find("Condition/asthma"));
+    bool named = false;
+    for (const auto& note : file_only.load_notes()) named = named || note.find(test::kStdRefset) != std::string::npos;
+    CHECK(named);
   }
 }

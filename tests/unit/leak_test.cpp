@@ -149,6 +149,14 @@ const char* standing_name(Standing b) {
 }
 const char* const kViewerOds = "ZZVIEW";
 const char* const kOverrideWords = "Collapsed in clinic, unable to consent";
+const char* const kWiderAccessWords = "Extended team case review this week";
+
+// With consent, a role that reaches Community tier 3 also records why it needs
+// it (section 7.2), so the wider record's documents are looked at too; under an
+// override it does not, so the held-back state is looked at as well.
+bool reaches_wider_access(const Profile& profile) {
+  return Policy::builtin().effective_tier(profile, Segment::community) >= 3;
+}
 
 // What the policy decides for `profile` on `basis`: the View, or none when refused.
 std::optional<View> expected_view(const Record& r, const Profile& profile, Standing basis) {
@@ -162,6 +170,8 @@ std::optional<View> expected_view(const Record& r, const Profile& profile, Stand
   req.host_patient = r.patient();
   req.legitimate_relationship = basis != Standing::no_relationship;
   if (basis == Standing::consent) req.consent = Consent{"attacker", req.now, "verbal", "patient", std::nullopt};
+  if (basis == Standing::consent && reaches_wider_access(profile))
+    req.case_access = policy.record_case_access(req.viewer, r.patient(), "extended-team", kWiderAccessWords, req.now, audit);
   if (basis == Standing::override_ && profile.may_override)
     req.override_ = policy.start_override(req.viewer, r.patient(), "emergency", kOverrideWords, req.now, audit);
   return policy.view_for(r, req, audit).view;
@@ -432,6 +442,8 @@ TEST_SUITE("confidentiality: planted markers in every output") {
           int related = basis != Standing::no_relationship;
           s.call(ilinks_viewer_set_context(s.v(), user.c_str(), "A Tester", profile.id.c_str(), kViewerOds, "Test", related));
           if (basis == Standing::consent) s.call(ilinks_viewer_record_consent(s.v(), "verbal", "patient"));
+          if (basis == Standing::consent && reaches_wider_access(profile))
+            s.call(ilinks_viewer_record_case_access(s.v(), "extended-team", kWiderAccessWords));
           if (basis == Standing::override_) s.call(ilinks_viewer_start_override(s.v(), "emergency", kOverrideWords));
           s.look_everywhere(basis == Standing::consent || basis == Standing::override_);
           std::string screen = s.screen();
@@ -514,6 +526,7 @@ TEST_SUITE("confidentiality: planted markers in every output") {
           nlohmann::json withheld = nlohmann::json::array();
           for (const auto& [marker, item] : e.withheld) withheld.push_back(marker);
           cases.push_back({{"profile", profile.id}, {"standing", standing_name(standing)},
+                           {"wider_access", standing == Standing::consent && reaches_wider_access(profile)},
                            {"shows_record", view && view->shows_record()}, {"withheld", withheld}, {"on_screen", e.on_screen}});
         }
       index.push_back({{"name", in.name}, {"file", file}, {"nhs_number", r.patient().nhs_number}, {"cases", cases}});

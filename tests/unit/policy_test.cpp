@@ -66,9 +66,9 @@ TEST_SUITE("policy file") {
     }
   }
 
-  TEST_CASE("only unregistered staff and admin / clerical may not override") {
+  TEST_CASE("any professional may override; only admin / clerical may not") {
     for (const auto& profile : Policy::builtin().profiles())
-      CHECK(profile.may_override == (profile.id != "4" && profile.id != "5"));
+      CHECK(profile.may_override == (profile.id != "5"));
   }
 
   TEST_CASE("a bad policy file is refused whole, saying where and why") {
@@ -115,18 +115,24 @@ TEST_SUITE("role profiles and tiers") {
     for (const char* name : {"joe-bradshaw", "joan-mcallister", "brenda-kelly", "david-okafor", "margaret-hughes",
                              "arthur-prescott", "susan-doyle", "harold-winstanley"})
       records.emplace_back(name, test::demo_record(name));
-    // The demo patients hold no free-text community document (C3) nor genomics (D3).
+    // The demo patients hold no free-text community document (C3), coded community entry (C2) nor genomics (D3).
     records.emplace_back("C3 and D3", test::record_of({test::organisation("o1", "RY1", "Liverpool Community Health NHS Trust"),
         R"({"resourceType":"DocumentReference","id":"d","status":"current","subject":{"reference":"Patient/joe"},
             "custodian":{"reference":"Organization/o1"},"type":{"text":"District nursing notes"},
             "content":[{"attachment":{"contentType":"text/plain","data":"Tm90ZXM="}}]})",
         R"({"resourceType":"Observation","id":"g","status":"final","subject":{"reference":"Patient/joe"},
-            "category":[{"coding":[{"code":"genetics"}]}],"code":{"text":"BRCA1 variant"},"valueString":"Not detected"})"}));
+            "category":[{"coding":[{"code":"genetics"}]}],"code":{"text":"BRCA1 variant"},"valueString":"Not detected"})",
+        R"({"resourceType":"Procedure","id":"p","status":"completed","subject":{"reference":"Patient/joe"},
+            "performer":[{"actor":{"reference":"Organization/o1"}}],"code":{"text":"Leg ulcer dressing"}})"}));
     for (const auto& [name, record] : records) {
       for (const Policy* policy : {&Policy::builtin(), &tranche}) {
         for (const auto& profile : policy->profiles()) {
           auto req = test::request(record, profile.id);
           req.include_own_organisation = true;
+          if (policy->effective_tier(profile, Segment::community) == 3) {  // wider access recorded, as section 7.2 asks
+            AuditTrail audit(*policy);
+            req.case_access = policy->record_case_access(req.viewer, record.patient(), "extended-team", "Virtual ward MDT review", test::kNow, audit);
+          }
           View view = test::view_of(record, req, *policy);
           test::check_within_the_rules(record, view, *policy, profile);
           for (const auto& item : record.items()) {

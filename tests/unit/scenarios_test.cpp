@@ -45,6 +45,12 @@ TEST_SUITE("scenarios") {
     CHECK(shown(v, "Goal", "Walk"));
     CHECK(shown(v, "Appointment", "Virtual ward MDT"));
     CHECK(shown(v, "Observation", "Body weight"));
+    // Her health trainer (an unregistered professional, profile 4) sees her key health status (table 1, S2).
+    View trainer = scenario_view(r, "4", "ZZNBH1");
+    CHECK(shown(trainer, "Observation", "Body weight"));
+    CHECK(shown(trainer, "Observation", "Blood pressure"));
+    CHECK(shown(trainer, "Goal", "Walk"));
+    CHECK(trainer.items_in(Segment::community).empty());
   }
 
   TEST_CASE("3. Brenda: the community mental health team sees last week's LFT from her GP (D1), not more of diagnostics") {
@@ -73,7 +79,7 @@ TEST_SUITE("scenarios") {
 
   TEST_CASE("5. Phil, an A&E doctor, sees resuscitation decision, mental capacity and end-of-life wishes at a glance") {
     Record r = test::demo_record("margaret-hughes");
-    for (const char* hospital : {"RVY", "REM"}) {
+    for (const char* hospital : {"RQ6", "REM"}) {  // the Royal Liverpool and Aintree (seed 003, scenario 5)
       View v = scenario_view(r, "6", hospital);
       CHECK(shown(v, "Observation", "Not for resuscitation"));
       CHECK(shown(v, "Flag", "Lacks capacity"));

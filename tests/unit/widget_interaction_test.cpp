@@ -173,6 +173,133 @@ TEST_SUITE("widget: consent and override dialogs") {
   }
 }
 
+namespace {
+
+// Joe's record with one Community tier 3 item: district nursing notes (a
+// text/plain document) from Liverpool Community Health.
+Record with_community_notes() {
+  return ::test::record_of({::test::organisation("o1", "RY1", "Liverpool Community Health NHS Trust"),
+                            R"({"resourceType":"DocumentReference","id":"dn","status":"current","subject":{"reference":"Patient/joe"},
+                                "custodian":{"reference":"Organization/o1"},"date":"2026-11-02T09:00:00Z",
+                                "type":{"text":"District nursing notes"},
+                                "content":[{"attachment":{"contentType":"text/plain","data":"TGVnIHVsY2VyIGRyZXNzZWQsIGhlYWxpbmcgd2VsbC4="}}]})"});
+}
+
+}  // namespace
+
+TEST_SUITE("widget: wider community record, case by case (Community tier 3)") {
+  TEST_CASE("a GP with consent is told on the Community tab that the wider community record is shared case by case, with a button to ask") {
+    Record r = with_community_notes();
+    RecordWidget w;
+    w.set_consent_options(consent_options(Policy::builtin(), "1b"));
+    prepared(w, ::test::view_of(r, ::test::request(r, "1b")));
+    CHECK_FALSE(find(w.mirror(), "note", "Any free text and documents from community services"));  // Summary: not its tab
+    w.set_tab(Tab::community);
+    settle(w);
+    MirrorNode screen = w.mirror();
+    const MirrorNode* panel = find(screen, "tabpanel", "Community");
+    REQUIRE(panel);
+    CHECK(find(*panel, "note", "Any free text and documents from community services"));
+    const MirrorNode* button = find(*panel, [](const MirrorNode& n) { return n.role == "button" && n.text == "Record why you need it..."; });
+    REQUIRE(button);
+    CHECK(button->width > 0);  // drawn where the mirror says
+    CHECK_FALSE(find(screen, "cell", "District nursing notes"));
+    snapshot(w, "widget-case-access-offered");
+  }
+
+  TEST_CASE("the wider-access dialog, used with the pointer, records the need through the policy (audited) and the C3 document then shows") {
+    const Policy& policy = Policy::builtin();
+    Record r = with_community_notes();
+    Request req = ::test::request(r, "1b");
+    std::vector<AuditEvent> events;
+    AuditTrail audit(policy, "", [&](const AuditEvent& e) { events.push_back(e); return true; });
+    RecordWidget w;
+    w.set_consent_options(consent_options(policy, "1b"));
+    std::optional<ConsentOutcome> chosen;
+    w.on_consent_outcome([&](const ConsentOutcome& o) { chosen = o; });
+    prepared(w, *policy.view_for(r, req, audit).view);
+    w.set_tab(Tab::community);
+    settle(w);
+
+    press(w, "button", "Record why you need it...");
+    REQUIRE(find(w.mirror(), "dialog", "Wider community record"));
+    CHECK(find(w.mirror(), "combobox", "Reason: " + policy.case_access_reasons().front().display));
+    press(w, "button", "Record");  // no words yet: nothing happens
+    CHECK_FALSE(chosen);
+    press(w, "textbox", "Why do you need it?");
+    w.text_input("Virtual ward MDT review");
+    settle(w);
+    CHECK(find(w.mirror(), "textbox", "Why do you need it? 23 of at least 10 characters"));
+    snapshot(w, "widget-case-access-dialog");
+    press(w, "button", "Record");
+    REQUIRE(chosen);
+    CHECK(chosen->kind == ConsentOutcome::Kind::case_access);
+    CHECK(chosen->reason_code == policy.case_access_reasons().front().code);
+    CHECK(chosen->text == "Virtual ward MDT review");
+    CHECK_FALSE(find(w.mirror(), "dialog", ""));
+
+    // The host records it through the policy, which audits it, and shows the new View.
+    req.case_access = policy.record_case_access(req.viewer, r.patient(), chosen->reason_code, chosen->text, ::test::kNow, audit);
+    REQUIRE(events.size() == 2);  // the view, the wider access
+    CHECK(events.back().action == "case-access");
+    CHECK(events.back().alerts.empty());  // audited like an override, without its alert
+    w.show(*policy.view_for(r, req, audit).view);
+    settle(w);
+    MirrorNode screen = w.mirror();
+    CHECK(find(screen, "cell", "District nursing notes"));
+    CHECK(find(screen, "note", "Wider community record for this person: " + policy.case_access_reasons().front().display +
+                                   " (Virtual ward MDT review), recorded by u1."));
+    CHECK_FALSE(find(screen, "button", "Record why you need it..."));
+    snapshot(w, "widget-case-access-granted");
+  }
+
+  TEST_CASE("a role whose level does not reach Community tier 3 (2a) is not offered wider access") {
+    Record r = with_community_notes();
+    RecordWidget w;
+    w.set_consent_options(consent_options(Policy::builtin(), "2a"));
+    prepared(w, ::test::view_of(r, ::test::request(r, "2a")));
+    w.set_tab(Tab::community);
+    settle(w);
+    MirrorNode screen = w.mirror();
+    REQUIRE(find(screen, "tabpanel", "Community"));
+    CHECK_FALSE(find(screen, "note", "Any free text and documents from community services"));
+    CHECK_FALSE(find(screen, "button", "Record why you need it..."));
+    CHECK_FALSE(find(screen, "cell", "District nursing notes"));
+  }
+
+  TEST_CASE("the text mirror says what the screen says: the notice and button, and the grant in force, in the same words") {
+    const Policy& policy = Policy::builtin();
+    Record r = with_community_notes();
+    Request req = ::test::request(r, "7");  // the extended primary care team
+    View offered = ::test::view_of(r, req);
+    REQUIRE(offered.case_access_available());
+    // Every tab in turn (ilinks-render --out x.txt) says what the open tab does.
+    std::string whole = mirror_as_text(mirror_of_view(offered, kToday, ::test::kNow));
+    RecordWidget w;
+    prepared(w, offered);
+    w.set_tab(Tab::community);
+    settle(w);
+    std::string screen = mirror_as_text(w.mirror());
+    for (const std::string& line : {std::string("note: Any free text and documents from community services"),
+                                    std::string("button: Record why you need it...")}) {
+      CHECK(screen.find(line) != std::string::npos);
+      CHECK(whole.find(line) != std::string::npos);
+    }
+    AuditTrail audit(policy);
+    req.case_access = policy.record_case_access(req.viewer, r.patient(), "case-review", "Weekly complex case review", ::test::kNow, audit);
+    View granted = ::test::view_of(r, req);
+    REQUIRE_FALSE(granted.case_access_text().empty());
+    w.show(granted);
+    settle(w);
+    screen = mirror_as_text(w.mirror());
+    whole = mirror_as_text(mirror_of_view(granted, kToday, ::test::kNow));
+    CHECK(screen.find("note: " + granted.case_access_text()) != std::string::npos);
+    CHECK(whole.find("note: " + granted.case_access_text()) != std::string::npos);
+    CHECK(screen.find("Record why you need it...") == std::string::npos);
+    CHECK(screen.find("District nursing notes") != std::string::npos);
+  }
+}
+
 TEST_SUITE("widget: pointer and keyboard") {
   TEST_CASE("clicking a tab opens it; Ctrl+PageDown moves to the next") {
     RecordWidget w;

@@ -4,7 +4,7 @@
 export interface IlinksAuditEvent {
   sequence: number;
   time: string;
-  action: 'view' | 'refusal' | 'consent' | 'override';
+  action: 'view' | 'refusal' | 'consent' | 'override' | 'case-access';
   user_id: string;
   user_name: string;
   profile: string;
@@ -42,6 +42,14 @@ export class IlinksRecord extends HTMLElement {
   recordConsent(method?: 'verbal' | 'written', givenBy?: 'patient' | 'representative'): Promise<void>;
   /** An emergency override with a reason code from the policy and the user's own words. */
   override(reasonCode: string, text: string): Promise<void>;
+  /**
+   * Records why the user needs the wider community record of this person (Community tier 3: free text and
+   * documents, shared case by case): a reason code from the policy ("extended-team", "case-review",
+   * "complex-care", "other") and the user's own words (at least 10 characters). Audited ("case-access");
+   * the Community tab then shows tier 3 for this user and person until the grant ends. Rejects with the
+   * reason (also an ilinks-error) when the policy refuses, e.g. for a role whose level does not reach it.
+   */
+  recordCaseAccess(reasonCode: string, text: string): Promise<void>;
   /** Opens a tab of the record. */
   setTab(id: 'summary' | 'community' | 'diagnostics' | 'hospital' | 'timeline'): Promise<void>;
   /** What is on screen as text: what a screen reader gets. */

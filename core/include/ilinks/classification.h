@@ -37,9 +37,13 @@ class Classification {
   static Classification from_json(std::string_view classification_json,
                                   std::string_view exclusions_json,  // policy.json's "exclusions" member
                                   std::string_view participants_json);
+  // The built-in rules and participants with another policy's exclusions.
+  static Classification with_exclusions(std::string_view exclusions_json);
 
   // "classification 2016-02-north-mersey.1, exclusions ..., participants ..."
   std::string version() const;
+  // True when a rule of this id exists (for policies that name rules).
+  bool has_rule(const std::string& id) const;
 
   // The participants file entry for an organisation, by ODS code, else by name.
   std::optional<CareSetting> participant_setting(const std::string& ods_code, const std::string& name,

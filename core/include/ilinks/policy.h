@@ -75,6 +75,18 @@ struct Override {
   Timestamp ends;
 };
 
+// Wider access to one person's record granted on an individual case basis
+// (section 7.2: Community tier 3). Made by Policy::record_case_access.
+struct CaseAccess {
+  std::string reason_code;   // policy.json case_access.reasons: "extended-team", ...
+  std::string reason;        // its display text
+  std::string text;          // the professional's own words
+  std::string user_id;       // who recorded it: it is theirs alone
+  std::string nhs_number;    // the person it is for
+  Timestamp started;
+  Timestamp ends;
+};
+
 // ---------------------------------------------------------------------------
 // One request to see one person's record
 // ---------------------------------------------------------------------------
@@ -90,6 +102,7 @@ struct Request {
   std::optional<Consent> consent;
   std::vector<OptOut> opt_outs;       // recorded by the host; FHIR Consent resources in the record add to these
   std::optional<Override> override_;  // an override in force
+  std::optional<CaseAccess> case_access;  // wider access recorded for this person (Community tier 3)
   // Show items the viewer's organisation holds itself (none: the policy's default, hidden).
   std::optional<bool> include_own_organisation;
   Timestamp now = Timestamp::now();
@@ -141,6 +154,8 @@ class Policy {
  public:
   // core/data/policy.json and core/data/codelists/, built into the library.
   static const Policy& builtin();
+  // The built-in policy with its code lists also expanded from `sources`.
+  static Policy builtin(const PolicySources& sources);
   // A deployment's policy file. A file with "extends": "<built-in version>"
   // holds only what differs. Code list files it names are read relative to its
   // own directory (a name with no file there that is a built-in list, such as
@@ -164,6 +179,8 @@ class Policy {
   // profile's level; 0 when none.
   int effective_tier(const Profile& profile, Segment segment) const;
   const std::vector<OverrideReason>& override_reasons() const;
+  // The coded reasons for wider access on an individual case basis.
+  const std::vector<OverrideReason>& case_access_reasons() const;
   const AlertThresholds& alerts() const;
   const std::string& notice() const;
   // The "exclusions" member, for Classification::from_json.
@@ -175,6 +192,14 @@ class Policy {
   // InputError with the reason when it may not start.
   Override start_override(const Viewer& viewer, const Patient& patient, const std::string& reason_code,
                           const std::string& text, const Timestamp& now, AuditTrail& audit) const;
+
+  // Records why `viewer` needs the wider community record of `patient`
+  // (Community tier 3, "on an individual case basis"): checks the profile's
+  // level reaches it, the reason is one the policy lists and the text says
+  // enough; writes a case-access event (no alert: it is not an override).
+  // Throws InputError with the reason when it may not be recorded.
+  CaseAccess record_case_access(const Viewer& viewer, const Patient& patient, const std::string& reason_code,
+                                const std::string& text, const Timestamp& now, AuditTrail& audit) const;
 
   // Consent changes, each written as one consent event. Throws InputError when
   // the change is not valid (an unknown method, an empty opt-out).

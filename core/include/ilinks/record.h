@@ -205,6 +205,10 @@ struct Item {
 struct LoadIssue {
   std::string where;  // "records/joe.json entry[12] Observation/abc valueQuantity"
   std::string what;   // "is not an object; value not read"
+  // False when nothing clinical was lost: a reference to an organisation or
+  // practitioner that was not sent (its entries say "Source not known"). Only
+  // damage makes a View say part of the record could not be read.
+  bool damage = true;
 };
 
 class Record {

@@ -50,6 +50,13 @@ class View {
   int tier(Segment segment) const;
   // "S3 C2 D3 H3": the segments and tiers shown (empty when none).
   std::string tiers_shown() const;
+  // Wider access on an individual case basis (section 7.2, Community tier 3):
+  // true when this viewer's role reaches a tier it sees only once they record,
+  // for this person, why they need it (Policy::record_case_access).
+  bool case_access_available() const { return case_access_available_; }
+  // While such access is in force, in words ("Wider community record for this
+  // person: ... recorded by u1; ends 29-Nov-2026 22:00."); empty otherwise.
+  const std::string& case_access_text() const { return case_access_text_; }
 
   // ---- What is shown -------------------------------------------------------
   // Shown items, in record order. Each keeps its kind and source id (the FHIR
@@ -79,7 +86,8 @@ class View {
   Patient patient_;
   bool incomplete_ = false;
   Basis basis_ = Basis::consent_required;
-  std::string basis_text_, override_reason_;
+  std::string basis_text_, override_reason_, case_access_text_;
+  bool case_access_available_ = false;
   std::optional<Timestamp> override_ends_;
   std::string profile_id_, profile_name_;
   std::array<int, 5> tiers_{};  // by Segment

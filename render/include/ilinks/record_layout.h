@@ -88,6 +88,14 @@ struct TabLayout {
   // Said above the sections when the viewer's own organisation's entries are
   // left out (the host shows them), so an empty list is not misread.
   std::string own_organisation_note;
+  // Community tier 3 (free text and documents) is shared case by case
+  // (View::case_access_available / case_access_text). Said above the
+  // sections: while this viewer may ask for it, what it is and how to ask
+  // (case_access_button is then the button's label, which opens the widget's
+  // wider-access dialog); while a grant is in force, the grant in the View's
+  // words (and no button).
+  std::string case_access_note;
+  std::string case_access_button;
   std::vector<Section> sections;  // sections with nothing to say are left out
   int entries_shown = 0, entries_total = 0;
 };

@@ -35,16 +35,18 @@ enum class Key {
 };
 enum Modifier : int { modifier_none = 0, modifier_ctrl = 1, modifier_shift = 2, modifier_alt = 4, modifier_super = 8 };
 
-// What the viewer chose in the widget's consent or override dialog. The widget
-// decides nothing: the host passes it to the policy (Policy::record_consent /
-// start_override), which audits it, and shows the View that results.
+// What the viewer chose in the widget's consent, override or wider-access
+// dialog. The widget decides nothing: the host passes it to the policy
+// (Policy::record_consent / start_override / record_case_access), which
+// audits it, and shows the View that results.
 struct ConsentOutcome {
-  enum class Kind { consent, override_ };
+  enum class Kind { consent, override_, case_access };
   Kind kind = Kind::consent;
   std::string method;       // consent: "verbal" or "written"
   std::string given_by;     // consent: "patient" or "representative"
-  std::string reason_code;  // override: one of ConsentOptions::override_reasons
-  std::string text;         // override: the viewer's own words
+  std::string reason_code;  // override: one of ConsentOptions::override_reasons;
+                            // case_access: one of ConsentOptions::case_access_reasons
+  std::string text;         // override, case_access: the viewer's own words
 };
 
 // What the dialogs may offer this viewer; the host fills it from its policy.
@@ -56,6 +58,11 @@ struct ConsentOptions {
   };
   std::vector<Reason> override_reasons;
   int override_text_min_characters = 10;
+  // Wider access to the community record on an individual case basis
+  // (Community tier 3, Policy::record_case_access): offered on the Community
+  // tab when the View says it is available (View::case_access_available).
+  std::vector<Reason> case_access_reasons;
+  int case_access_text_min_characters = 10;
 };
 
 // The options a policy gives a viewer of this role profile.
@@ -86,6 +93,7 @@ class RecordWidget {
   void on_consent_outcome(std::function<void(const ConsentOutcome&)> handler);
   void open_consent_dialog();   // as the "Record consent" button does
   void open_override_dialog();  // as the "Emergency override" button does
+  void open_case_access_dialog();  // as the Community tab's "Record why you need it..." button does
 
   // --- Documents and the clipboard
   // Called when the viewer opens a letter, document or report. Return true
