@@ -158,6 +158,20 @@ const Item* View::find(const std::string& key) const {
 // ---- Consent changes and overrides ------------------------------------------
 
 namespace {
+// The reason of `reasons` coded `code`, or null; `known` then lists the codes.
+const OverrideReason* coded_reason(const std::vector<OverrideReason>& reasons, const std::string& code, std::string& known) {
+  for (const auto& r : reasons) {
+    if (r.code == code) return &r;
+    known += (known.empty() ? "" : ", ") + r.code;
+  }
+  return nullptr;
+}
+
+// How much a professional wrote, not counting spaces.
+size_t non_space_characters(const std::string& text) {
+  return static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char c) { return !std::isspace(static_cast<unsigned char>(c)); }));
+}
+
 void write_consent_event(const Policy& policy, const Viewer& viewer, const Patient& patient, const Timestamp& now,
                          const std::string& detail, AuditTrail& audit) {
   AuditEvent e = event_for(viewer, policy.profile(viewer.profile), patient.nhs_number, now, "consent");
@@ -208,15 +222,10 @@ Override Policy::start_override(const Viewer& viewer, const Patient& patient, co
   };
   if (!profile) refuse("\"" + viewer.profile + "\" is not a role profile");
   if (!profile->may_override) refuse("the " + profile->name + " profile may not override the need for consent");
-  auto reason = std::find_if(data_->override_reasons.begin(), data_->override_reasons.end(),
-                             [&](const OverrideReason& r) { return r.code == reason_code; });
-  if (reason == data_->override_reasons.end()) {
-    std::string codes;
-    for (const auto& r : data_->override_reasons) codes += (codes.empty() ? "" : ", ") + r.code;
-    refuse("\"" + reason_code + "\" is not an override reason (" + codes + ")");
-  }
-  size_t letters = std::count_if(text.begin(), text.end(), [](char c) { return !std::isspace(static_cast<unsigned char>(c)); });
-  if (letters < static_cast<size_t>(data_->override_text_min))
+  std::string codes;
+  const OverrideReason* reason = coded_reason(data_->override_reasons, reason_code, codes);
+  if (!reason) refuse("\"" + reason_code + "\" is not an override reason (" + codes + ")");
+  if (non_space_characters(text) < static_cast<size_t>(data_->override_text_min))
     refuse("the reason must be explained in at least " + std::to_string(data_->override_text_min) + " characters");
 
   Override o{reason_code, reason->display, text, viewer.user_id, now, now.plus_minutes(data_->override_minutes)};
@@ -246,14 +255,10 @@ CaseAccess Policy::record_case_access(const Viewer& viewer, const Patient& patie
   if (level == profile->access.end() || level->second < rule->tier || effective_tier(*profile, rule->segment) < rule->tier)
     refuse("the " + profile->name + " profile does not reach " + segment_name(rule->segment) + " tier " + std::to_string(rule->tier));
   if (patient.nhs_number.empty()) refuse("the host did not say which person is open (NHS number)");
-  auto reason = std::find_if(rule->reasons.begin(), rule->reasons.end(), [&](const OverrideReason& r) { return r.code == reason_code; });
-  if (reason == rule->reasons.end()) {
-    std::string codes;
-    for (const auto& r : rule->reasons) codes += (codes.empty() ? "" : ", ") + r.code;
-    refuse("\"" + reason_code + "\" is not a reason for wider access (" + codes + ")");
-  }
-  size_t letters = std::count_if(text.begin(), text.end(), [](char c) { return !std::isspace(static_cast<unsigned char>(c)); });
-  if (letters < static_cast<size_t>(rule->text_min))
+  std::string codes;
+  const OverrideReason* reason = coded_reason(rule->reasons, reason_code, codes);
+  if (!reason) refuse("\"" + reason_code + "\" is not a reason for wider access (" + codes + ")");
+  if (non_space_characters(text) < static_cast<size_t>(rule->text_min))
     refuse("the need must be explained in at least " + std::to_string(rule->text_min) + " characters");
   CaseAccess grant{reason_code, reason->display, text, viewer.user_id, patient.nhs_number, now, now.plus_minutes(rule->minutes)};
   e.outcome = "wider access recorded; ends " + grant.ends.iso();
