@@ -3,6 +3,8 @@
 // anything unknown is refused, never ignored.
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -196,6 +198,8 @@ std::set<std::string> own_list_files(const json& root) {
   return own;
 }
 
+constexpr std::uintmax_t kMaxListBytes = 64u << 20;
+
 // Reads the code list files of exclusions.code_lists and writes their codes
 // into the policy (member "codes"), with each file's SHA-256 and what was left
 // out, so the policy's hash covers them. A ValueSet expansion adds codes.
@@ -254,8 +258,14 @@ class ListResolver {
     if (named_here) {
       std::string dir = file_.find('/') == std::string::npos ? "" : file_.substr(0, file_.rfind('/') + 1);
       std::string path = !name.empty() && name[0] == '/' ? name : dir + name;
+      std::error_code ec;
+      bool exists = std::filesystem::exists(path, ec);
+      if (exists && !std::filesystem::is_regular_file(path, ec))  // a device or a pipe would never end
+        r_.fail(where, "\"" + path + "\" is not a file");
+      if (exists && std::filesystem::file_size(path, ec) > kMaxListBytes)
+        r_.fail(where, "\"" + path + "\" is larger than " + std::to_string(kMaxListBytes >> 20) + " MB; a code list is not");
       std::ifstream in(path, std::ios::binary);
-      if (in) {
+      if (exists && in) {
         std::ostringstream text;
         text << in.rdbuf();
         if (!in.good() && !in.eof()) r_.fail(where, "\"" + path + "\" could not be read to the end");

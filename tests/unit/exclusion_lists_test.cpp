@@ -355,6 +355,7 @@ TEST_SUITE("code lists as data") {
     refused("code,term\n\"195967001,Asthma\n", local_list("local.csv"), "line 2: a quote is never closed");
     refused("code,term\n", local_list("local.csv"), "holds no codes");
     refused("code,term\n195967001,Asthma\n", local_list("missing.csv"), "\"missing.csv\" cannot be opened for reading");
+    refused("code,term\n195967001,Asthma\n", local_list("/dev/zero"), "\"/dev/zero\" is not a file");  // never read for ever
     json misspelt = local_list("local.csv");
     misspelt["except_flie"] = "x.csv";
     refused("code,term\n195967001,Asthma\n", misspelt, "exclusions.code_lists.local-extra.except_flie: is not a known member");
