@@ -523,6 +523,15 @@ std::optional<ExclusionMark> Classification::exclusion_of(const Item& item) cons
   return exclusion_by_words(words_of(item));
 }
 
+std::vector<std::string> Classification::label_categories(const Item& item) const {
+  std::vector<std::string> out;
+  for (const auto& label : item.security_labels) {
+    auto it = data_->labels.find(label.system + "|" + label.code);
+    if (it != data_->labels.end()) out.push_back(it->second);
+  }
+  return out;
+}
+
 std::string Classification::words_of(const Item& item) {
   std::string text = item.display;
   auto add = [&](const std::vector<Coding>& codings) {

@@ -260,7 +260,8 @@ CaseAccess Policy::record_case_access(const Viewer& viewer, const Patient& patie
   if (!reason) refuse("\"" + reason_code + "\" is not a reason for wider access (" + codes + ")");
   if (non_space_characters(text) < static_cast<size_t>(rule->text_min))
     refuse("the need must be explained in at least " + std::to_string(rule->text_min) + " characters");
-  CaseAccess grant{reason_code, reason->display, text, viewer.user_id, patient.nhs_number, now, now.plus_minutes(rule->minutes)};
+  CaseAccess grant{reason_code,          reason->display, text, viewer.user_id, viewer.profile, viewer.organisation_ods,
+                   patient.nhs_number,   now,             now.plus_minutes(rule->minutes)};
   e.outcome = "wider access recorded; ends " + grant.ends.iso();
   audit.record(std::move(e));
   return grant;
@@ -324,7 +325,8 @@ Decision Policy::view_for(const Record& record, const Request& req, AuditTrail& 
   // recorded by this user for this person, and still in force.
   if (const auto& rule = d.case_access; rule && view.tier(rule->segment) >= rule->tier) {
     const auto& grant = req.case_access;
-    bool in_force = grant && grant->user_id == viewer.user_id && grant->nhs_number == req.host_patient.nhs_number &&
+    bool in_force = grant && grant->user_id == viewer.user_id && grant->profile == viewer.profile &&
+                    grant->organisation_ods == viewer.organisation_ods && grant->nhs_number == req.host_patient.nhs_number &&
                     grant->started <= req.now && req.now < grant->ends;
     if (in_force) {
       view.case_access_text_ = "Wider " + lower_first(segment_name(rule->segment)) + " record for this person: " + grant->reason + " (" +
@@ -391,13 +393,24 @@ Decision Policy::view_for(const Record& record, const Request& req, AuditTrail& 
   std::vector<bool> excluded(work.size()), withheld_by_opt_out(work.size()), withheld_from_everyone(work.size());
   for (size_t i = 0; i < work.size(); ++i) {
     excluded[i] = work[i].exclusion.has_value();
-    withheld_from_everyone[i] = excluded[i] && d.withheld_from_everyone.count(work[i].exclusion->category);
     work[i].exclusion.reset();
     for (const auto& o : opt_outs)
       if (opted_out(work[i], o)) work[i].exclusion = ExclusionMark{"opt-out", scope_name(o.scope), {}};
   }
   Classification::propagate_marks(work);  // what only makes sense through an opted-out item goes with it
   for (size_t i = 0; i < work.size(); ++i) withheld_by_opt_out[i] = work[i].exclusion.has_value();
+  // What its source restricted is withheld from everyone, D3 included: looked
+  // for in every label of every item (an item marked first for another
+  // category may be restricted too), then carried to what depends on it.
+  if (!d.withheld_from_everyone.empty()) {
+    for (auto& item : work) {
+      item.exclusion.reset();
+      for (const auto& category : d.classification->label_categories(item))
+        if (d.withheld_from_everyone.count(category)) item.exclusion = ExclusionMark{category, "restricted by the source", {}};
+    }
+    Classification::propagate_marks(work);
+    for (size_t i = 0; i < work.size(); ++i) withheld_from_everyone[i] = work[i].exclusion.has_value();
+  }
 
   bool include_own = req.include_own_organisation.value_or(d.own_shown_by_default);
   const auto& items = record.items();

@@ -205,9 +205,10 @@ constexpr std::uintmax_t kMaxListBytes = 64u << 20;
 // out, so the policy's hash covers them. A ValueSet expansion adds codes.
 class ListResolver {
  public:
-  ListResolver(const Reader& r, std::string file, bool builtin, std::set<std::string> own, const PolicySources& sources,
-               std::vector<std::string>& notes)
-      : r_(r), file_(std::move(file)), builtin_(builtin), own_(std::move(own)), sources_(sources), notes_(notes) {}
+  ListResolver(const Reader& r, std::string file, bool builtin, bool standalone, std::set<std::string> own,
+               const PolicySources& sources, std::vector<std::string>& notes)
+      : r_(r), file_(std::move(file)), builtin_(builtin), standalone_(standalone), own_(std::move(own)), sources_(sources),
+        notes_(notes) {}
 
   void resolve(json& exclusions) {
     auto lists = exclusions.find("code_lists");
@@ -260,19 +261,24 @@ class ListResolver {
       std::string path = !name.empty() && name[0] == '/' ? name : dir + name;
       std::error_code ec;
       bool exists = std::filesystem::exists(path, ec);
+      if (ec) r_.fail(where, "\"" + path + "\" cannot be looked at (" + ec.message() + ")");
       if (exists && !std::filesystem::is_regular_file(path, ec))  // a device or a pipe would never end
         r_.fail(where, "\"" + path + "\" is not a file");
       if (exists && std::filesystem::file_size(path, ec) > kMaxListBytes)
         r_.fail(where, "\"" + path + "\" is larger than " + std::to_string(kMaxListBytes >> 20) + " MB; a code list is not");
       std::ifstream in(path, std::ios::binary);
-      if (exists && in) {
+      if (exists && !in) r_.fail(where, "\"" + path + "\" cannot be opened for reading");
+      if (exists) {
         std::ostringstream text;
         text << in.rdbuf();
         if (!in.good() && !in.eof()) r_.fail(where, "\"" + path + "\" could not be read to the end");
         shown = path;
         return text.str();
       }
-      if (!detail::embedded_code_list(name))
+      // Only a whole policy of its own (no "extends", as a copy of policy.json
+      // is) may lean on a built-in list of the same name; a deployment that
+      // names a replacement must supply it.
+      if (!standalone_ || !detail::embedded_code_list(name))
         r_.fail(where, "\"" + name + "\" cannot be opened for reading (looked for " + path + ")");
       notes_.push_back(name + ": no file at " + path + "; the built-in copy is used");
     }
@@ -317,7 +323,7 @@ class ListResolver {
 
   const Reader& r_;
   std::string file_;
-  bool builtin_;
+  bool builtin_, standalone_;
   std::set<std::string> own_;
   const PolicySources& sources_;
   std::vector<std::string>& notes_;
@@ -349,6 +355,7 @@ std::shared_ptr<const Policy::Data> Policy::Data::load(std::string_view text, co
   if (!root.is_object()) r.fail("", "must be a JSON object");
   if (!root.contains("format") || root["format"] != "ilinks-policy/1") r.fail("format", "must be \"ilinks-policy/1\"");
   std::set<std::string> own = own_list_files(root);
+  bool standalone = !root.contains("extends");
   root = resolve_extends(r, std::move(root));
   r.only(root, {"format", "name", "version", "source", "notes", "profiles", "live", "exclusions_apply", "sensitive_tests",
                 "own_organisation_items", "notice", "consent", "override", "case_access", "withheld_placements", "alerts",
@@ -387,7 +394,7 @@ std::shared_ptr<const Policy::Data> Policy::Data::load(std::string_view text, co
   read_alerts(r, root, *d);
 
   r.object(root, "exclusions", "");
-  ListResolver(r, file, builtin, std::move(own), sources, d->load_notes).resolve(root["exclusions"]);
+  ListResolver(r, file, builtin, standalone, std::move(own), sources, d->load_notes).resolve(root["exclusions"]);
   d->exclusions_json = root["exclusions"].dump();
   if (auto cats = root["exclusions"].find("categories"); cats != root["exclusions"].end() && cats->is_array())
     for (const auto& c : *cats)

@@ -39,19 +39,25 @@ std::vector<ListFile> shared_lists() {
     CodeListScheme scheme = name.rfind("loinc", 0) == 0 ? CodeListScheme::loinc : CodeListScheme::snomed_ct;
     out.push_back({name, scheme, read_code_list(slurp(f.path().string()), name, scheme)});
   }
+  // The antiretroviral substances were collected for this project: no shared copy exists.
+  std::string substances = "snomed-antiretroviral-substances.csv";
+  out.push_back({substances, CodeListScheme::snomed_ct,
+                 read_code_list(slurp(std::string(ILINKS_SOURCE_DIR) + "/core/data/codelists/" + substances), substances, CodeListScheme::snomed_ct)});
   std::sort(out.begin(), out.end(), [](const ListFile& a, const ListFile& b) { return a.name < b.name; });
-  REQUIRE(out.size() >= 12);
+  REQUIRE(out.size() >= 13);
   return out;
 }
 
-bool is_medicines(const std::string& name) { return name.rfind("dmd-", 0) == 0; }
+bool is_medicines(const std::string& name) { return name.rfind("dmd-", 0) == 0 || name.find("antiretroviral-substances") != std::string::npos; }
 bool is_tests(const std::string& name) { return name.rfind("loinc-", 0) == 0 || name.find("test-concepts") != std::string::npos; }
 
 // Hepatitis B and COVID-19 products in a list filtered by antiretroviral names
 // (shared/data/codelists/README.md): they reveal nothing about HIV and must show.
 bool not_an_hiv_product(const std::string& term) {
   for (const char* start : {"Lamivudine 100mg tablets", "Zeffix", "Lamivudine 25mg/5ml oral solution", "Tenofovir alafenamide 25mg tablets",
-                            "Vemlidy", "PF-07321332"})
+                            "Vemlidy", "PF-07321332",
+                            // a substance alone does not say which product: these are also hepatitis B or COVID-19 medicines
+                            "Lamivudine (substance)", "Tenofovir alafenamide (substance)", "Ritonavir (substance)"})
     if (term.rfind(start, 0) == 0) return true;
   return false;
 }
@@ -346,7 +352,8 @@ TEST_SUITE("code lists as data") {
     auto refused = [&](const std::string& csv, const json& list, const std::string& says) {
       CAPTURE(says);
       write(dir.path() + "/local.csv", csv);
-      CHECK_THROWS_WITH_AS(Policy::from_file(deployment(dir.path(), {{"local-extra", list}})), doctest::Contains(says.c_str()), InputError);
+      std::string id = list.contains("category") ? "local-extra" : "nhs-primary-care-hiv_cod";  // a new list, or a built-in one replaced
+      CHECK_THROWS_WITH_AS(Policy::from_file(deployment(dir.path(), {{id, list}})), doctest::Contains(says.c_str()), InputError);
     };
     refused("code,term\n195967001,Asthma\n1.03E+15,Mangled\n", local_list("local.csv"),
             "exclusions.code_lists.local-extra.file: " + dir.path() + "/local.csv: line 3: \"1.03E+15\" is not a SNOMED CT identifier");
@@ -356,6 +363,9 @@ TEST_SUITE("code lists as data") {
     refused("code,term\n", local_list("local.csv"), "holds no codes");
     refused("code,term\n195967001,Asthma\n", local_list("missing.csv"), "\"missing.csv\" cannot be opened for reading");
     refused("code,term\n195967001,Asthma\n", local_list("/dev/zero"), "\"/dev/zero\" is not a file");  // never read for ever
+    // A deployment that replaces a built-in list must supply it: never the old list in silence.
+    refused("code,term\n195967001,Asthma\n", {{"file", "codelists/nhs-primary-care-refset-hiv_cod.csv"}},
+            "\"codelists/nhs-primary-care-refset-hiv_cod.csv\" cannot be opened for reading");
     json misspelt = local_list("local.csv");
     misspelt["except_flie"] = "x.csv";
     refused("code,term\n195967001,Asthma\n", misspelt, "exclusions.code_lists.local-extra.except_flie: is not a known member");
@@ -420,7 +430,9 @@ TEST_SUITE("code lists as data") {
     Policy cached = Policy::from_file(alone, sources);
     Record rc = record_for(cached);
     CHECK_FALSE(test::view_of(rc, test::request(rc, "1b"), cached).find("Condition/std"));
-    CHECK_FALSE(cached.load_notes().empty());
+    bool said_cache = false;
+    for (const auto& note : cached.load_notes()) said_cache = said_cache || note.find("cache") != std::string::npos;
+    CHECK(said_cache);
     CHECK(json::parse(cached.exclusions_json())["code_lists"]["local-extra"]["codes"] == resolved["codes"]);
 
     // Down with no cache: the file alone, and a note naming the value set.

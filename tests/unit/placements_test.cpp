@@ -93,6 +93,26 @@ TEST_SUITE("placements faithful to the framework") {
     CHECK(test::view_of(r, test::request(r, "1a")).find("Observation/plain"));
   }
 
+  TEST_CASE("a restricted entry stays withheld from D3 when it also falls in another category, and so does what depends on it") {
+    Record r = test::record_of({R"({"resourceType":"Observation","id":"both","status":"final","subject":{"reference":"Patient/joe"},
+        "meta":{"security":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"HIV"},
+                            {"system":"http://terminology.hl7.org/CodeSystem/v3-Confidentiality","code":"R"}]},
+        "category":[{"coding":[{"code":"laboratory"}]}],"code":{"coding":[{"system":"http://loinc.org","code":"718-7"}]},"valueString":"131"})",
+                                R"({"resourceType":"DiagnosticReport","id":"report","status":"final","subject":{"reference":"Patient/joe"},
+        "meta":{"security":[{"system":"http://terminology.hl7.org/CodeSystem/v3-Confidentiality","code":"R"}]},
+        "category":[{"coding":[{"code":"LAB"}]}],"code":{"text":"Screen"},"result":[{"reference":"Observation/hiv"},{"reference":"Observation/hb"}]})",
+                                observation("hiv", "laboratory", "http://loinc.org", "7917-8", "HIV 1 Ab"),
+                                observation("hb", "laboratory", "http://loinc.org", "718-7", "Haemoglobin"),
+                                observation("plain", "laboratory", "http://loinc.org", "2823-3", "Potassium")});
+    View d3 = test::view_of(r, test::request(r, "1a"));
+    CHECK(d3.tier(Segment::diagnostics) == 3);
+    CHECK(d3.find("Observation/plain"));           // D3 sees tests
+    CHECK_FALSE(d3.find("Observation/both"));      // HIV label first, R second: still restricted
+    CHECK_FALSE(d3.find("DiagnosticReport/report"));
+    CHECK_FALSE(d3.find("Observation/hiv"));       // a result of the restricted report, marked first as a sensitive test
+    CHECK_FALSE(d3.find("Observation/hb"));
+  }
+
   TEST_CASE("a deployment can switch alerts and flags off without a rebuild; an unknown placement is refused") {
     Record r = test::demo_record("susan-doyle");
     CHECK(test::shown(test::view_of(r, test::request(r, "3b")), "Flag", "Safeguarding"));
@@ -204,6 +224,12 @@ TEST_SUITE("Community tier 3, case by case") {
     other_person.case_access = grant;
     other_person.case_access->nhs_number = "9434765870";
     CHECK_FALSE(test::view_of(r, other_person).find("DocumentReference/notes"));
+    auto other_organisation = test::request(r, "7", "ZZOTHER");
+    other_organisation.case_access = grant;
+    CHECK_FALSE(test::view_of(r, other_organisation).find("DocumentReference/notes"));
+    auto same = test::request(r, "7");
+    same.case_access = grant;
+    CHECK(test::view_of(r, same).find("DocumentReference/notes"));  // the same user, role, place, person and time: shown
   }
 
   TEST_CASE("wider access is refused, audited, for a role that does not reach it, an unknown reason or too few words") {

@@ -63,6 +63,9 @@ class Classification {
   // its words (display and code displays, never notes or documents) against
   // the policy's term safety net.
   std::optional<ExclusionMark> exclusion_of(const Item& item) const;
+  // Every category `item`'s own security labels fall in (an item may carry
+  // several labels; exclusion_of names only the first match).
+  std::vector<std::string> label_categories(const Item& item) const;
   // The term safety net alone: the category whose words `text` holds.
   std::optional<ExclusionMark> exclusion_by_words(std::string_view text) const;
   // The words of an item the safety net reads: its display, and the displays

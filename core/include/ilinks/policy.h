@@ -81,7 +81,9 @@ struct CaseAccess {
   std::string reason_code;   // policy.json case_access.reasons: "extended-team", ...
   std::string reason;        // its display text
   std::string text;          // the professional's own words
-  std::string user_id;       // who recorded it: it is theirs alone
+  std::string user_id;       // who recorded it: it is theirs alone,
+  std::string profile;       // in the role
+  std::string organisation_ods;  // and organisation they recorded it in
   std::string nhs_number;    // the person it is for
   Timestamp started;
   Timestamp ends;
