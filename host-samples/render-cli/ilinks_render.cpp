@@ -131,7 +131,10 @@ int main(int argc, char** argv) {
   std::optional<ilinks::Policy> loaded;
   try {
     ilinks::PolicySources sources;
-    if (!o.terminology.empty()) sources.terminology = ilinks::TerminologyServer{o.terminology};
+    if (!o.terminology.empty()) {
+      sources.terminology = ilinks::TerminologyServer{};
+      sources.terminology->base_url = o.terminology;
+    }
     if (!o.policy.empty()) loaded = ilinks::Policy::from_file(o.policy, sources);
     else if (sources.terminology) loaded = ilinks::Policy::builtin(sources);
     if (loaded)

@@ -44,6 +44,25 @@ err=$(render --record "$demo/joe-bradshaw.json" --out "$out/x.json" --profile 5 
 rc=$?
 check "admin / clerical may not override: exit 4 with the reason" '[ $rc -eq 4 ] && [[ "$err" == *"may not override"* ]] && [ ! -e "$out/x.json" ]'
 
+wider="$out/cli-wider-audit.jsonl"  # its own log: the counts below are of the main one
+rm -f "$wider"
+render --record "$demo/joan-mcallister.json" --out "$out/cli-joan-1b-wider.json" --profile 1b --organisation ZZNBH1 --consent given \
+  --case-access "extended-team:Virtual ward MDT review" --audit "$wider"
+rc=$?
+json=$(cat "$out/cli-joan-1b-wider.json")
+check "--case-access records why the GP needs the wider community record; the View says so" \
+  '[ $rc -eq 0 ] && [[ "$json" == *"\"case_access_text\": \"Wider community record for this person"* ]] && [[ "$(tail -2 "$wider" | head -1)" == *"\"action\":\"case-access\""* ]]'
+err=$(render --record "$demo/joan-mcallister.json" --out "$out/x.json" --profile 2a --organisation ZZNBH1 --consent given \
+  --case-access "extended-team:Virtual ward MDT review" --audit "$wider" 2>&1)
+rc=$?
+check "--case-access for a role that does not reach Community tier 3: exit 4 with the reason" \
+  '[ $rc -eq 4 ] && [[ "$err" == *"does not reach Community tier 3"* ]] && [ ! -e "$out/x.json" ]'
+err=$(render --record "$demo/joe-bradshaw.json" --out "$out/cli-joe-terminology.json" --profile 1a --organisation ZZTEST --consent given \
+  --terminology http://127.0.0.1:9/fhir --audit "$wider" 2>&1)
+rc=$?
+check "--terminology with no server answering: the shipped lists are used and a note says why" \
+  '[ $rc -eq 0 ] && [[ "$err" == *"note: ValueSet http://snomed.info/sct?fhir_vs=refset/999004381000000103 could not be expanded"* ]]'
+
 err=$(render --record "$demo/joe-bradshaw.json" --out "$out/x.json" --profile 1a --organisation ZZTEST --relationship no --audit "$audit" 2>&1)
 rc=$?
 check "no legitimate relationship: refused, exit 4, nothing written" '[ $rc -eq 4 ] && [[ "$err" == *"no legitimate relationship"* ]] && [ ! -e "$out/x.json" ]'
