@@ -7,6 +7,7 @@
 
 #include "../tools/consented_request.h"
 #include "ilinks/audit.h"
+#include "ilinks/mirror.h"
 #include "ilinks/policy.h"
 #include "ilinks/record_builder.h"
 #include "ilinks/view_export.h"
@@ -26,7 +27,7 @@ inline void ingest_and_view(std::string_view bytes, const char* name) {
   if (!decision.view) return;
   ilinks::Date today = request.now.local_date();
   (void)ilinks::view_as_json(*decision.view, today);
-  (void)ilinks::view_as_text(*decision.view, today);
+  (void)ilinks::mirror_as_text(ilinks::mirror_of_view(*decision.view, today, request.now));
 }
 
 }  // namespace fuzz

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ilinks/fhir.h"
+#include "ilinks/mirror.h"
 #include "policy_helpers.h"
 #include "record_helpers.h"
 #include "test_data.h"
@@ -158,7 +159,7 @@ TEST_SUITE("role profiles and tiers") {
     CHECK(v.tier(Segment::diagnostics) == 0);
     CHECK(v.items_in(Segment::diagnostics).empty());
     CHECK(v.profile_name() == "Admin / clerical");
-    CHECK(view_as_text(v, Date{2026, 11, 22}).find("Not available for your role: Admin / clerical") != std::string::npos);
+    CHECK(mirror_as_text(mirror_of_view(v, Date{2026, 11, 22}, test::kNow)).find("Not available for your role: Admin / clerical") != std::string::npos);
   }
 
   TEST_CASE("admin / clerical sees demographics only") {
@@ -187,7 +188,7 @@ TEST_SUITE("exclusions") {
     for (const auto& profile : Policy::builtin().profiles()) {
       View v = test::view_of(r, test::request(r, profile.id));
       CHECK_FALSE(v.find("Condition/hiv"));
-      std::string json = view_as_json(v, Date{2026, 11, 22}), text = view_as_text(v, Date{2026, 11, 22});
+      std::string json = view_as_json(v, Date{2026, 11, 22}), text = mirror_as_text(mirror_of_view(v, Date{2026, 11, 22}, test::kNow));
       CHECK(json.find("hiv") == std::string::npos);
       CHECK(json.find("A789") == std::string::npos);
       CHECK(text.find("The shared record never includes certain sensitive information.") != std::string::npos);

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ilinks/mirror.h"
 #include "policy_helpers.h"
 #include "record_helpers.h"
 #include "record_maker.h"
@@ -176,7 +177,7 @@ TEST_SUITE("property: the View keeps the rules") {
             if (state == ConsentState::organisation_opt_out) CHECK(i.source.ods_code != opted_org);
           }
           // Nothing withheld leaks into what a host can write out.
-          std::string json = view_as_json(v, Date{2026, 11, 22}), text = view_as_text(v, Date{2026, 11, 22});
+          std::string json = view_as_json(v, Date{2026, 11, 22}), text = mirror_as_text(mirror_of_view(v, Date{2026, 11, 22}, test::kNow));
           for (const auto& item : r.items()) {
             if (item.segment == Segment::none || v.find(item.key)) continue;
             std::string mark = "MARK-" + item.source_id + "-", id = "\"" + item.source_id + "\"";

@@ -1,23 +1,31 @@
-// ilinks/mirror.h: the accessible text mirror of the record widget.
+// ilinks/mirror.h: the accessible text mirror of the record.
 //
 // A canvas is invisible to screen readers. The mirror is the same screen as
 // structured text, made from the same words the widget draws (the banner, the
-// strips, the open tab's TabLayout, an open dialog), so assistive technology
-// reads what a sighted user sees, and nothing else. The browser widget turns it
-// into hidden DOM with ARIA roles; native hosts read it through the C ABI.
+// notices, the alert strip, the open tab's TabLayout, an open dialog), so
+// assistive technology reads what a sighted user sees, and nothing else. The
+// browser widget turns it into hidden DOM with ARIA roles; native hosts read
+// it through the C ABI; `ilinks-render --out x.txt` writes it.
+//
+// There is one builder, mirror_of_screen() (ilinks/mirror_screen.h): the
+// widget (RecordWidget::mirror, hence the C ABI) and mirror_of_view() both go
+// through it.
 #pragma once
 #include <string>
 #include <vector>
 
 #include "ilinks/date.h"
 #include "ilinks/view.h"
+#include "ilinks/view_export.h"
 
 namespace ilinks {
 
 struct MirrorNode {
-  // An ARIA role: "region", "banner", "heading", "status", "alert", "list",
-  // "listitem", "tablist", "tab", "tabpanel", "table", "row", "columnheader",
-  // "cell", "img" (a trend plot, described in words), "dialog", "document".
+  // An ARIA role: "region", "banner", "heading", "status", "alert", "note",
+  // "list", "listitem", "tablist", "tab", "tabpanel", "table", "row",
+  // "columnheader", "cell", "img" (a trend plot, described in words),
+  // "search", "searchbox", "textbox", "combobox", "button", "dialog",
+  // "radiogroup", "radio", "document".
   std::string role;
   std::string text;      // the node's own words: a heading, a cell, a label
   int level = 0;         // headings: 1 (the person), 2 (a section), 3 (a group)
@@ -37,7 +45,8 @@ std::string mirror_as_text(const MirrorNode& root);
 std::string mirror_as_json(const MirrorNode& root);
 
 // The mirror of the whole View: every tab in turn, unfiltered, as
-// `ilinks-render --out x.txt` writes it.
+// `ilinks-render --out x.txt` writes it. No controls: nothing is drawn.
 MirrorNode mirror_of_view(const View& view, const Date& today, const Timestamp& now);
-
+// The same with one tab's panel only (Timestamp::now() for an override's time left).
+MirrorNode mirror_of_view(const View& view, Tab tab, const Date& today);
 }  // namespace ilinks

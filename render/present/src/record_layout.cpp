@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <map>
 
-#include "case_access_words.h"
+#include "ilinks/dialog_words.h"
 #include "layout_rules.h"
 
 // Generated at build time from render/data/layout.json (render/CMakeLists.txt).

@@ -1,12 +1,8 @@
 #include "strips.h"
 
-#include <cstdio>
-
 #include "theme.h"
 
 namespace ilinks {
-
-const char* const kIncompleteNotice = "Part of this record could not be read. What is shown may be incomplete.";
 
 namespace {
 
@@ -26,12 +22,6 @@ void draw_strip(const Fonts& fonts, float scale, const std::string& text, ImU32 
   ImGui::Dummy(ImVec2(0, 0));
 }
 
-std::string join(const std::vector<std::string>& parts) {
-  std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : ", ") + p;
-  return out;
-}
-
 struct Pill {
   std::string text;
   ImU32 fill, ink;
@@ -39,59 +29,19 @@ struct Pill {
 
 }  // namespace
 
-std::string basis_strip_text(const View& view, const Timestamp& now) {
-  switch (view.basis()) {
-    case Basis::consent_required:
-      return "Consent required: ask the person whether you may view their shared record.";
-    case Basis::opted_out:
-      return "The person has opted out of sharing their record.";
-    case Basis::override_: {
-      std::string text = "EMERGENCY OVERRIDE: " + view.override_reason() + ".";
-      if (const auto& ends = view.override_ends()) {
-        int m = ends->local_minute_of_day();
-        long left = static_cast<long>((ends->utc_seconds - now.utc_seconds + 59) / 60);
-        char buf[64];
-        if (left > 0)
-          std::snprintf(buf, sizeof buf, " Ends %02d:%02d (%ld h %02ld min left).", m / 60, m % 60, left / 60, left % 60);
-        else
-          std::snprintf(buf, sizeof buf, " Ended %02d:%02d: ask for consent or override again.", m / 60, m % 60);
-        text += buf;
-      }
-      return text;
+void draw_strip_notices(const std::vector<Notice>& notices, const Fonts& fonts, float scale) {
+  for (const Notice& n : notices) {
+    switch (n.look) {
+      case Notice::Look::emergency:
+        draw_strip(fonts, scale, n.text, theme::override_fill, theme::override_fill, theme::override_text);
+        break;
+      case Notice::Look::basis:
+        draw_strip(fonts, scale, n.text, theme::surface, theme::accent, theme::text_secondary);
+        break;
+      default:  // warning
+        draw_strip(fonts, scale, n.text, theme::notice_fill, theme::notice_edge, theme::text);
+        break;
     }
-    case Basis::consent:
-      return view.basis_text();
-  }
-  return "";
-}
-
-std::vector<std::string> alert_strip_lines(const AlertStrip& a) {
-  std::vector<std::string> out;
-  std::string allergies = allergy_state_text(a.allergy_state);
-  if (a.allergy_state == AllergyState::known) allergies += ": " + join(a.allergies);
-  out.push_back(allergies);
-  for (const auto& f : a.flags) out.push_back("Flag: " + f);
-  for (const auto& p : a.preferences) out.push_back(p.label + ": " + p.text);
-  return out;
-}
-
-void draw_incomplete_notice(const Fonts& fonts, float scale) {
-  draw_strip(fonts, scale, kIncompleteNotice, theme::notice_fill, theme::notice_edge, theme::text);
-}
-
-void draw_basis_strip(const View& view, const Timestamp& now, const Fonts& fonts, float scale) {
-  std::string text = basis_strip_text(view, now);
-  switch (view.basis()) {
-    case Basis::consent_required:
-    case Basis::opted_out:
-      draw_strip(fonts, scale, text, theme::notice_fill, theme::notice_edge, theme::text);
-      break;
-    case Basis::override_:
-      draw_strip(fonts, scale, text, theme::override_fill, theme::override_fill, theme::override_text);
-      break;
-    case Basis::consent:
-      draw_strip(fonts, scale, text, theme::surface, theme::accent, theme::text_secondary);
-      break;
   }
 }
 

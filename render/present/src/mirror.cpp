@@ -1,9 +1,9 @@
-#include "ilinks/mirror.h"
+#include "ilinks/mirror_screen.h"
 
 #include <nlohmann/json.hpp>
 
-#include "mirror_parts.h"
-#include "strips.h"
+#include "ilinks/banner_text.h"
+#include "ilinks/notices.h"
 
 namespace ilinks {
 namespace {
@@ -74,7 +74,20 @@ std::string mirror_as_text(const MirrorNode& root) {
 
 std::string mirror_as_json(const MirrorNode& root) { return to_json(root).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
 
-MirrorNode mirror_banner(const BannerText& b) {
+MirrorNode control_node(const std::string& role, const std::string& text, const std::string& key, const ControlBounds* controls) {
+  MirrorNode n = node(role, text);
+  if (controls) {
+    auto it = controls->find(key);
+    if (it != controls->end()) n.x = it->second[0], n.y = it->second[1], n.width = it->second[2], n.height = it->second[3];
+  }
+  return n;
+}
+
+std::string row_key(size_t section, size_t row) { return "row:" + std::to_string(section) + ":" + std::to_string(row); }
+
+namespace {
+
+MirrorNode banner_node(const BannerText& b) {
   MirrorNode banner = node("banner");
   banner.children.push_back(node("heading", b.name + (b.deceased ? " (deceased)" : ""), 1));
   MirrorNode fields = node("list");
@@ -84,17 +97,19 @@ MirrorNode mirror_banner(const BannerText& b) {
   return banner;
 }
 
-void mirror_strips(const View& view, const AlertStrip& alerts, const Timestamp& now, MirrorNode& into) {
-  if (view.incomplete()) into.children.push_back(node("alert", kIncompleteNotice));
-  into.children.push_back(node(view.basis() == Basis::override_ ? "alert" : "status", basis_strip_text(view, now)));
+void add_notices(const std::vector<Notice>& notices, MirrorNode& into) {
+  for (const auto& n : notices) into.children.push_back(node(n.role, n.text));
+}
+
+MirrorNode alert_region(const AlertStrip& alerts) {
   MirrorNode strip = node("list");
   for (const auto& line : alert_strip_lines(alerts)) strip.children.push_back(node("listitem", line));
   MirrorNode region = node("region", "Alerts");
   region.children.push_back(std::move(strip));
-  into.children.push_back(std::move(region));
+  return region;
 }
 
-MirrorNode mirror_tab_list(Tab open, const ControlBounds* controls) {
+MirrorNode tab_list(Tab open, const ControlBounds* controls) {
   MirrorNode list = node("tablist", "Record");
   for (Tab t : {Tab::summary, Tab::community, Tab::diagnostics, Tab::hospital, Tab::timeline}) {
     MirrorNode tab = control_node("tab", tab_title(t), std::string("tab:") + tab_id(t), controls);
@@ -104,14 +119,11 @@ MirrorNode mirror_tab_list(Tab open, const ControlBounds* controls) {
   return list;
 }
 
-MirrorNode mirror_tab_panel(const TabLayout& layout, const ListFilter& filter, const ControlBounds* controls) {
+// One tab's panel: its notices, "Showing n of m", sections as headings and tables.
+MirrorNode tab_panel(const TabLayout& layout, const ListFilter& filter, const ControlBounds* controls) {
   MirrorNode panel = node("tabpanel", tab_title(layout.tab));
-  if (!layout.available) {
-    panel.children.push_back(node("status", layout.unavailable_text));
-    return panel;
-  }
-  if (!layout.own_organisation_note.empty()) panel.children.push_back(node("status", layout.own_organisation_note));
-  if (!layout.case_access_note.empty()) panel.children.push_back(node("note", layout.case_access_note));
+  add_notices(tab_notices(layout), panel);
+  if (!layout.available) return panel;
   if (!layout.case_access_button.empty())
     panel.children.push_back(control_node("button", layout.case_access_button, "button:" + layout.case_access_button, controls));
   if (filter.narrows())
@@ -153,19 +165,55 @@ MirrorNode mirror_tab_panel(const TabLayout& layout, const ListFilter& filter, c
   return panel;
 }
 
-MirrorNode mirror_of_view(const View& view, const Date& today, const Timestamp& now) {
-  const Layout& layout = Layout::builtin();
+}  // namespace
+
+MirrorNode mirror_of_screen(const Screen& s) {
   MirrorNode root = node("region", "Shared care record");
-  root.children.push_back(mirror_banner(banner_text(view.patient(), today)));
-  mirror_strips(view, layout.alert_strip(view), now, root);
-  for (Tab t : {Tab::summary, Tab::community, Tab::diagnostics, Tab::hospital, Tab::timeline}) {
-    if (!view.shows_record()) break;  // as on screen: no tabs before consent or override
-    ListFilter all;
-    root.children.push_back(mirror_tab_panel(layout.lay_out(view, t, all, today), all, nullptr));
+  if (!s.view) {
+    root.children.push_back(node("status", "No record loaded."));
+    return root;
   }
-  if (!view.opt_out_notice().empty()) root.children.push_back(node("note", view.opt_out_notice()));
-  root.children.push_back(node("note", view.notice()));
+  const View& view = *s.view;
+  const ControlBounds* bounds = s.bounds;
+  // The person's name heads the mirror even when the host draws its own banner.
+  root.children.push_back(banner_node(banner_text(view.patient(), s.today)));
+  add_notices(strip_notices(view, s.now), root);
+  root.children.push_back(alert_region(Layout::builtin().alert_strip(view)));
+  if (s.controls && view.basis() == Basis::consent_required) {
+    root.children.push_back(control_node("button", "Record consent...", "button:Record consent...", bounds));
+    if (s.may_override) root.children.push_back(control_node("button", "Emergency override...", "button:Emergency override...", bounds));
+  }
+  if (view.shows_record()) {  // as on screen: no tabs before consent or override
+    if (s.controls) root.children.push_back(tab_list(s.open, bounds));
+    if (!s.toolbar.role.empty()) root.children.push_back(s.toolbar);
+    for (const TabLayout* panel : s.panels) root.children.push_back(tab_panel(*panel, s.filter, bounds));
+  }
+  add_notices(footer_notices(view), root);
+  if (!s.dialog.role.empty()) root.children.push_back(s.dialog);
   return root;
+}
+
+MirrorNode mirror_of_view(const View& view, const Date& today, const Timestamp& now) {
+  std::vector<TabLayout> tabs;
+  if (view.shows_record())
+    for (Tab t : {Tab::summary, Tab::community, Tab::diagnostics, Tab::hospital, Tab::timeline})
+      tabs.push_back(Layout::builtin().lay_out(view, t, ListFilter{}, today));
+  Screen s;
+  s.view = &view;
+  s.today = today;
+  s.now = now;
+  for (const auto& t : tabs) s.panels.push_back(&t);
+  return mirror_of_screen(s);
+}
+
+MirrorNode mirror_of_view(const View& view, Tab tab, const Date& today) {
+  TabLayout layout = Layout::builtin().lay_out(view, tab, ListFilter{}, today);
+  Screen s;
+  s.view = &view;
+  s.today = today;
+  s.now = Timestamp::now();
+  s.panels.push_back(&layout);
+  return mirror_of_screen(s);
 }
 
 }  // namespace ilinks

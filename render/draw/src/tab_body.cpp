@@ -6,7 +6,7 @@
 
 #include <imgui_internal.h>  // RenderTextEllipsis
 
-#include "mirror_parts.h"
+#include "ilinks/notices.h"
 #include "theme.h"
 
 namespace ilinks {
@@ -126,7 +126,11 @@ void TabBody::set(TabLayout layout, float scale) {
     lines_.push_back({t, s, r, y, h});
     y += h;
   };
-  if (!layout_.available || !layout_.own_organisation_note.empty()) add(Line::Type::message, kNoSection, 0, title);
+  // The tab's own messages (ilinks/notices.h), a line each; an inset notice
+  // is drawn above the list (widget_chrome.cpp).
+  messages_.clear();
+  for (const Notice& n : tab_notices(layout_))
+    if (n.look == Notice::Look::message) add(Line::Type::message, kNoSection, messages_.size(), title), messages_.push_back(n.text);
   for (size_t s = 0; s < layout_.sections.size(); ++s) {
     const Section& sec = layout_.sections[s];
     add(Line::Type::gap, s, 0, std::round(theme::gap * scale));
@@ -159,8 +163,7 @@ TabBodyAction TabBody::draw(const Fonts& fonts, float scale, SortOrder sort, Con
     if (line.type == Line::Type::gap) continue;
     if (line.section == kNoSection) {  // a message about the whole tab
       ImGui::PushFont(fonts.body_bold);
-      cell_text(dl, layout_.available ? layout_.own_organisation_note : layout_.unavailable_text, left, right, y, line.h,
-                theme::text_secondary, gap);
+      cell_text(dl, messages_[line.row], left, right, y, line.h, theme::text_secondary, gap);
       ImGui::PopFont();
       continue;
     }

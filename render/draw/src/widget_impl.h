@@ -131,6 +131,7 @@ struct RecordWidget::Impl {
   void draw_consent_actions();
   void draw_case_access();  // the open tab's wider-access notice and button, or the grant
   void draw_footer();
+  MirrorNode toolbar_mirror() const;  // the toolbar's controls, as the mirror reads them
 };
 
 }  // namespace ilinks

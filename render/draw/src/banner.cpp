@@ -1,18 +1,11 @@
 #include "banner.h"
 
-#include <cctype>
 #include <cmath>
-#include <string>
-#include <vector>
 
-#include "ilinks/nhs_number.h"
-#include "ilinks/view_export.h"
 #include "theme.h"
 
 namespace ilinks {
 namespace {
-
-const char* kNotKnown = "Not Known";
 
 using Field = BannerText::Field;
 
@@ -73,33 +66,6 @@ void draw_hatch(ImDrawList* dl, ImVec2 min, ImVec2 max, float step, ImU32 colour
 }
 
 }  // namespace
-
-
-BannerText banner_text(const Patient& p, const Date& today) {
-  BannerText b;
-  b.name = display_name(p.name);
-  b.deceased = p.deceased;
-  std::string born = p.birth_date ? format_date(*p.birth_date) : kNotKnown;
-  if (!p.deceased && p.birth_date) {
-    std::string age = format_age(*p.birth_date, today);
-    if (!age.empty()) born += " (" + age + ")";
-  }
-  b.identity.push_back({"Born", born});
-  if (p.deceased) {
-    std::string died = p.deceased_date ? format_date(*p.deceased_date) : kNotKnown;
-    if (p.deceased_date && p.birth_date) {
-      std::string age = format_age(*p.birth_date, *p.deceased_date);
-      if (!age.empty()) died += " (aged " + age + ")";
-    }
-    b.identity.push_back({"Died", died});
-  }
-  b.identity.push_back({"Gender", gender_text(p.gender)});
-  b.identity.push_back({"NHS No.", p.nhs_number.empty() ? kNotKnown : format_nhs_number(p.nhs_number)});
-  b.contact.push_back({"Address", address_text(p.address)});
-  b.contact.push_back({"Registered GP", p.registered_gp.empty() ? kNotKnown : p.registered_gp});
-  if (p.preferred_name) b.contact.push_back({"Preferred name", *p.preferred_name});
-  return b;
-}
 
 float draw_patient_banner(const BannerText& b, const Fonts& fonts, float scale) {
   const bool deceased = b.deceased;

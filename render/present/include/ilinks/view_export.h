@@ -1,7 +1,11 @@
-// ilinks/view_export.h: a View as data and as plain text, for files, tests
-// and hosts that draw their own UI. Only what the View holds is written.
+// ilinks/view_export.h: a View as data, for files, tests and hosts that draw
+// their own UI, and the NHS CUI words of its values, which every output
+// (the widget, the text mirror, the JSON) writes the same way. Only what the
+// View holds is written. (The View as text is its mirror: ilinks/mirror.h.)
 #pragma once
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "ilinks/view.h"
 
@@ -31,8 +35,5 @@ std::string format_number(double value);         // "6.8", "139", "0.1": as few 
 // The whole View as JSON: banner, basis, access, notices, and every tab with
 // each shown item and the FHIR resource type and id it came from.
 std::string view_as_json(const View& view, const Date& today);
-// The whole View as plain text, in reading order, as a screen reader would
-// get it: banner, basis, notices, then each tab.
-std::string view_as_text(const View& view, const Date& today);
 
 }  // namespace ilinks

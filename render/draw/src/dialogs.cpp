@@ -4,40 +4,10 @@
 
 #include <imgui.h>
 
-#include "case_access_words.h"
 #include "theme.h"
 
 namespace ilinks {
 namespace {
-
-const char* kConsentTitle = "Record consent";
-const char* kConsentAsk = "Ask the person: may you look at their shared care record now? Record their answer only if they agree.";
-const char* kGivenBy[] = {"The person", "Their representative"};
-const char* kGivenById[] = {"patient", "representative"};
-const char* kOverrideTitle = "Emergency override";
-const char* kOverrideWarning =
-    "Use only when the person cannot be asked and there is an urgent need to know. The override lasts a few hours, "
-    "is recorded against your name and is reported to the privacy officer.";
-
-std::string method_title(const std::string& m) {
-  if (m.empty()) return m;
-  std::string t = m;
-  t[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(t[0])));
-  return t;
-}
-
-int text_length(const char* utf8) {  // characters, not bytes
-  int n = 0;
-  for (const char* p = utf8; *p; ++p) n += (static_cast<unsigned char>(*p) & 0xC0) != 0x80;
-  return n;
-}
-
-MirrorNode node(std::string role, std::string text) {
-  MirrorNode n;
-  n.role = std::move(role);
-  n.text = std::move(text);
-  return n;
-}
 
 bool primary_button(const char* label, bool enabled, float scale) {
   if (!enabled) ImGui::PushStyleVar(ImGuiStyleVar_Alpha, 0.45f);
@@ -49,11 +19,6 @@ bool primary_button(const char* label, bool enabled, float scale) {
   ImGui::PopStyleColor(4);
   if (!enabled) ImGui::PopStyleVar();
   return pressed;
-}
-
-// The reasons the open dialog offers (the override's or the wider access's).
-const std::vector<ConsentOptions::Reason>& reasons_of(Dialogs::Open open, const ConsentOptions& options) {
-  return open == Dialogs::Open::case_access ? options.case_access_reasons : options.override_reasons;
 }
 
 }  // namespace
@@ -77,10 +42,7 @@ void Dialogs::close() {
 std::optional<ConsentOutcome> Dialogs::draw(const ConsentOptions& options, const Fonts& fonts, float scale, ControlBounds& controls) {
   auto note = [&controls](const std::string& label) { note_control(controls, "dialog:" + label); };
   if (open == Open::none) return std::nullopt;
-  const char* title = open == Open::consent       ? kConsentTitle
-                      : open == Open::override_   ? kOverrideTitle
-                      : open == Open::case_access ? kCaseAccessTitle
-                                                  : "Document";
+  const char* title = this->title();
   if (opening) {
     ImGui::OpenPopup(title);
     opening = false;
@@ -106,14 +68,14 @@ std::optional<ConsentOutcome> Dialogs::draw(const ConsentOptions& options, const
   if (open == Open::consent) {
     ImGui::TextWrapped("%s", kConsentAsk);
     ImGui::Spacing();
-    ImGui::TextUnformatted("How was consent given?");
+    ImGui::TextUnformatted(kConsentHow);
     for (size_t i = 0; i < options.methods.size(); ++i) {
       if (ImGui::RadioButton(method_title(options.methods[i]).c_str(), method == static_cast<int>(i))) method = static_cast<int>(i);
       note(method_title(options.methods[i]));
       ImGui::SameLine();
     }
     ImGui::NewLine();
-    ImGui::TextUnformatted("Who gave it?");
+    ImGui::TextUnformatted(kConsentWho);
     for (int i = 0; i < 2; ++i) {
       if (ImGui::RadioButton(kGivenBy[i], given_by == i)) given_by = i;
       note(kGivenBy[i]);
@@ -121,18 +83,18 @@ std::optional<ConsentOutcome> Dialogs::draw(const ConsentOptions& options, const
     }
     ImGui::NewLine();
     ImGui::Spacing();
-    if (primary_button("Record consent", !options.methods.empty(), scale)) {
+    if (primary_button(kConsentTitle, !options.methods.empty(), scale)) {
       outcome = ConsentOutcome{ConsentOutcome::Kind::consent, options.methods[static_cast<size_t>(method)], kGivenById[given_by], {}, {}};
       close_now = true;
     }
-    note("Record consent");
+    note(kConsentTitle);
     ImGui::SameLine();
     if (ImGui::Button("Cancel", ImVec2(0, theme::row_height * scale))) close_now = true;
     note("Cancel");
   } else if (open == Open::override_ || open == Open::case_access) {
     // A coded reason and the viewer's own words: the override, or wider access.
     bool wider = open == Open::case_access;
-    const auto& reasons = reasons_of(open, options);
+    const auto& reasons = this->reasons(options);
     if (reason >= static_cast<int>(reasons.size())) reason = 0;
     if (wider) {
       ImGui::TextWrapped("%s", kCaseAccessExplanation);
@@ -144,7 +106,7 @@ std::optional<ConsentOutcome> Dialogs::draw(const ConsentOptions& options, const
       ImGui::PopStyleColor();
     }
     ImGui::Spacing();
-    ImGui::TextUnformatted(wider ? kCaseAccessReason : "Reason");
+    ImGui::TextUnformatted(kCaseAccessReason);
     const char* current = reasons.empty() ? "" : reasons[static_cast<size_t>(reason)].display.c_str();
     ImGui::SetNextItemWidth(-1);
     if (ImGui::BeginCombo("##reason", current)) {
@@ -153,7 +115,7 @@ std::optional<ConsentOutcome> Dialogs::draw(const ConsentOptions& options, const
       ImGui::EndCombo();
     }
     note("Reason");
-    ImGui::TextUnformatted(wider ? kCaseAccessWhy : "Why is the override needed? (in your own words)");
+    ImGui::TextUnformatted(wider ? kCaseAccessWhy : kOverrideWhy);
     ImGui::InputTextMultiline("##why", text, sizeof text, ImVec2(-1, 4 * ImGui::GetTextLineHeightWithSpacing()));
     note("Why");
     int have = text_length(text), need = wider ? options.case_access_text_min_characters : options.override_text_min_characters;
@@ -162,7 +124,7 @@ std::optional<ConsentOutcome> Dialogs::draw(const ConsentOptions& options, const
     ImGui::PopStyleColor();
     ImGui::Spacing();
     bool ready = (wider || options.may_override) && !reasons.empty() && have >= need;
-    const char* confirm = wider ? kCaseAccessConfirm : "Start override";
+    const char* confirm = wider ? kCaseAccessConfirm : kOverrideConfirm;
     if (primary_button(confirm, ready, scale)) {
       outcome = ConsentOutcome{wider ? ConsentOutcome::Kind::case_access : ConsentOutcome::Kind::override_, {}, {},
                                reasons[static_cast<size_t>(reason)].code, text};
@@ -200,61 +162,6 @@ std::optional<ConsentOutcome> Dialogs::draw(const ConsentOptions& options, const
   ImGui::EndPopup();
   ImGui::PopFont();
   return outcome;
-}
-
-MirrorNode Dialogs::mirror(const ConsentOptions& options, const ControlBounds* controls) const {
-  auto control = [controls](const char* role, const std::string& words, const std::string& label) {
-    return control_node(role, words, "dialog:" + label, controls);
-  };
-  MirrorNode d;
-  d.role = "dialog";
-  switch (open) {
-    case Open::none:
-      return {};
-    case Open::consent: {
-      d.text = kConsentTitle;
-      d.children.push_back(node("note", kConsentAsk));
-      MirrorNode how = node("radiogroup", "How was consent given?");
-      for (size_t i = 0; i < options.methods.size(); ++i) {
-        std::string title = method_title(options.methods[i]);
-        how.children.push_back(control("radio", title + (static_cast<int>(i) == method ? " (chosen)" : ""), title));
-      }
-      d.children.push_back(std::move(how));
-      MirrorNode who = node("radiogroup", "Who gave it?");
-      for (int i = 0; i < 2; ++i) who.children.push_back(control("radio", std::string(kGivenBy[i]) + (given_by == i ? " (chosen)" : ""), kGivenBy[i]));
-      d.children.push_back(std::move(who));
-      d.children.push_back(control("button", "Record consent", "Record consent"));
-      d.children.push_back(control("button", "Cancel", "Cancel"));
-      break;
-    }
-    case Open::override_:
-    case Open::case_access: {
-      bool wider = open == Open::case_access;
-      const auto& reasons = reasons_of(open, options);
-      d.text = wider ? kCaseAccessTitle : kOverrideTitle;
-      d.children.push_back(wider ? node("note", kCaseAccessExplanation) : node("alert", kOverrideWarning));
-      std::string chosen = reason < static_cast<int>(reasons.size()) ? reasons[static_cast<size_t>(reason)].display : "none";
-      d.children.push_back(control("combobox", std::string(wider ? kCaseAccessReason : "Reason") + ": " + chosen, "Reason"));
-      int need = wider ? options.case_access_text_min_characters : options.override_text_min_characters;
-      d.children.push_back(control("textbox", std::string(wider ? kCaseAccessWhyShort : "Why is the override needed?") + " " +
-                                                  std::to_string(text_length(text)) + " of at least " + std::to_string(need) + " characters",
-                                   "Why"));
-      const char* confirm = wider ? kCaseAccessConfirm : "Start override";
-      d.children.push_back(control("button", confirm, confirm));
-      d.children.push_back(control("button", "Cancel", "Cancel"));
-      break;
-    }
-    case Open::reader:
-      if (!reading) return {};
-      d.text = reading->display;
-      d.children.push_back(node("note", (reading->date ? format_date(*reading->date) : std::string("Date not known")) + ", " +
-                                            item_source_text(*reading)));
-      d.children.push_back(node("document", reading->text));
-      d.children.push_back(control("button", "Close", "Close"));
-      d.children.push_back(control("button", "Copy text", "Copy text"));
-      break;
-  }
-  return d;
 }
 
 }  // namespace ilinks

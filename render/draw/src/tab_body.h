@@ -2,6 +2,7 @@
 // drawn: the work per frame does not grow with the record.
 #pragma once
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "controls.h"
@@ -22,7 +23,7 @@ class TabBody {
   void set(TabLayout layout, float scale);
   const TabLayout& layout() const { return layout_; }
   // Draws into the current window (a scrolling child); `sort` marks the sorted column.
-  // Readable rows in sight are noted in `controls` (mirror_parts.h row_key).
+  // Readable rows in sight are noted in `controls` (ilinks/mirror.h row_key).
   TabBodyAction draw(const Fonts& fonts, float scale, SortOrder sort, ControlBounds& controls);
   float total_height() const { return total_; }
 
@@ -34,6 +35,7 @@ class TabBody {
   };
   TabLayout layout_;
   std::vector<Line> lines_;
+  std::vector<std::string> messages_;  // the tab's message notices (Line::row indexes them)
   float total_ = 0;
 };
 

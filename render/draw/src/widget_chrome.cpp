@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <string>
 
+#include "ilinks/notices.h"
 #include "theme.h"
 #include "widget_impl.h"
 
@@ -148,7 +149,10 @@ void RecordWidget::Impl::draw_consent_actions() {
 
 void RecordWidget::Impl::draw_case_access() {
   const TabLayout& l = body.layout();
-  if (l.case_access_note.empty()) return;
+  std::string note;
+  for (const Notice& n : tab_notices(l))
+    if (n.look == Notice::Look::inset) note += (note.empty() ? "" : " ") + n.text;
+  if (note.empty()) return;
   // An inset panel above the lists: white, with an NHS blue edge, the words
   // wrapped to its width, and the button when the viewer may ask.
   const float pad = theme::padding * scale, gap = theme::gap * scale, bar = theme::accent_bar * scale;
@@ -162,7 +166,7 @@ void RecordWidget::Impl::draw_case_access() {
   ImGui::PushFont(fonts.body);
   ImGui::SetCursorScreenPos(ImVec2(inner, top.y + gap));
   ImGui::PushTextWrapPos(right - gap - ImGui::GetWindowPos().x);
-  ImGui::TextWrapped("%s", l.case_access_note.c_str());
+  ImGui::TextWrapped("%s", note.c_str());
   ImGui::PopTextWrapPos();
   ImGui::PopFont();
   if (!l.case_access_button.empty()) {
@@ -181,9 +185,24 @@ void RecordWidget::Impl::draw_case_access() {
   ImGui::Dummy(ImVec2(0, 0));
 }
 
+MirrorNode RecordWidget::Impl::toolbar_mirror() const {
+  MirrorNode tools;
+  tools.role = "search";
+  tools.text = "Search and filter";
+  const char* bad = " (not understood: use dd-Mmm-yyyy)";
+  tools.children.push_back(control_node("searchbox", "Search this tab: " + filter.search, "search", &controls));
+  tools.children.push_back(control_node("textbox", std::string("From date: ") + (from[0] ? from : "none") + (from_bad ? bad : ""), "from", &controls));
+  tools.children.push_back(control_node("textbox", std::string("To date: ") + (to[0] ? to : "none") + (to_bad ? bad : ""), "to", &controls));
+  tools.children.push_back(control_node("combobox", std::string("Sort: ") + sort_order_title(filter.sort), "sort", &controls));
+  if (tab == Tab::diagnostics)
+    tools.children.push_back(control_node("button", filter.results_by_panel ? "Group by test" : "Group by panel", "group", &controls));
+  return tools;
+}
+
 void RecordWidget::Impl::draw_footer() {
-  std::string text = view ? view->notice() : "";
-  if (view && !view->opt_out_notice().empty()) text = view->opt_out_notice() + " " + text;
+  std::string text;  // the footer's notices as one paragraph
+  if (view)
+    for (const Notice& n : footer_notices(*view)) text += (text.empty() ? "" : " ") + n.text;
   ImGui::SetCursorPosX(theme::padding * scale);
   ImGui::PushFont(fonts.small);
   ImGui::PushStyleColor(ImGuiCol_Text, theme::text_secondary);

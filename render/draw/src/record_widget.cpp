@@ -6,7 +6,6 @@
 
 #include <imgui.h>
 
-#include "mirror_parts.h"
 #include "strips.h"
 #include "theme.h"
 #include "widget_impl.h"
@@ -164,8 +163,7 @@ const ImDrawData& RecordWidget::draw_frame() {
   ImGui::PopStyleVar();
   if (w.view) {
     if (w.banner_shown) draw_patient_banner(*w.banner, w.fonts, w.scale);
-    if (w.view->incomplete()) draw_incomplete_notice(w.fonts, w.scale);
-    draw_basis_strip(*w.view, now, w.fonts, w.scale);
+    draw_strip_notices(strip_notices(*w.view, now), w.fonts, w.scale);
     draw_alert_strip(w.alerts, w.fonts, w.scale);
     w.draw_consent_actions();
     if (w.view->shows_record()) {
@@ -244,46 +242,23 @@ unsigned long RecordWidget::mirror_version() const { return impl_->mirror_versio
 
 MirrorNode RecordWidget::mirror() const {
   const Impl& w = *impl_;
-  MirrorNode root;
-  root.role = "region";
-  root.text = "Shared care record";
-  if (!w.view) {
-    MirrorNode none;
-    none.role = "status";
-    none.text = "No record loaded.";
-    root.children.push_back(none);
-    return root;
+  Screen s;
+  if (w.view) {
+    // The mirror follows what was last laid out; before the first frame, lay out now.
+    const_cast<Impl&>(w).ensure_layout();
+    s.view = &*w.view;
+    s.today = w.today();
+    s.now = w.now();
+    s.panels.push_back(&w.body.layout());
+    s.filter = w.filter;
+    s.controls = true;
+    s.open = w.tab;
+    s.may_override = w.options.may_override;
+    s.toolbar = w.toolbar_mirror();
+    s.dialog = mirror_dialog(w.dialogs, w.options, &w.controls);
+    s.bounds = &w.controls;
   }
-  // The mirror follows what was last laid out; before the first frame, lay out now.
-  const_cast<Impl&>(w).ensure_layout();
-  root.children.push_back(mirror_banner(*w.banner));
-  mirror_strips(*w.view, w.alerts, w.now(), root);
-  if (w.view->basis() == Basis::consent_required) {
-    root.children.push_back(control_node("button", "Record consent...", "button:Record consent...", &w.controls));
-    if (w.options.may_override)
-      root.children.push_back(control_node("button", "Emergency override...", "button:Emergency override...", &w.controls));
-  }
-  if (w.view->shows_record()) {
-    root.children.push_back(mirror_tab_list(w.tab, &w.controls));
-    MirrorNode tools;
-    tools.role = "search";
-    tools.text = "Search and filter";
-    tools.children.push_back(control_node("searchbox", "Search this tab: " + w.filter.search, "search", &w.controls));
-    tools.children.push_back(control_node("textbox", std::string("From date: ") + (w.from[0] ? w.from : "none") + (w.from_bad ? " (not understood: use dd-Mmm-yyyy)" : ""), "from", &w.controls));
-    tools.children.push_back(control_node("textbox", std::string("To date: ") + (w.to[0] ? w.to : "none") + (w.to_bad ? " (not understood: use dd-Mmm-yyyy)" : ""), "to", &w.controls));
-    tools.children.push_back(control_node("combobox", std::string("Sort: ") + sort_order_title(w.filter.sort), "sort", &w.controls));
-    if (w.tab == Tab::diagnostics)
-      tools.children.push_back(control_node("button", w.filter.results_by_panel ? "Group by test" : "Group by panel", "group", &w.controls));
-    root.children.push_back(std::move(tools));
-    root.children.push_back(mirror_tab_panel(w.body.layout(), w.filter, &w.controls));
-  }
-  MirrorNode notice;
-  notice.role = "note";
-  notice.text = w.view->notice();
-  root.children.push_back(notice);
-  MirrorNode dialog = w.dialogs.mirror(w.options, &w.controls);
-  if (!dialog.role.empty()) root.children.push_back(dialog);
-  return root;
+  return mirror_of_screen(s);
 }
 
 }  // namespace ilinks
