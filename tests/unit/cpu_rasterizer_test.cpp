@@ -13,12 +13,11 @@ namespace {
 // A hand-built frame: one draw list, one command, exact vertices.
 struct Frame {
   ImDrawList list{nullptr};
-  ImDrawList* lists[1] = {&list};
   ImDrawData data;
 
   Frame(int w, int h) {
     data.Valid = true;
-    data.CmdLists = lists;
+    data.CmdLists.push_back(&list);
     data.CmdListsCount = 1;
     data.DisplayPos = ImVec2(0, 0);
     data.DisplaySize = ImVec2(static_cast<float>(w), static_cast<float>(h));

@@ -64,7 +64,7 @@ std::optional<ConsentOutcome> Dialogs::draw(const ConsentOptions& options, const
     ImGui::PopFont();
     return std::nullopt;
   }
-  bool close_now = ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape));
+  bool close_now = ImGui::IsKeyPressed(ImGuiKey_Escape);
   if (open == Open::consent) {
     ImGui::TextWrapped("%s", kConsentAsk);
     ImGui::Spacing();

@@ -185,10 +185,10 @@ const ImDrawData& RecordWidget::draw_frame() {
       if (ImGui::IsWindowFocused() && !io.WantTextInput) {
         // Page keys scroll the list.
         float page = ImGui::GetWindowHeight() * 0.9f;
-        if (ImGui::IsKeyPressed(static_cast<int>(Key::page_down)) && !io.KeyCtrl) ImGui::SetScrollY(ImGui::GetScrollY() + page);
-        if (ImGui::IsKeyPressed(static_cast<int>(Key::page_up)) && !io.KeyCtrl) ImGui::SetScrollY(ImGui::GetScrollY() - page);
-        if (ImGui::IsKeyPressed(static_cast<int>(Key::home))) ImGui::SetScrollY(0);
-        if (ImGui::IsKeyPressed(static_cast<int>(Key::end))) ImGui::SetScrollY(ImGui::GetScrollMaxY());
+        if (ImGui::IsKeyPressed(ImGuiKey_PageDown) && !io.KeyCtrl) ImGui::SetScrollY(ImGui::GetScrollY() + page);
+        if (ImGui::IsKeyPressed(ImGuiKey_PageUp) && !io.KeyCtrl) ImGui::SetScrollY(ImGui::GetScrollY() - page);
+        if (ImGui::IsKeyPressed(ImGuiKey_Home)) ImGui::SetScrollY(0);
+        if (ImGui::IsKeyPressed(ImGuiKey_End)) ImGui::SetScrollY(ImGui::GetScrollMaxY());
       }
     }
     ImGui::EndChild();

@@ -1,10 +1,9 @@
 #include "tab_body.h"
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <limits>
-
-#include <imgui_internal.h>  // RenderTextEllipsis
 
 #include "ilinks/notices.h"
 #include "theme.h"
@@ -48,15 +47,38 @@ std::vector<float> column_x(const std::vector<Column>& cols, float left, float r
   return x;
 }
 
+// `text` cut to fit `width` at the current font, ending in an ellipsis ("…")
+// where it was cut; empty when it fits as it is. Cuts on a character, never
+// inside one, drops the spaces before the ellipsis, and keeps at least one
+// character (as ImGui's own clipped labels do).
+std::string cut_to_width(const std::string& text, float width) {
+  const ImFont* font = ImGui::GetFont();
+  const float size = ImGui::GetFontSize();
+  const char* begin = text.c_str();
+  const char* end = begin + text.size();
+  if (font->CalcTextSizeA(size, FLT_MAX, 0.0f, begin, end).x <= width) return {};
+  const float ellipsis = font->EllipsisWidth * size / font->FontSize;
+  const char* cut = end;
+  font->CalcTextSizeA(size, std::max(width - ellipsis, 1.0f), 0.0f, begin, end, &cut);
+  if (cut == begin)  // not even one character and the ellipsis: keep the first character
+    do ++cut; while (cut < end && (static_cast<unsigned char>(*cut) & 0xC0) == 0x80);
+  while (cut > begin && (cut[-1] == ' ' || cut[-1] == '\t')) --cut;
+  std::string out(begin, cut);
+  // The font's ellipsis ("…": the atlas holds U+2026), else three full stops.
+  out += font->EllipsisChar == 0x2026 ? "\u2026" : "...";
+  return out;
+}
+
 // Text clipped to [x0, x1) with an ellipsis; the full text on hover.
 void cell_text(ImDrawList* dl, const std::string& text, float x0, float x1, float y, float h, ImU32 ink, float gap) {
   ImVec2 size = ImGui::CalcTextSize(text.c_str());
   float ty = y + std::floor((h - size.y) * 0.5f);
   float limit = x1 - gap;
-  ImGui::PushStyleColor(ImGuiCol_Text, ink);
-  ImGui::RenderTextEllipsis(dl, ImVec2(x0, ty), ImVec2(limit, ty + size.y), limit, limit, text.c_str(), nullptr, &size);
-  ImGui::PopStyleColor();
-  if (size.x > limit - x0 && ImGui::IsMouseHoveringRect(ImVec2(x0, y), ImVec2(x1, y + h))) ImGui::SetTooltip("%s", text.c_str());
+  std::string cut = cut_to_width(text, limit - x0);
+  const std::string& shown = cut.empty() ? text : cut;
+  const ImVec4 clip(x0, ty, limit, ty + size.y);  // a first character wider than the cell is clipped
+  dl->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(x0, ty), ink, shown.c_str(), shown.c_str() + shown.size(), 0.0f, &clip);
+  if (!cut.empty() && ImGui::IsMouseHoveringRect(ImVec2(x0, y), ImVec2(x1, y + h))) ImGui::SetTooltip("%s", text.c_str());
 }
 
 void draw_trend(const Row& r, ImVec2 min, ImVec2 max, float scale, const Fonts& fonts, size_t id) {

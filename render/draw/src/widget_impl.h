@@ -26,8 +26,13 @@ constexpr Tab kTabs[] = {Tab::summary, Tab::community, Tab::diagnostics, Tab::ho
 // The widget's look: ImGui's style from the theme, at a DPI scale.
 void apply_style(ImGuiStyle& style, float scale);
 
-// The input a host sends between frames. ImGui 1.86 reads input as state, so a
-// press and release that arrive together are split over two frames.
+// ImGui's key for ours. ilinks::Key (and the C ABI's ilinks_key) are the
+// widget's own, stable whatever ImGui numbers its keys.
+ImGuiKey imgui_key(Key key);
+
+// The input a host sends between frames, applied at the start of the next
+// frame. A press and release that arrive together are split over two frames,
+// so a click or a key stroke is seen even when the host sends both at once.
 struct InputEvent {
   enum class Type { move, leave, button, wheel, key, text, focus } type;
   float x = 0, y = 0;
@@ -82,17 +87,10 @@ struct RecordWidget::Impl {
     io.LogFilename = nullptr;
     io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
     io.ConfigInputTextCursorBlink = false;  // a blinking caret would redraw forever
+    // apply_input() already spreads a press and its release over two frames;
+    // ImGui's own trickling would hold back what follows a mouse move by a frame more.
+    io.ConfigInputTrickleEventQueue = false;
     io.Fonts->TexID = reinterpret_cast<ImTextureID>(static_cast<intptr_t>(1));  // backends sample the one atlas
-    // Our Key values are ImGui's key indices.
-    const std::pair<ImGuiKey_, Key> keys[] = {
-        {ImGuiKey_Tab, Key::tab}, {ImGuiKey_LeftArrow, Key::left}, {ImGuiKey_RightArrow, Key::right},
-        {ImGuiKey_UpArrow, Key::up}, {ImGuiKey_DownArrow, Key::down}, {ImGuiKey_PageUp, Key::page_up},
-        {ImGuiKey_PageDown, Key::page_down}, {ImGuiKey_Home, Key::home}, {ImGuiKey_End, Key::end},
-        {ImGuiKey_Insert, Key::insert}, {ImGuiKey_Delete, Key::del}, {ImGuiKey_Backspace, Key::backspace},
-        {ImGuiKey_Space, Key::space}, {ImGuiKey_Enter, Key::enter}, {ImGuiKey_Escape, Key::escape},
-        {ImGuiKey_KeyPadEnter, Key::enter}, {ImGuiKey_A, Key::a}, {ImGuiKey_C, Key::c}, {ImGuiKey_V, Key::v},
-        {ImGuiKey_X, Key::x}, {ImGuiKey_Y, Key::y}, {ImGuiKey_Z, Key::z}};
-    for (const auto& [imgui, ours] : keys) io.KeyMap[imgui] = static_cast<int>(ours);
     ImGui::SetCurrentContext(previous);
   }
   ~Impl() { ImGui::DestroyContext(context); }
