@@ -39,6 +39,7 @@ RecordWidget::RecordWidget() : impl_(std::make_unique<Impl>()) {
 RecordWidget::~RecordWidget() = default;
 
 void RecordWidget::show(View view) {
+  impl_->options = view.consent_options();  // what the policy lets this viewer do
   impl_->view = std::move(view);
   impl_->dialogs.open = Dialogs::Open::none;  // a reader must not outlive the View it reads from
   impl_->dialogs.reading = nullptr;

@@ -87,7 +87,7 @@ TEST_SUITE("widget: consent and override dialogs") {
     Record r = ::test::demo_record("joe-bradshaw");
     Request req = ::test::request(r, "1a", "ZZVIEW");
     req.consent.reset();
-    AuditTrail audit(policy);
+    AuditTrail audit(policy.alerts());
     RecordWidget w;
     w.set_consent_options(consent_options(policy, "1a"));
     std::optional<ConsentOutcome> chosen;
@@ -158,7 +158,7 @@ TEST_SUITE("widget: consent and override dialogs") {
     Record r = ::test::demo_record("joe-bradshaw");
     Request req = ::test::request(r, "1a", "ZZVIEW");
     req.consent.reset();
-    AuditTrail audit(policy);
+    AuditTrail audit(policy.alerts());
     req.override_ = policy.start_override(req.viewer, r.patient(), "unconscious", "Found unconscious at home", ::test::kNow, audit);
     RecordWidget w;
     prepared(w, *policy.view_for(r, req, audit).view);
@@ -212,7 +212,7 @@ TEST_SUITE("widget: wider community record, case by case (Community tier 3)") {
     Record r = with_community_notes();
     Request req = ::test::request(r, "1b");
     std::vector<AuditEvent> events;
-    AuditTrail audit(policy, "", [&](const AuditEvent& e) { events.push_back(e); return true; });
+    AuditTrail audit(policy.alerts(), "", [&](const AuditEvent& e) { events.push_back(e); return true; });
     RecordWidget w;
     w.set_consent_options(consent_options(policy, "1b"));
     std::optional<ConsentOutcome> chosen;
@@ -285,7 +285,7 @@ TEST_SUITE("widget: wider community record, case by case (Community tier 3)") {
       CHECK(screen.find(line) != std::string::npos);
       CHECK(whole.find(line) != std::string::npos);
     }
-    AuditTrail audit(policy);
+    AuditTrail audit(policy.alerts());
     req.case_access = policy.record_case_access(req.viewer, r.patient(), "case-review", "Weekly complex case review", ::test::kNow, audit);
     View granted = ::test::view_of(r, req);
     REQUIRE_FALSE(granted.case_access_text().empty());
@@ -506,7 +506,7 @@ TEST_SUITE("text mirror") {
       Record r = ::test::record_of(maker.make(40));
       for (const auto& profile : policy.profiles()) {
         for (int state = 0; state < 3; ++state) {  // no consent, consent, override
-          AuditTrail audit(policy);
+          AuditTrail audit(policy.alerts());
           Request req = ::test::request(r, profile.id, "RY1");
           if (state != 1) req.consent.reset();
           if (state == 2) {

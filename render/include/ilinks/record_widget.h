@@ -49,22 +49,6 @@ struct ConsentOutcome {
   std::string text;         // override, case_access: the viewer's own words
 };
 
-// What the dialogs may offer this viewer; the host fills it from its policy.
-struct ConsentOptions {
-  std::vector<std::string> methods{"verbal", "written"};
-  bool may_override = false;  // the viewer's role profile may override
-  struct Reason {
-    std::string code, display;
-  };
-  std::vector<Reason> override_reasons;
-  int override_text_min_characters = 10;
-  // Wider access to the community record on an individual case basis
-  // (Community tier 3, Policy::record_case_access): offered on the Community
-  // tab when the View says it is available (View::case_access_available).
-  std::vector<Reason> case_access_reasons;
-  int case_access_text_min_characters = 10;
-};
-
 // The options a policy gives a viewer of this role profile.
 ConsentOptions consent_options(const Policy& policy, const std::string& profile_id);
 
