@@ -2,11 +2,11 @@
 // returns a code. No exception or C++ type crosses the boundary.
 #include "ilinks.h"
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <mutex>
 #include <new>
-#include <stdexcept>
 #include <optional>
 #include <string>
 #include <unordered_set>
@@ -22,27 +22,43 @@
 #include "ilinks/nhs_number.h"
 #include "ilinks/policy.h"
 #include "ilinks/record_widget.h"
+#include "ilinks/session.h"
 #include "ilinks/view_export.h"
 
 #include <nlohmann/json.hpp>
 
+namespace {
+
+// The result code for an error of this kind.
+int result_of(ilinks::ErrorKind kind) {
+  switch (kind) {
+    case ilinks::ErrorKind::input: return ILINKS_ERROR_INPUT;
+    case ilinks::ErrorKind::policy_file: return ILINKS_ERROR_INPUT;
+    case ilinks::ErrorKind::audit: return ILINKS_ERROR_AUDIT;
+    case ilinks::ErrorKind::refused: return ILINKS_ERROR_REFUSED;
+  }
+  return ILINKS_ERROR_INTERNAL;
+}
+
+// "call: refused: why", "call: why".
+std::string message_of(const char* call, const ilinks::Error& e) {
+  std::string prefix = call ? std::string(call) + ": " : std::string();
+  return prefix + (e.kind() == ilinks::ErrorKind::refused ? "refused: " : "") + e.what();
+}
+
+}  // namespace
+
+// A viewer is a Session (core: what may be shown, audited) drawn by a
+// RecordWidget (render), with the host's callbacks. Every call that changes
+// the session shows its View again.
 struct ilinks_viewer {
+  ilinks::Session session{ilinks::Policy::builtin()};
   ilinks::RecordWidget widget;
-  const ilinks::Policy& policy = ilinks::Policy::builtin();
   std::optional<ilinks::GlRenderer> gl;
   bool gl_owned = false;
   std::string last_error;
-  // What the policy decides on: the record, who is looking, on what basis.
-  std::optional<ilinks::Record> record;
-  std::optional<ilinks::Viewer> who;
-  bool relationship = false;
-  std::optional<ilinks::Consent> consent;
-  std::optional<ilinks::Override> override_;
-  std::optional<ilinks::CaseAccess> case_access;  // wider community access this user recorded for this person
   ilinks_audit_fn audit_callback = nullptr;
   void* audit_user_data = nullptr;
-  std::vector<ilinks::OptOut> opt_outs;
-  std::string host_nhs_number;  // the person open in the host; empty: the record's own stands in
   ilinks_consent_request_fn consent_request_callback = nullptr;
   void* consent_request_user_data = nullptr;
   ilinks_error_fn error_callback = nullptr;
@@ -51,22 +67,22 @@ struct ilinks_viewer {
   void* document_user_data = nullptr;
   ilinks_copy_fn copy_callback = nullptr;
   void* copy_user_data = nullptr;
-  std::unique_ptr<ilinks::AuditTrail> audit;
 
   ilinks_viewer() {
-    reset_audit();
-    // The widget's own dialogs go the same way as the host's calls.
+    // The widget's own dialogs go the same way as the host's calls; a failure
+    // there has no call to return it from, so it goes to the error callback.
     widget.on_consent_outcome([this](const ilinks::ConsentOutcome& o) {
       try {
         switch (o.kind) {
-          case ilinks::ConsentOutcome::Kind::consent: record_consent(o.method, o.given_by); break;
-          case ilinks::ConsentOutcome::Kind::override_: start_override(o.reason_code, o.text); break;
-          case ilinks::ConsentOutcome::Kind::case_access: record_case_access(o.reason_code, o.text); break;
+          case ilinks::ConsentOutcome::Kind::consent: session.record_consent(o.method, o.given_by); break;
+          case ilinks::ConsentOutcome::Kind::override_: session.start_override(o.reason_code, o.text); break;
+          case ilinks::ConsentOutcome::Kind::case_access: session.record_case_access(o.reason_code, o.text); break;
         }
-      } catch (const Refused& e) {
-        report(ILINKS_ERROR_REFUSED, std::string("refused: ") + e.what());
+        refresh();
+      } catch (const ilinks::Error& e) {
+        report(result_of(e.kind()), message_of(nullptr, e));
       } catch (const std::exception& e) {
-        report(ILINKS_ERROR_AUDIT, e.what());
+        report(ILINKS_ERROR_INTERNAL, std::string("unexpected failure: ") + e.what());
       }
     });
     widget.on_open_document([this](const ilinks::Item& d) {
@@ -81,102 +97,26 @@ struct ilinks_viewer {
     });
   }
 
-  // A failure of something the user did in the widget: there is no call to
-  // return it from, so it goes to the host's error callback.
   void report(int code, const std::string& message) {
     last_error = message;
     if (error_callback) error_callback(error_user_data, code, message.c_str());
   }
 
-  void reset_audit() {
-    ilinks::AuditSink sink;
-    if (audit_callback)
-      sink = [this](const ilinks::AuditEvent& e) { return audit_callback(audit_user_data, e.to_json().c_str()) == 1; };
-    audit = std::make_unique<ilinks::AuditTrail>(policy, "", sink);
-  }
-
-  ilinks::Timestamp now() const { return ilinks::Timestamp::now(); }
-
-  // Shows what the policy lets this viewer see now; throws InputError (refused
-  // or audit) with the reason, having shown nothing of the record.
+  // Shows what the session's View is now. On a refusal or an audit failure
+  // nothing stays on screen, not even what an earlier viewer saw.
   void refresh() {
-    if (!record) return widget.clear();
-    if (!host_nhs_number.empty() && record->patient().nhs_number != host_nhs_number) {
-      widget.clear();  // not even the name of someone else's record
-      throw Refused("the record loaded is about a different person (NHS number) from the one open in your system; it is not shown");
-    }
-    if (!who) return widget.show(policy.consent_request(record->patient()));  // no context: identity and a consent request, unaudited
-    ilinks::Request req;
-    req.viewer = *who;
-    req.host_patient = record->patient();
-    if (!host_nhs_number.empty()) req.host_patient.nhs_number = host_nhs_number;  // the policy refuses a mismatch
-    req.legitimate_relationship = relationship;
-    req.consent = consent;
-    req.override_ = override_;
-    req.case_access = case_access;
-    req.opt_outs = opt_outs;
-    req.now = now();
-    ilinks::Decision d;
+    std::optional<ilinks::View> view;
     try {
-      d = policy.view_for(*record, req, *audit);
+      view = session.view();
     } catch (...) {
-      widget.clear();  // the audit failed: nothing stays on screen, not even what an earlier viewer saw
+      widget.clear();
       throw;
     }
-    if (!d.view) {
-      widget.clear();
-      throw Refused(d.refused);
-    }
-    bool ask = d.view->basis() == ilinks::Basis::consent_required;
-    widget.show(std::move(*d.view));
+    if (!view) return widget.clear();
+    bool ask = session.viewer() && view->basis() == ilinks::Basis::consent_required;
+    widget.show(std::move(*view));
     if (ask && consent_request_callback) consent_request_callback(consent_request_user_data);
   }
-
-  void record_consent(const std::string& method, const std::string& given_by) {
-    if (!record || !who) throw Refused("no record and viewer context to record consent for");
-    ilinks::Consent c{who->user_id, now(), method, given_by, std::nullopt};
-    policy.record_consent(*who, record->patient(), c, *audit);
-    consent = c;
-    refresh();
-  }
-
-  void start_override(const std::string& reason_code, const std::string& text) {
-    if (!record || !who) throw Refused("no record and viewer context to override for");
-    try {
-      override_ = policy.start_override(*who, record->patient(), reason_code, text, now(), *audit);
-    } catch (const ilinks::InputError& e) {
-      throw Refused(e.what());
-    }
-    refresh();
-  }
-
-  // Records why this user needs the wider community record of this person
-  // (Community tier 3). The policy's refusal throws Refused; an audit that
-  // cannot be written throws InputError (nothing is granted without it).
-  void record_case_access(const std::string& reason_code, const std::string& text) {
-    if (!record || !who) throw Refused("no record and viewer context to record wider access for");
-    ilinks::Patient patient = record->patient();
-    if (!host_nhs_number.empty()) patient.nhs_number = host_nhs_number;  // the grant is for the person open in the host
-    try {
-      case_access = policy.record_case_access(*who, patient, reason_code, text, now(), *audit);
-    } catch (const ilinks::InputError& e) {
-      std::string what = e.what();
-      if (what.rfind("wider access: ", 0) == 0) throw Refused(what);  // the policy's reasons start so; else the audit failed
-      throw;
-    }
-    refresh();
-  }
-
-  // Consent, an override and wider access are one user's, for one person.
-  void forget_basis() {
-    consent.reset();
-    override_.reset();
-    case_access.reset();
-  }
-
-  struct Refused : std::runtime_error {
-    using std::runtime_error::runtime_error;
-  };
 
   int fail(int code, std::string message) {
     last_error = std::move(message);
@@ -212,10 +152,8 @@ int guarded(ilinks_viewer* v, const char* call, Body&& body) {
   if (!alive(v)) return ILINKS_ERROR_ARGUMENT;
   try {
     return body();
-  } catch (const ilinks_viewer::Refused& e) {
-    return v->fail(ILINKS_ERROR_REFUSED, std::string(call) + ": refused: " + e.what());
-  } catch (const ilinks::InputError& e) {  // the audit trail: nothing was shown
-    return v->fail(ILINKS_ERROR_AUDIT, std::string(call) + ": " + e.what());
+  } catch (const ilinks::Error& e) {  // refused, the audit trail, a record that cannot be read
+    return v->fail(result_of(e.kind()), message_of(call, e));
   } catch (const std::bad_alloc&) {
     return v->fail(ILINKS_ERROR_MEMORY, std::string(call) + ": out of memory");
   } catch (const std::exception& e) {
@@ -281,12 +219,10 @@ int ilinks_viewer_load_fhir(ilinks_viewer* v, const char* data, size_t size, con
     std::string source = source_name && *source_name ? source_name : "the record";
     if (!data && size > 0) return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_load_fhir: data is NULL");
     v->widget.clear();  // never leave the previous person on screen
-    v->record.reset();
-    v->forget_basis();  // consent, overrides, wider access and opt-outs belong to one person's record
-    v->opt_outs.clear();
+    v->session.clear();
     if (size == 0) return v->fail(ILINKS_ERROR_INPUT, source + ": is empty");
     try {
-      v->record = ilinks::read_fhir_json(std::string_view(data, size), source);
+      v->session.load(ilinks::read_fhir_json(std::string_view(data, size), source));
     } catch (const ilinks::InputError& e) {
       return v->fail(ILINKS_ERROR_INPUT, e.what());
     }
@@ -302,9 +238,7 @@ int ilinks_viewer_load_fhir_server(ilinks_viewer* v, const char* base_url, const
       return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_load_fhir_server: base_url and patient_id are required");
     if (timeout_ms < 0) return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_load_fhir_server: timeout_ms must be 0 or more");
     v->widget.clear();  // never leave the previous person on screen while the next one is fetched
-    v->record.reset();
-    v->forget_basis();
-    v->opt_outs.clear();
+    v->session.clear();
     ilinks::FhirServer server;
     server.base_url = base_url;
     server.bearer_token = bearer_token ? bearer_token : "";
@@ -313,7 +247,7 @@ int ilinks_viewer_load_fhir_server(ilinks_viewer* v, const char* base_url, const
       ilinks::Record record = ilinks::fetch_record(server, patient_id);
       if (!record.identity_known())
         return v->fail(ILINKS_ERROR_INPUT, std::string(base_url) + ": Patient/" + patient_id + " came back without a Patient resource");
-      v->record = std::move(record);
+      v->session.load(std::move(record));
     } catch (const ilinks::InputError& e) {
       return v->fail(ILINKS_ERROR_INPUT, e.what());
     }
@@ -325,9 +259,7 @@ int ilinks_viewer_load_fhir_server(ilinks_viewer* v, const char* base_url, const
 int ilinks_viewer_clear(ilinks_viewer* v) {
   return guarded(v, "ilinks_viewer_clear", [&] {
     v->widget.clear();
-    v->record.reset();
-    v->forget_basis();
-    v->opt_outs.clear();
+    v->session.clear();
     return v->ok();
   });
 }
@@ -338,7 +270,7 @@ int ilinks_viewer_set_context(ilinks_viewer* v, const char* user_id, const char*
     auto given = [](const char* s) { return s && *s; };
     if (!given(user_id) || !given(profile_id) || !given(organisation_ods))
       return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_set_context: user_id, profile_id and organisation_ods are required");
-    if (!v->policy.profile(profile_id))
+    if (!v->session.policy().profile(profile_id))
       return v->fail(ILINKS_ERROR_ARGUMENT, std::string("ilinks_viewer_set_context: '") + profile_id +
                                                 "' is not a role profile of the policy (1a, 1b, 1c, 2a, 2b, 3a, 3b, 4, 5, 6, 7)");
     ilinks::Viewer who;
@@ -348,12 +280,7 @@ int ilinks_viewer_set_context(ilinks_viewer* v, const char* user_id, const char*
     who.organisation_ods = organisation_ods;
     who.organisation_name = given(organisation_name) ? organisation_name : organisation_ods;
     who.device = "ilinks C ABI " ILINKS_VERSION;
-    bool same_user = v->who && v->who->user_id == who.user_id && v->who->profile == who.profile &&
-                     v->who->organisation_ods == who.organisation_ods;
-    if (!same_user) v->forget_basis();  // consent was given to, an override or wider access made by, the user before
-    v->who = who;
-    v->relationship = relationship != 0;
-    v->widget.set_consent_options(ilinks::consent_options(v->policy, profile_id));
+    v->session.set_viewer(who, relationship != 0);
     v->refresh();
     return v->ok();
   });
@@ -364,11 +291,7 @@ int ilinks_viewer_set_patient(ilinks_viewer* v, const char* nhs_number) {
     std::string digits = nhs_number ? ilinks::normalise_nhs_number(nhs_number) : "";
     if (!digits.empty() && !ilinks::is_valid_nhs_number(digits))
       return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_set_patient: not a valid NHS number (10 digits, modulus 11)");
-    if (digits != v->host_nhs_number) {  // another person: their consent, overrides, wider access and opt-outs are theirs
-      v->forget_basis();
-      v->opt_outs.clear();
-    }
-    v->host_nhs_number = digits;
+    v->session.set_host_patient(digits);
     v->refresh();
     return v->ok();
   });
@@ -378,7 +301,10 @@ int ilinks_viewer_set_audit_callback(ilinks_viewer* v, ilinks_audit_fn callback,
   return guarded(v, "ilinks_viewer_set_audit_callback", [&] {
     v->audit_callback = callback;
     v->audit_user_data = user_data;
-    v->reset_audit();
+    ilinks::AuditSink sink;
+    if (callback)
+      sink = [v](const ilinks::AuditEvent& e) { return v->audit_callback(v->audit_user_data, e.to_json().c_str()) == 1; };
+    v->session.set_audit_trail(std::make_shared<ilinks::AuditTrail>(v->session.policy().alerts(), "", sink));
     return v->ok();
   });
 }
@@ -389,13 +315,12 @@ int ilinks_viewer_record_consent(ilinks_viewer* v, const char* method, const cha
     std::string by = given_by;
     if (by != "patient" && by != "representative")
       return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_record_consent: given_by must be \"patient\" or \"representative\"");
-    try {
-      v->record_consent(method, by);
-    } catch (const ilinks::InputError& e) {  // an unknown method, or the audit
-      std::string what = e.what();
-      bool audit = what.find("audit") != std::string::npos;
-      return v->fail(audit ? ILINKS_ERROR_AUDIT : ILINKS_ERROR_ARGUMENT, "ilinks_viewer_record_consent: " + what);
-    }
+    const auto& methods = v->session.policy().consent_methods();
+    if (std::find(methods.begin(), methods.end(), method) == methods.end())
+      return v->fail(ILINKS_ERROR_ARGUMENT, std::string("ilinks_viewer_record_consent: consent: method \"") + method +
+                                                "\" is not one the policy knows (verbal, written)");
+    v->session.record_consent(method, by);
+    v->refresh();
     return v->ok();
   });
 }
@@ -403,7 +328,8 @@ int ilinks_viewer_record_consent(ilinks_viewer* v, const char* method, const cha
 int ilinks_viewer_start_override(ilinks_viewer* v, const char* reason_code, const char* text) {
   return guarded(v, "ilinks_viewer_start_override", [&] {
     if (!reason_code || !text) return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_start_override: reason_code and text are required");
-    v->start_override(reason_code, text);
+    v->session.start_override(reason_code, text);
+    v->refresh();
     return v->ok();
   });
 }
@@ -412,7 +338,8 @@ int ilinks_viewer_record_case_access(ilinks_viewer* v, const char* reason_code, 
   return guarded(v, "ilinks_viewer_record_case_access", [&] {
     if (!reason_code || !text)
       return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_record_case_access: reason_code and text are required");
-    v->record_case_access(reason_code, text);
+    v->session.record_case_access(reason_code, text);
+    v->refresh();
     return v->ok();
   });
 }
@@ -430,16 +357,7 @@ int ilinks_viewer_record_opt_out(ilinks_viewer* v, const char* scope, const char
       return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_record_opt_out: scope must be record, segment, setting, label or organisation");
     if (*chosen != ilinks::OptOut::Scope::whole_record && (!value || !*value))
       return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_record_opt_out: this scope needs a value");
-    if (!v->record || !v->who) throw ilinks_viewer::Refused("no record and viewer context to record an opt-out for");
-    ilinks::OptOut o{*chosen, value ? value : ""};
-    try {
-      v->policy.record_opt_out(*v->who, v->record->patient(), o, v->now(), *v->audit);
-    } catch (const ilinks::InputError& e) {
-      std::string what = e.what();
-      return v->fail(what.find("audit") != std::string::npos ? ILINKS_ERROR_AUDIT : ILINKS_ERROR_ARGUMENT,
-                     "ilinks_viewer_record_opt_out: " + what);
-    }
-    v->opt_outs.push_back(o);
+    v->session.record_opt_out({*chosen, value ? value : ""});
     v->refresh();
     return v->ok();
   });

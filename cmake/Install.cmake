@@ -8,7 +8,7 @@ include(CMakePackageConfigHelpers)
 install(FILES "${PROJECT_SOURCE_DIR}/bindings/ilinks.h" DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
 target_include_directories(ilinks INTERFACE $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
 target_include_directories(ilinks_static INTERFACE $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
-install(TARGETS ilinks ilinks_static ilinks_render ilinks_present ilinks_core ilinks_imgui ilinks_header_only
+install(TARGETS ilinks ilinks_static ilinks_render ilinks_present ${ILINKS_CORE_TARGETS} ilinks_imgui ilinks_header_only
   EXPORT ilinksTargets
   LIBRARY DESTINATION "${CMAKE_INSTALL_LIBDIR}"
   ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}"

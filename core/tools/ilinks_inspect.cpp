@@ -39,7 +39,7 @@ int usage(const char* why) {
 
 std::string slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw ilinks::InputError(path + ": cannot be opened for reading");
+  if (!in) throw ilinks::PolicyFileError(path + ": cannot be opened for reading");
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
@@ -95,24 +95,26 @@ int main(int argc, char** argv) {
 
   if (sources.terminology && sources.terminology->base_url.empty()) return usage("--terminology-cache needs --terminology");
   std::optional<ilinks::Classification> custom;
+  std::optional<ilinks::Policy> loaded;
   try {
-    if (!rules_dir.empty() || sources.terminology) {
-      std::string classification = rules_dir.empty() ? "" : slurp(rules_dir + "/classification.json");
-      std::string participants = rules_dir.empty() ? "" : slurp(rules_dir + "/participants.json");
-      ilinks::Policy policy = rules_dir.empty() ? ilinks::Policy::builtin(sources)
-                                                : ilinks::Policy::from_file(rules_dir + "/policy.json", sources);
-      for (const auto& note : policy.load_notes()) std::fprintf(stderr, "ilinks-inspect: note: %s\n", note.c_str());
-      custom = rules_dir.empty() ? ilinks::Classification::with_exclusions(policy.exclusions_json())
-                                 : ilinks::Classification::from_json(classification, policy.exclusions_json(), participants);
-    }
-  } catch (const ilinks::InputError& e) {
+    if (!rules_dir.empty())
+      custom = ilinks::Classification::from_json(slurp(rules_dir + "/classification.json"), slurp(rules_dir + "/participants.json"));
+    if (!rules_dir.empty()) loaded = ilinks::Policy::from_file(rules_dir + "/policy.json", sources);
+    else if (sources.terminology) loaded = ilinks::Policy::builtin(sources);
+    if (loaded)
+      for (const auto& note : loaded->load_notes()) std::fprintf(stderr, "ilinks-inspect: note: %s\n", note.c_str());
+  } catch (const ilinks::Error& e) {  // a data file (PolicyFileError), or one that cannot be opened
     std::fprintf(stderr, "ilinks-inspect: %s\n", e.what());
     return 2;
   }
+  const ilinks::Policy& policy = loaded ? *loaded : ilinks::Policy::builtin();
   ilinks::RecordBuilder builder(custom ? *custom : ilinks::Classification::builtin());
   for (const auto& in : inputs) builder.add_file(in.path, in.ods);
   if (!patient.empty()) builder.choose_person(patient);
   ilinks::Record record = builder.build();
+  // The exclusions as the policy marks them when it makes a View.
+  std::vector<ilinks::Item> marked = record.items();
+  policy.exclusions().mark(marked);
 
   json out;
   out["inputs"] = record.inputs();
@@ -121,7 +123,7 @@ int main(int argc, char** argv) {
   out["person"] = {{"identity_known", record.identity_known()}, {"resource_id", p.resource_id}, {"nhs_number", p.nhs_number}};
   json items = json::array();
   std::map<std::string, int> placed;
-  for (const auto& item : record.items()) {
+  for (const auto& item : marked) {
     json j = {{"type", item.kind}, {"id", item.source_id}, {"key", item.key}, {"input", item.input},
               {"segment", ilinks::segment_letter(item.segment)}, {"tier", item.tier}, {"rule", item.rule},
               {"setting", ilinks::care_setting_id(item.source.setting)}, {"setting_found_by", item.source.setting_found_by},

@@ -32,6 +32,7 @@
 #include "ilinks/policy.h"
 #include "ilinks/record_builder.h"
 #include "ilinks/record_widget.h"
+#include "ilinks/session.h"
 #include "ilinks/view_export.h"
 
 namespace {
@@ -139,7 +140,7 @@ int main(int argc, char** argv) {
     else if (sources.terminology) loaded = ilinks::Policy::builtin(sources);
     if (loaded)
       for (const auto& note : loaded->load_notes()) std::fprintf(stderr, "ilinks-render: note: %s\n", note.c_str());
-  } catch (const ilinks::InputError& e) {
+  } catch (const ilinks::Error& e) {  // the policy or a code list (PolicyFileError), or its terminology server
     std::fprintf(stderr, "ilinks-render: %s\n", e.what());
     return 2;
   }
@@ -162,46 +163,31 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  // The command line stands in for a host that has this person open.
   ilinks::Timestamp now = ilinks::Timestamp::now();
-  ilinks::Request request;
-  request.viewer = {o.user, o.user, o.profile, o.organisation, "", "ilinks-render", "", ""};
-  request.host_patient = record.patient();  // the command line stands in for a host that has this person open
-  request.legitimate_relationship = o.relationship == "yes";
-  request.include_own_organisation = o.include_own;
-  request.now = now;
+  ilinks::Session session(policy);
+  session.set_clock([now] { return now; });
+  session.set_include_own_organisation(o.include_own);
+  session.load(record);
+  session.set_viewer({o.user, o.user, o.profile, o.organisation, "", "ilinks-render", "", ""}, o.relationship == "yes");
   try {
-    ilinks::AuditTrail audit(policy, o.audit);
+    session.set_audit_trail(std::make_shared<ilinks::AuditTrail>(policy.alerts(), o.audit));
     if (o.consent == "given") {
-      request.consent = ilinks::Consent{o.user, now, "verbal", "patient", std::nullopt};
+      session.record_consent("verbal", "patient");
     } else if (o.consent.rfind("override:", 0) == 0) {
       std::string rest = o.consent.substr(9);
       size_t colon = rest.find(':');
       if (colon == std::string::npos) return usage("--consent override takes override:<reason-code>:<text>");
-      try {
-        request.override_ = policy.start_override(request.viewer, record.patient(), rest.substr(0, colon), rest.substr(colon + 1), now, audit);
-      } catch (const ilinks::InputError& e) {
-        std::fprintf(stderr, "ilinks-render: refused: %s\n", e.what());
-        return 4;
-      }
+      session.start_override(rest.substr(0, colon), rest.substr(colon + 1));
     }
     if (!o.case_access.empty()) {
       size_t colon = o.case_access.find(':');
       if (colon == std::string::npos) return usage("--case-access takes <reason-code>:<text>");
-      try {
-        request.case_access = policy.record_case_access(request.viewer, record.patient(), o.case_access.substr(0, colon),
-                                                        o.case_access.substr(colon + 1), now, audit);
-      } catch (const ilinks::InputError& e) {
-        std::fprintf(stderr, "ilinks-render: refused: %s\n", e.what());
-        return 4;
-      }
+      session.record_case_access(o.case_access.substr(0, colon), o.case_access.substr(colon + 1));
     }
-    ilinks::Decision decision = policy.view_for(record, request, audit);
-    if (!decision.view) {
-      std::fprintf(stderr, "ilinks-render: refused: %s\n", decision.refused.c_str());
-      return 4;
-    }
+    std::optional<ilinks::View> shown = session.view();
     ilinks::Date today = o.today.empty() ? ilinks::Date::today() : *ilinks::Date::parse_iso_day(o.today);
-    const ilinks::View& view = *decision.view;
+    const ilinks::View& view = *shown;
     if (ends_with(o.out, ".json") || ends_with(o.out, ".txt")) {
       // .txt is the widget's text mirror of every tab in turn: what a screen reader reads.
       std::string text = ends_with(o.out, ".json") ? ilinks::view_as_json(view, today)
@@ -216,7 +202,6 @@ int main(int argc, char** argv) {
     widget.set_size(o.width, o.height, o.scale);
     widget.set_today(today);
     widget.set_now(now);
-    widget.set_consent_options(ilinks::consent_options(policy, o.profile));
     ilinks::Tab tab;
     ilinks::tab_from_id(o.tab, tab);
     widget.set_tab(tab);
@@ -232,7 +217,10 @@ int main(int argc, char** argv) {
       return 3;
     }
     return 0;
-  } catch (const ilinks::InputError& e) {  // the audit log: nothing is shown without it
+  } catch (const ilinks::Refused& e) {
+    std::fprintf(stderr, "ilinks-render: refused: %s\n", e.what());
+    return 4;
+  } catch (const ilinks::AuditError& e) {  // the audit log: nothing is shown without it
     std::fprintf(stderr, "ilinks-render: %s\n", e.what());
     return 5;
   }

@@ -39,7 +39,7 @@ int main() {
   builder.add(json, {"twenty-years.json", {}});
   Record record = builder.build();
   const Policy& policy = Policy::builtin();
-  AuditTrail audit(policy);
+  AuditTrail audit(policy.alerts());
   Request req;
   req.viewer = {"bench", "Bench", "1a", "ZZVIEW", "Bench", "bench", "", ""};
   req.host_patient = record.patient();

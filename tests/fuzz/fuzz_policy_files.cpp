@@ -1,7 +1,8 @@
 // libFuzzer target: a deployment's own policy files. The same bytes are tried
-// as policy.json, as classification.json and as participants.json. The only
-// allowed failure is InputError (naming the file, place and reason); anything
-// else escaping is a bug, and libFuzzer reports it as a crash.
+// as policy.json, as classification.json, as participants.json and as the
+// policy's exclusions. The only allowed failure is PolicyFileError (naming the
+// file, place and reason); anything else escaping is a bug, and libFuzzer
+// reports it as a crash.
 #include <cstddef>
 #include <cstdint>
 #include <fstream>
@@ -9,7 +10,7 @@
 #include <string>
 
 #include "ilinks/classification.h"
-#include "ilinks/fhir.h"
+#include "ilinks/errors.h"
 #include "ilinks/policy.h"
 
 namespace {
@@ -25,19 +26,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
   static const std::string classification = builtin_file("classification.json");
   static const std::string participants = builtin_file("participants.json");
-  static const std::string exclusions = ilinks::Policy::builtin().exclusions_json();
   try {
     ilinks::Policy policy = ilinks::Policy::from_json(text, "fuzz-policy.json");
     (void)policy.sha256();
-  } catch (const ilinks::InputError&) {
+  } catch (const ilinks::PolicyFileError&) {
   }
   try {
-    (void)ilinks::Classification::from_json(text, exclusions, participants);
-  } catch (const ilinks::InputError&) {
+    (void)ilinks::Classification::from_json(text, participants);
+  } catch (const ilinks::PolicyFileError&) {
   }
   try {
-    (void)ilinks::Classification::from_json(classification, exclusions, text);
-  } catch (const ilinks::InputError&) {
+    (void)ilinks::Classification::from_json(classification, text);
+  } catch (const ilinks::PolicyFileError&) {
+  }
+  try {
+    (void)ilinks::Exclusions::from_json(text, "fuzz-exclusions");
+  } catch (const ilinks::PolicyFileError&) {
   }
   return 0;
 }

@@ -5,10 +5,8 @@
 #pragma once
 #include <string_view>
 
-#include "../tools/consented_request.h"
-#include "ilinks/audit.h"
+#include "../tools/consented_view.h"
 #include "ilinks/mirror.h"
-#include "ilinks/policy.h"
 #include "ilinks/record_builder.h"
 #include "ilinks/view_export.h"
 
@@ -19,15 +17,13 @@ inline void ingest_and_view(std::string_view bytes, const char* name) {
   builder.add(bytes, {name, ""});
   ilinks::Record record = builder.build();
 
-  const ilinks::Policy& policy = ilinks::Policy::builtin();
-  ilinks::AuditTrail audit(policy);  // in memory
   // A fixed "now": the same input always takes the same path.
-  ilinks::Request request = ilinks::test::consented_request(record, "fuzz", *ilinks::Timestamp::parse("2026-11-22T10:30:00+00:00"));
-  ilinks::Decision decision = policy.view_for(record, request, audit);
-  if (!decision.view) return;
-  ilinks::Date today = request.now.local_date();
-  (void)ilinks::view_as_json(*decision.view, today);
-  (void)ilinks::mirror_as_text(ilinks::mirror_of_view(*decision.view, today, request.now));
+  ilinks::Timestamp now = *ilinks::Timestamp::parse("2026-11-22T10:30:00+00:00");
+  std::optional<ilinks::View> view = ilinks::test::consented_view(std::move(record), "fuzz", now);
+  if (!view) return;
+  ilinks::Date today = now.local_date();
+  (void)ilinks::view_as_json(*view, today);
+  (void)ilinks::mirror_as_text(ilinks::mirror_of_view(*view, today, now));
 }
 
 }  // namespace fuzz

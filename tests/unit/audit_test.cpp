@@ -42,7 +42,7 @@ void write_lines(const std::string& path, const std::vector<std::string>& ls) {
 std::string five_event_log(const std::string& name) {
   std::string path = temp_path(name);
   Record r = test::demo_record("joe-bradshaw");
-  AuditTrail audit(Policy::builtin(), path);
+  AuditTrail audit(Policy::builtin().alerts(), path);
   for (int i = 0; i < 5; ++i) Policy::builtin().view_for(r, test::request(r, "1a"), audit);
   return path;
 }
@@ -52,7 +52,7 @@ std::string five_event_log(const std::string& name) {
 TEST_SUITE("audit events") {
   TEST_CASE("a view is one event: who, role, organisation, person, when, what was shown, basis, outcome, policy") {
     Record r = test::demo_record("joe-bradshaw");
-    AuditTrail audit(Policy::builtin());
+    AuditTrail audit(Policy::builtin().alerts());
     auto req = test::request(r, "6", "RVY");
     Decision d = Policy::builtin().view_for(r, req, audit);
     REQUIRE(d.view);
@@ -64,7 +64,7 @@ TEST_SUITE("audit events") {
     std::string path = temp_path("audit-fields.jsonl");
     Record r = test::demo_record("joe-bradshaw");
     {
-      AuditTrail audit(Policy::builtin(), path);
+      AuditTrail audit(Policy::builtin().alerts(), path);
       Policy::builtin().view_for(r, test::request(r, "6", "RVY"), audit);
     }
     auto ls = lines(path);
@@ -89,7 +89,7 @@ TEST_SUITE("audit events") {
 
   TEST_CASE("refusals, consent changes and overrides are each one event") {
     Record r = test::demo_record("joe-bradshaw");
-    AuditTrail audit(Policy::builtin());
+    AuditTrail audit(Policy::builtin().alerts());
     const Policy& p = Policy::builtin();
     auto req = test::request(r, "1a");
     p.record_consent(req.viewer, r.patient(), *req.consent, audit);
@@ -103,7 +103,7 @@ TEST_SUITE("audit events") {
     CHECK(audit.last_sequence() == 4);
     p.start_override(test::viewer("6"), r.patient(), "emergency", "Anaphylaxis in the waiting room", kNow, audit);
     CHECK(audit.last_sequence() == 5);
-    CHECK_THROWS_AS(p.record_consent(req.viewer, r.patient(), Consent{"u1", kNow, "telepathic", "patient", {}}, audit), InputError);
+    CHECK_THROWS_AS(p.record_consent(req.viewer, r.patient(), Consent{"u1", kNow, "telepathic", "patient", {}}, audit), Refused);
     CHECK(audit.last_sequence() == 5);  // an invalid change records nothing
   }
 }
@@ -174,7 +174,7 @@ TEST_SUITE("audit chain") {
     std::string path = five_event_log("chain-continued.jsonl");
     Record r = test::demo_record("joe-bradshaw");
     {
-      AuditTrail audit(Policy::builtin(), path);
+      AuditTrail audit(Policy::builtin().alerts(), path);
       CHECK(audit.last_sequence() == 5);
       Policy::builtin().view_for(r, test::request(r, "1a"), audit);
     }
@@ -183,7 +183,7 @@ TEST_SUITE("audit chain") {
     auto ls = lines(path);
     ls.back() = "{not json";
     write_lines(path, ls);
-    CHECK_THROWS_WITH_AS(AuditTrail(Policy::builtin(), path), doctest::Contains("line 6 is not valid JSON"), InputError);
+    CHECK_THROWS_WITH_AS(AuditTrail(Policy::builtin().alerts(), path), doctest::Contains("line 6 is not valid JSON"), AuditError);
   }
 
   TEST_CASE("SHA-256 matches the FIPS 180-4 test vectors") {
@@ -207,7 +207,7 @@ TEST_SUITE("audit delivery") {
       return true;
     };
     {
-      AuditTrail audit(Policy::builtin(), "", sink, spool);
+      AuditTrail audit(Policy::builtin().alerts(), "", sink, spool);
       Policy::builtin().view_for(r, test::request(r, "1a"), audit);
       up = false;
       for (int i = 0; i < 3; ++i) Policy::builtin().view_for(r, test::request(r, "1a"), audit);
@@ -216,7 +216,7 @@ TEST_SUITE("audit delivery") {
     }
     // The process ends during the outage; the next one picks the spool up.
     up = true;
-    AuditTrail later(Policy::builtin(), "", sink, spool);
+    AuditTrail later(Policy::builtin().alerts(), "", sink, spool);
     CHECK(later.waiting() == 3);
     CHECK(later.flush() == 0);
     CHECK(received == std::vector<uint64_t>{1, 2, 3, 4});
@@ -228,7 +228,7 @@ TEST_SUITE("audit delivery") {
   TEST_CASE("a sink that throws is treated as down, not as delivered") {
     std::string spool = temp_path("throwing.spool");
     Record r = test::demo_record("joe-bradshaw");
-    AuditTrail audit(Policy::builtin(), "", [](const AuditEvent&) -> bool { throw std::runtime_error("connection reset"); }, spool);
+    AuditTrail audit(Policy::builtin().alerts(), "", [](const AuditEvent&) -> bool { throw std::runtime_error("connection reset"); }, spool);
     Policy::builtin().view_for(r, test::request(r, "1a"), audit);
     CHECK(audit.waiting() == 1);
   }
@@ -236,7 +236,7 @@ TEST_SUITE("audit delivery") {
   TEST_CASE("a sink without a spool takes each event at once") {
     Record r = test::demo_record("joe-bradshaw");
     std::vector<std::string> kept;
-    AuditTrail audit(Policy::builtin(), "", [&](const AuditEvent& e) { return kept.push_back(e.to_json()), true; });
+    AuditTrail audit(Policy::builtin().alerts(), "", [&](const AuditEvent& e) { return kept.push_back(e.to_json()), true; });
     Decision d = Policy::builtin().view_for(r, test::request(r, "1a"), audit);
     CHECK(d.view);
     REQUIRE(kept.size() == 1);
@@ -246,23 +246,23 @@ TEST_SUITE("audit delivery") {
 
   TEST_CASE("a sink without a spool that does not keep the event means nothing is shown") {
     Record r = test::demo_record("joe-bradshaw");
-    AuditTrail audit(Policy::builtin(), "", [](const AuditEvent&) { return false; });
-    CHECK_THROWS_AS(Policy::builtin().view_for(r, test::request(r, "1a"), audit), InputError);
+    AuditTrail audit(Policy::builtin().alerts(), "", [](const AuditEvent&) { return false; });
+    CHECK_THROWS_AS(Policy::builtin().view_for(r, test::request(r, "1a"), audit), AuditError);
     CHECK(audit.last_sequence() == 0);  // not written: the chain is as it was
   }
 
   TEST_CASE("the HTTP sink reports an unreachable endpoint as down") {
     std::string spool = temp_path("http.spool");
     Record r = test::demo_record("joe-bradshaw");
-    AuditTrail audit(Policy::builtin(), "", audit_http_sink("http://127.0.0.1:9/fhir", "token", 2000), spool);
+    AuditTrail audit(Policy::builtin().alerts(), "", audit_http_sink("http://127.0.0.1:9/fhir", "token", 2000), spool);
     Policy::builtin().view_for(r, test::request(r, "1a"), audit);
     CHECK(audit.waiting() == 1);
   }
 
   TEST_CASE("when the log cannot be written there is no view") {
     Record r = test::demo_record("joe-bradshaw");
-    AuditTrail audit(Policy::builtin(), "/nonexistent-dir/audit.jsonl");
-    CHECK_THROWS_WITH_AS(Policy::builtin().view_for(r, test::request(r, "1a"), audit), doctest::Contains("cannot be written"), InputError);
+    AuditTrail audit(Policy::builtin().alerts(), "/nonexistent-dir/audit.jsonl");
+    CHECK_THROWS_WITH_AS(Policy::builtin().view_for(r, test::request(r, "1a"), audit), doctest::Contains("cannot be written"), AuditError);
   }
 }
 
@@ -277,7 +277,7 @@ TEST_SUITE("audit alerts") {
   TEST_CASE("every override raises an alert, and so does a refusal for no relationship") {
     std::string path = temp_path("alerts-override.jsonl");
     Record r = test::demo_record("joe-bradshaw");
-    AuditTrail audit(Policy::builtin(), path);
+    AuditTrail audit(Policy::builtin().alerts(), path);
     Policy::builtin().start_override(test::viewer("6"), r.patient(), "emergency", "Cardiac arrest in resus", kNow, audit);
     CHECK(has_alert(last_event(path), "override"));
     auto req = test::request(r, "1a");
@@ -288,7 +288,7 @@ TEST_SUITE("audit alerts") {
 
   TEST_CASE("more than the policy's number of people viewed by one user in its window raises an alert") {
     std::string path = temp_path("alerts-volume.jsonl");
-    AuditTrail audit(Policy::builtin(), path);
+    AuditTrail audit(Policy::builtin().alerts(), path);
     int limit = Policy::builtin().alerts().patients_per_user;
     for (int i = 0; i <= limit; ++i) {
       AuditEvent e;
@@ -304,7 +304,7 @@ TEST_SUITE("audit alerts") {
   TEST_CASE("a burst of views out of hours raises an alert; the same in hours does not") {
     auto burst = [](const char* start, const std::string& name) {
       std::string path = temp_path(name);
-      AuditTrail audit(Policy::builtin(), path);
+      AuditTrail audit(Policy::builtin().alerts(), path);
       bool alerted = false;
       for (int i = 0; i <= Policy::builtin().alerts().out_of_hours_views; ++i) {
         AuditEvent e;
@@ -324,7 +324,7 @@ TEST_SUITE("audit alerts") {
   TEST_CASE("viewing a record with the viewer's own surname and postcode raises an alert") {
     std::string path = temp_path("alerts-own.jsonl");
     Record r = test::demo_record("joe-bradshaw");
-    AuditTrail audit(Policy::builtin(), path);
+    AuditTrail audit(Policy::builtin().alerts(), path);
     auto req = test::request(r, "1a");
     req.viewer.family_name = "BRADSHAW";
     req.viewer.postcode = "pr8 2at";

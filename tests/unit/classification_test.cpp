@@ -17,6 +17,7 @@
 
 using namespace ilinks;
 using test::item;
+using test::marked;
 using test::placed;
 
 namespace {
@@ -83,33 +84,33 @@ TEST_SUITE("exclusion codes (Appendix 1)") {
 
   TEST_CASE("an item coded with an excluded Read v2 code is marked with its category and what matched") {
     Record r = test::record_of({condition("c1", kRead, "A789."), condition("c2", kRead, "H33..")});
-    REQUIRE(item(r, "Condition/c1").exclusion);
-    CHECK(item(r, "Condition/c1").exclusion->category == "hiv_aids");
-    CHECK(item(r, "Condition/c1").exclusion->matched == "Read v2 A789%");
-    CHECK_FALSE(item(r, "Condition/c2").exclusion);  // asthma is shared
+    REQUIRE(marked(r, "Condition/c1").exclusion);
+    CHECK(marked(r, "Condition/c1").exclusion->category == "hiv_aids");
+    CHECK(marked(r, "Condition/c1").exclusion->matched == "Read v2 A789%");
+    CHECK_FALSE(marked(r, "Condition/c2").exclusion);  // asthma is shared
   }
 
   TEST_CASE("Read v2 patterns do not match codes of other systems (ICD-10 A90 is not Read A9%)") {
     Record r = test::record_of({condition("c1", "http://hl7.org/fhir/sid/icd-10", "A90")});
-    CHECK_FALSE(item(r, "Condition/c1").exclusion);
+    CHECK_FALSE(marked(r, "Condition/c1").exclusion);
   }
 
   TEST_CASE("Read v2 with EMIS's two-character term suffix is matched on its concept") {
     Record r = test::record_of({condition("c1", kRead, "9U4..00")});
-    REQUIRE(item(r, "Condition/c1").exclusion);
-    CHECK(item(r, "Condition/c1").exclusion->category == "complaints");
+    REQUIRE(marked(r, "Condition/c1").exclusion);
+    CHECK(marked(r, "Condition/c1").exclusion->category == "complaints");
   }
 
   TEST_CASE("EMIS local codes are matched whatever system they are sent under") {
     Record r = test::record_of({condition("c1", "https://emis.example/local", "EMISNQSC1")});
-    REQUIRE(item(r, "Condition/c1").exclusion);
-    CHECK(item(r, "Condition/c1").exclusion->category == "convictions_and_imprisonment");
+    REQUIRE(marked(r, "Condition/c1").exclusion);
+    CHECK(marked(r, "Condition/c1").exclusion->category == "convictions_and_imprisonment");
   }
 
   TEST_CASE("a curated SNOMED CT concept marks the item") {
     Record r = test::record_of({condition("c1", "http://snomed.info/sct", "86406008")});
-    REQUIRE(item(r, "Condition/c1").exclusion);
-    CHECK(item(r, "Condition/c1").exclusion->category == "hiv_aids");
+    REQUIRE(marked(r, "Condition/c1").exclusion);
+    CHECK(marked(r, "Condition/c1").exclusion->category == "hiv_aids");
   }
 
   TEST_CASE("security labels mark the item; substance misuse (ETH) and psychiatry (PSY) are shared") {
@@ -121,10 +122,10 @@ TEST_SUITE("exclusion codes (Appendix 1)") {
                                 labelled("r", "http://terminology.hl7.org/CodeSystem/v3-Confidentiality", "R"),
                                 labelled("eth", "http://terminology.hl7.org/CodeSystem/v3-ActCode", "ETH"),
                                 labelled("psy", "http://terminology.hl7.org/CodeSystem/v3-ActCode", "PSY")});
-    CHECK(item(r, "Condition/sdv").exclusion->category == "abuse");
-    CHECK(item(r, "Condition/r").exclusion->category == "restricted_by_source");
-    CHECK_FALSE(item(r, "Condition/eth").exclusion);
-    CHECK_FALSE(item(r, "Condition/psy").exclusion);
+    CHECK(marked(r, "Condition/sdv").exclusion->category == "abuse");
+    CHECK(marked(r, "Condition/r").exclusion->category == "restricted_by_source");
+    CHECK_FALSE(marked(r, "Condition/eth").exclusion);
+    CHECK_FALSE(marked(r, "Condition/psy").exclusion);
   }
 
   TEST_CASE("a medication whose only indication is excluded is excluded with it; one with another indication is not") {
@@ -136,9 +137,9 @@ TEST_SUITE("exclusion codes (Appendix 1)") {
     Record r = test::record_of({condition("hiv", kRead, "A788."), condition("asthma", kRead, "H33.."),
                                 med("only", R"({"reference":"Condition/hiv"})"),
                                 med("both", R"({"reference":"Condition/hiv"},{"reference":"Condition/asthma"})")});
-    REQUIRE(item(r, "MedicationStatement/only").exclusion);
-    CHECK(item(r, "MedicationStatement/only").exclusion->through == "Condition/hiv");
-    CHECK_FALSE(item(r, "MedicationStatement/both").exclusion);
+    REQUIRE(marked(r, "MedicationStatement/only").exclusion);
+    CHECK(marked(r, "MedicationStatement/only").exclusion->through == "Condition/hiv");
+    CHECK_FALSE(marked(r, "MedicationStatement/both").exclusion);
   }
 
   TEST_CASE("a report holding an excluded result is excluded, and so are its other results") {
@@ -146,25 +147,25 @@ TEST_SUITE("exclusion codes (Appendix 1)") {
         R"({"resourceType":"Observation","id":"hb","status":"final","subject":{"reference":"Patient/joe"},"code":{"coding":[{"system":"http://loinc.org","code":"718-7"}]}})",
         R"({"resourceType":"Observation","id":"hiv","status":"final","subject":{"reference":"Patient/joe"},"code":{"coding":[{"system":"http://read.info/readv2","code":"43WK."}]}})",
         R"({"resourceType":"DiagnosticReport","id":"panel","status":"final","subject":{"reference":"Patient/joe"},"code":{"text":"Bloods"},"result":[{"reference":"Observation/hb"},{"reference":"Observation/hiv"}]})"});
-    CHECK(item(r, "Observation/hiv").exclusion->category == "hiv_aids");
-    REQUIRE(item(r, "DiagnosticReport/panel").exclusion);
-    REQUIRE(item(r, "Observation/hb").exclusion);
-    CHECK(item(r, "Observation/hb").exclusion->through == "DiagnosticReport/panel");
+    CHECK(marked(r, "Observation/hiv").exclusion->category == "hiv_aids");
+    REQUIRE(marked(r, "DiagnosticReport/panel").exclusion);
+    REQUIRE(marked(r, "Observation/hb").exclusion);
+    CHECK(marked(r, "Observation/hb").exclusion->through == "DiagnosticReport/panel");
   }
 
   TEST_CASE("a letter about an excluded condition is excluded with it") {
     Record r = test::record_of({condition("top", kRead, "7E086"),
         R"({"resourceType":"DocumentReference","id":"letter","status":"current","subject":{"reference":"Patient/joe"},"context":{"related":[{"reference":"Condition/top"}]},"content":[{"attachment":{"contentType":"text/plain","data":"TGV0dGVy"}}]})"});
-    REQUIRE(item(r, "DocumentReference/letter").exclusion);
-    CHECK(item(r, "DocumentReference/letter").exclusion->category == "termination_of_pregnancy");
+    REQUIRE(marked(r, "DocumentReference/letter").exclusion);
+    CHECK(marked(r, "DocumentReference/letter").exclusion->category == "termination_of_pregnancy");
   }
 
   TEST_CASE("items that refer to each other in a circle are marked without looping") {
     Record r = test::record_of({
         R"({"resourceType":"Observation","id":"a","status":"final","subject":{"reference":"Patient/joe"},"code":{"coding":[{"system":"http://read.info/readv2","code":"43WK."}]},"hasMember":[{"reference":"Observation/b"}]})",
         R"({"resourceType":"Observation","id":"b","status":"final","subject":{"reference":"Patient/joe"},"code":{"text":"b"},"hasMember":[{"reference":"Observation/a"}]})"});
-    CHECK(item(r, "Observation/a").exclusion);
-    CHECK(item(r, "Observation/b").exclusion);
+    CHECK(marked(r, "Observation/a").exclusion);
+    CHECK(marked(r, "Observation/b").exclusion);
   }
 }
 
@@ -240,8 +241,7 @@ TEST_SUITE("segment and tier (tables 1-4)") {
     auto rules = nlohmann::json::parse(slurp(std::string(ILINKS_SOURCE_DIR) + "/core/data/classification.json"));
     auto& list = rules["rules"];
     list.erase(std::remove_if(list.begin(), list.end(), [](const auto& rule) { return rule["id"] == "goal"; }), list.end());
-    Classification custom = Classification::from_json(rules.dump(), Policy::builtin().exclusions_json(),
-                                                      slurp(std::string(ILINKS_SOURCE_DIR) + "/core/data/participants.json"));
+    Classification custom = Classification::from_json(rules.dump(), slurp(std::string(ILINKS_SOURCE_DIR) + "/core/data/participants.json"));
     RecordBuilder builder(custom);
     builder.add(test::bundle({test::patient(), R"({"resourceType":"Goal","id":"g","subject":{"reference":"Patient/joe"},"description":{"text":"Walk"}})"}), {"t.json", {}});
     Record r = builder.build();
@@ -256,27 +256,27 @@ TEST_SUITE("classification data files") {
   std::string exclusions() { return Policy::builtin().exclusions_json(); }
 
   TEST_CASE("the shipped files load, and say their versions") {
-    CHECK(Classification::builtin().version().find("classification 2016-02-north-mersey.2") == 0);
+    CHECK(Classification::builtin().version().find("classification 2016-02-north-mersey.3") == 0);
   }
 
   TEST_CASE("a rule with an unknown condition is refused, naming the file, the place and why") {
     auto c = nlohmann::json::parse(data("classification.json"));
     c["rules"][3]["when"]["settings"] = nlohmann::json::array({"acute_hospital"});
-    CHECK_THROWS_WITH_AS(Classification::from_json(c.dump(), exclusions(), data("participants.json")),
-                         doctest::Contains("classification.json: rules[3].when.settings: is not a known condition"), InputError);
+    CHECK_THROWS_WITH_AS(Classification::from_json(c.dump(), data("participants.json")),
+                         doctest::Contains("classification.json: rules[3].when.settings: is not a known condition"), PolicyFileError);
   }
 
   TEST_CASE("a misspelt care setting is refused, not ignored") {
     auto p = nlohmann::json::parse(data("participants.json"));
     p["participants"][0]["setting"] = "acute";
-    CHECK_THROWS_WITH_AS(Classification::from_json(data("classification.json"), exclusions(), p.dump()),
-                         doctest::Contains("participants.json: participants[0].setting: \"acute\" is not a care setting"), InputError);
+    CHECK_THROWS_WITH_AS(Classification::from_json(data("classification.json"), p.dump()),
+                         doctest::Contains("participants.json: participants[0].setting: \"acute\" is not a care setting"), PolicyFileError);
   }
 
   TEST_CASE("a malformed Read v2 code in the exclusions is refused") {
     auto e = nlohmann::json::parse(exclusions());
     e["categories"][0]["read_v2"][0]["code"] = "A7%8";
-    CHECK_THROWS_WITH_AS(Classification::from_json(data("classification.json"), e.dump(), data("participants.json")),
-                         doctest::Contains("is not a Read v2 code"), InputError);
+    CHECK_THROWS_WITH_AS(Exclusions::from_json(e.dump(), "policy exclusions"),
+                         doctest::Contains("is not a Read v2 code"), PolicyFileError);
   }
 }

@@ -44,7 +44,7 @@ TEST_SUITE("demo patients (the seven scenarios)") {
     std::set<std::string> categories;
     for (const char* person : kPeople) {
       Record r = demo(person);
-      for (const auto& i : r.items())
+      for (const auto& i : test::marked_items(r))
         if (i.exclusion) categories.insert(i.exclusion->category);
     }
     CHECK(categories == std::set<std::string>{"hiv_aids", "sexually_transmitted_diseases", "termination_of_pregnancy",

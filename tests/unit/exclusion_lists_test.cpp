@@ -230,7 +230,7 @@ TEST_SUITE("the term safety net") {
   // safety net, measured"). The floors are what this version achieves: a
   // change that loses words fails here.
   TEST_CASE("the words alone catch most entries of every list, including codes the publisher's copy damaged") {
-    const Classification& rules = Classification::builtin();
+    const Exclusions& rules = Policy::builtin().exclusions();
     std::map<std::string, double> floor = {
         {"dmd-antiretrovirals-and-prep.csv", 0.78},  // the rest are lamivudine, tenofovir and ritonavir: not unambiguous words
         {"loinc-hiv-and-chlamydia-tests.csv", 0.95}, {"nhs-primary-care-refset-aids_cod.csv", 0.95},
@@ -259,7 +259,7 @@ TEST_SUITE("the term safety net") {
   }
 
   TEST_CASE("words catch names no list holds, and leave what is shared alone") {
-    const Classification& rules = Classification::builtin();
+    const Exclusions& rules = Policy::builtin().exclusions();
     for (const char* caught : {"Human immunodeficiency virus type 3 infection (new term)", "Lenacapavir 463.5mg/1.5ml injection",
                                "Referral for termination of pregnancy (local code)", "In vitro fertilisation cycle 2",
                                "Gonorrhoea NAAT", "History of domestic abuse", "Released from prison", "Adopted child",
@@ -275,7 +275,7 @@ TEST_SUITE("the term safety net") {
   TEST_CASE("the words wrongly catch no entry of the Synthea records in shared/data") {
     // Every entry of every Synthea record whose words the net catches is
     // listed; each must be a true catch (a category the framework excludes).
-    const Classification& rules = Classification::builtin();
+    const Exclusions& rules = Policy::builtin().exclusions();
     std::map<std::string, int> caught;
     size_t entries = 0;
     for (const auto& f : std::filesystem::directory_iterator(shared_data("synthea"))) {
@@ -284,7 +284,7 @@ TEST_SUITE("the term safety net") {
       Record r = builder.build();
       for (const auto& item : r.items()) {
         ++entries;
-        if (auto m = rules.exclusion_by_words(Classification::words_of(item))) ++caught[m->category + ": " + item.display];
+        if (auto m = rules.exclusion_by_words(Exclusions::words_of(item))) ++caught[m->category + ": " + item.display];
       }
     }
     for (const auto& [what, count] : caught) MESSAGE("caught " << count << " x " << what);
@@ -355,7 +355,7 @@ TEST_SUITE("code lists as data") {
       CAPTURE(says);
       write(dir.path() + "/local.csv", csv);
       std::string id = list.contains("category") ? "local-extra" : "nhs-primary-care-hiv_cod";  // a new list, or a built-in one replaced
-      CHECK_THROWS_WITH_AS(Policy::from_file(deployment(dir.path(), {{id, list}})), doctest::Contains(says.c_str()), InputError);
+      CHECK_THROWS_WITH_AS(Policy::from_file(deployment(dir.path(), {{id, list}})), doctest::Contains(says.c_str()), PolicyFileError);
     };
     refused("code,term\n195967001,Asthma\n1.03E+15,Mangled\n", local_list("local.csv"),
             "exclusions.code_lists.local-extra.file: " + dir.path() + "/local.csv: line 3: \"1.03E+15\" is not a SNOMED CT identifier");
@@ -403,10 +403,9 @@ TEST_SUITE("code lists as data") {
     // Without the built-in STD refset, so that only the expansion can withhold 197967000.
     json lists = {{"local-extra", list}, {"nhs-std-refset", nullptr}};
     std::string alone = deployment(dir.path(), lists);
-    // The record is read with the same lists as the policy (a record keeps the marks it was read with).
-    auto record_for = [](const Policy& p) {
-      Classification rules = Classification::with_exclusions(p.exclusions_json());  // the builder keeps a reference
-      RecordBuilder b(rules);
+    // A record carries no marks: each policy marks it with its own lists.
+    auto record_for = [](const Policy&) {
+      RecordBuilder b;
       b.add(test::bundle({test::patient(), R"({"resourceType":"Condition","id":"std","subject":{"reference":"Patient/joe"},
         "code":{"coding":[{"system":"http://snomed.info/sct","code":"197967000"}],"text":"Condition three"}})",
                           R"({"resourceType":"Condition","id":"asthma","subject":{"reference":"Patient/joe"},

@@ -161,7 +161,7 @@ bool reaches_wider_access(const Profile& profile) {
 // What the policy decides for `profile` on `basis`: the View, or none when refused.
 std::optional<View> expected_view(const Record& r, const Profile& profile, Standing basis) {
   const Policy& policy = Policy::builtin();
-  AuditTrail audit(policy);
+  AuditTrail audit(policy.alerts());
   Request req;
   req.viewer.user_id = "attacker";
   req.viewer.user_name = "A Tester";

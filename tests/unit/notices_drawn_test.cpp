@@ -142,7 +142,7 @@ std::vector<Standing> standings() {
          Record r = joe();
          Request q = test::request(r, "1a");
          q.consent.reset();
-         AuditTrail audit(policy);
+         AuditTrail audit(policy.alerts());
          q.override_ = policy.start_override(q.viewer, r.patient(), "unconscious", "Found unconscious at home", test::kNow, audit);
          return test::view_of(r, q);
        },
@@ -178,7 +178,7 @@ std::vector<Standing> standings() {
          const Policy& policy = Policy::builtin();
          Record r = with_community_notes();
          Request q = test::request(r, "7");
-         AuditTrail audit(policy);
+         AuditTrail audit(policy.alerts());
          q.case_access = policy.record_case_access(q.viewer, r.patient(), "case-review", "Weekly complex case review", test::kNow, audit);
          return test::view_of(r, q);
        },

@@ -125,7 +125,7 @@ TEST_SUITE("placements faithful to the framework") {
     CHECK_THROWS_WITH_AS(Policy::from_json(R"({"format":"ilinks-policy/1","extends":"north-mersey-2016-02.2","version":"x",
                                                "withheld_placements":["alerts"]})",
                                            "local.json"),
-                         doctest::Contains("local.json: withheld_placements[0]: must name a classification rule"), InputError);
+                         doctest::Contains("local.json: withheld_placements[0]: must name a classification rule"), PolicyFileError);
   }
 
   TEST_CASE("a Synthea record loaded without its organisation and practitioner files is not called damaged") {
@@ -160,14 +160,14 @@ TEST_SUITE("any professional may override") {
   TEST_CASE("a health trainer (unregistered professional) may override; admin / clerical may not") {
     Record r = test::demo_record("joan-mcallister");
     const Policy& p = Policy::builtin();
-    AuditTrail audit(p);
+    AuditTrail audit(p.alerts());
     Override o = p.start_override(test::viewer("4"), r.patient(), "serious-harm", "Found collapsed at home visit", test::kNow, audit);
     auto req = test::request(r, "4");
     req.consent.reset();
     req.override_ = o;
     CHECK(test::view_of(r, req).basis() == Basis::override_);
     CHECK_THROWS_WITH_AS(p.start_override(test::viewer("5"), r.patient(), "emergency", "Patient unconscious at desk", test::kNow, audit),
-                         doctest::Contains("may not override"), InputError);
+                         doctest::Contains("may not override"), Refused);
   }
 }
 
@@ -189,7 +189,7 @@ TEST_SUITE("Community tier 3, case by case") {
 
     const Policy& p = Policy::builtin();
     std::vector<AuditEvent> events;
-    AuditTrail audit(p, "", [&](const AuditEvent& e) { events.push_back(e); return true; });
+    AuditTrail audit(p.alerts(), "", [&](const AuditEvent& e) { events.push_back(e); return true; });
     CaseAccess grant = p.record_case_access(test::viewer("1b"), r.patient(), "extended-team", "Virtual ward MDT this month", test::kNow, audit);
     REQUIRE(events.size() == 1);
     const AuditEvent& e = events[0];
@@ -209,7 +209,7 @@ TEST_SUITE("Community tier 3, case by case") {
   TEST_CASE("wider access is the recording user's, for that person, until it ends") {
     Record r = documents();
     const Policy& p = Policy::builtin();
-    AuditTrail audit(p);
+    AuditTrail audit(p.alerts());
     CaseAccess grant = p.record_case_access(test::viewer("7"), r.patient(), "case-review", "Monthly MDT case review", test::kNow, audit);
     auto other_user = test::request(r, "7");
     other_user.viewer.user_id = "u2";
@@ -236,13 +236,13 @@ TEST_SUITE("Community tier 3, case by case") {
     Record r = documents();
     const Policy& p = Policy::builtin();
     std::vector<AuditEvent> events;
-    AuditTrail audit(p, "", [&](const AuditEvent& e) { events.push_back(e); return true; });
+    AuditTrail audit(p.alerts(), "", [&](const AuditEvent& e) { events.push_back(e); return true; });
     CHECK_THROWS_WITH_AS(p.record_case_access(test::viewer("2a"), r.patient(), "extended-team", "Needs the notes please", test::kNow, audit),
-                         doctest::Contains("does not reach Community tier 3"), InputError);
+                         doctest::Contains("does not reach Community tier 3"), Refused);
     CHECK_THROWS_WITH_AS(p.record_case_access(test::viewer("1b"), r.patient(), "curiosity", "Needs the notes please", test::kNow, audit),
-                         doctest::Contains("is not a reason for wider access"), InputError);
+                         doctest::Contains("is not a reason for wider access"), Refused);
     CHECK_THROWS_WITH_AS(p.record_case_access(test::viewer("1b"), r.patient(), "other", "notes", test::kNow, audit),
-                         doctest::Contains("at least 10 characters"), InputError);
+                         doctest::Contains("at least 10 characters"), Refused);
     REQUIRE(events.size() == 3);
     for (const auto& e : events) CHECK(e.action == "refusal");
   }

@@ -3,12 +3,14 @@
 #pragma once
 #include <doctest/doctest.h>
 
+#include <map>
 #include <set>
 #include <string>
 
 #include "ilinks/audit.h"
 #include "ilinks/policy.h"
 #include "ilinks/view_export.h"
+#include "record_helpers.h"
 
 namespace test {
 
@@ -41,7 +43,7 @@ inline ilinks::Request request(const ilinks::Record& record, const std::string& 
 
 inline ilinks::View view_of(const ilinks::Record& record, const ilinks::Request& req,
                             const ilinks::Policy& policy = ilinks::Policy::builtin()) {
-  ilinks::AuditTrail audit(policy);
+  ilinks::AuditTrail audit(policy.alerts());
   ilinks::Decision d = policy.view_for(record, req, audit);
   if (!d.view) FAIL("refused: " << d.refused);
   return *d.view;
@@ -69,9 +71,12 @@ inline void check_within_the_rules(const ilinks::Record& record, const ilinks::V
   if (!view.shows_record()) CHECK(view.items().empty());
   std::set<std::string> keys;
   for (const auto& i : view.items()) keys.insert(i.key);
+  std::map<std::string, ilinks::Item> marked;  // the record's items as this policy marks them
+  for (auto& i : test::marked_items(record, policy)) marked.emplace(i.key, std::move(i));
   for (const auto& i : view.items()) {
-    const ilinks::Item* original = record.find(i.key);
-    REQUIRE(original);
+    auto found = marked.find(i.key);
+    REQUIRE(found != marked.end());
+    const ilinks::Item* original = &found->second;
     CHECK(i.segment != Segment::none);
     CHECK(i.tier >= 1);
     CHECK(i.tier <= view.tier(i.segment));

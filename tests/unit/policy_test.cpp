@@ -75,7 +75,7 @@ TEST_SUITE("policy file") {
   TEST_CASE("a bad policy file is refused whole, saying where and why") {
     auto refused = [](nlohmann::json j, const std::string& says) {
       CAPTURE(says);
-      CHECK_THROWS_WITH_AS(Policy::from_json(j.dump(), "p.json"), doctest::Contains(says.c_str()), InputError);
+      CHECK_THROWS_WITH_AS(Policy::from_json(j.dump(), "p.json"), doctest::Contains(says.c_str()), PolicyFileError);
     };
     auto base = nlohmann::json::parse(policy_text());
     auto j = base;
@@ -99,9 +99,9 @@ TEST_SUITE("policy file") {
     j = base;
     j.erase("notice");
     refused(j, "p.json: notice: is missing");
-    CHECK_THROWS_WITH_AS(Policy::from_json("{\"format\":", "p.json"), doctest::Contains("p.json: is not valid JSON"), InputError);
+    CHECK_THROWS_WITH_AS(Policy::from_json("{\"format\":", "p.json"), doctest::Contains("p.json: is not valid JSON"), PolicyFileError);
     CHECK_THROWS_WITH_AS(Policy::from_json(R"({"format":"ilinks-policy/1","extends":"other-2019","version":"x"})", "d.json"),
-                         doctest::Contains("d.json: extends: must name the built-in policy version"), InputError);
+                         doctest::Contains("d.json: extends: must name the built-in policy version"), PolicyFileError);
   }
 }
 
@@ -131,12 +131,12 @@ TEST_SUITE("role profiles and tiers") {
           auto req = test::request(record, profile.id);
           req.include_own_organisation = true;
           if (policy->effective_tier(profile, Segment::community) == 3) {  // wider access recorded, as section 7.2 asks
-            AuditTrail audit(*policy);
+            AuditTrail audit(policy->alerts());
             req.case_access = policy->record_case_access(req.viewer, record.patient(), "extended-team", "Virtual ward MDT review", test::kNow, audit);
           }
           View view = test::view_of(record, req, *policy);
           test::check_within_the_rules(record, view, *policy, profile);
-          for (const auto& item : record.items()) {
+          for (const auto& item : test::marked_items(record, *policy)) {
             if (item.segment == Segment::none || item.exclusion || !item.sensitive_test.empty()) continue;
             combinations.insert(std::string(segment_letter(item.segment)) + std::to_string(item.tier));
             bool allowed = item.tier <= policy->effective_tier(profile, item.segment);
@@ -352,14 +352,14 @@ TEST_SUITE("consent, opt-out and override") {
 
   TEST_CASE("an override needs an allowed profile, a listed reason and an explanation") {
     Record r = test::record_of({});
-    AuditTrail audit(Policy::builtin());
+    AuditTrail audit(Policy::builtin().alerts());
     const Policy& p = Policy::builtin();
     CHECK_THROWS_WITH_AS(p.start_override(test::viewer("5"), r.patient(), "emergency", "Collapsed in reception", kNow, audit),
-                         doctest::Contains("may not override"), InputError);
+                         doctest::Contains("may not override"), Refused);
     CHECK_THROWS_WITH_AS(p.start_override(test::viewer("6"), r.patient(), "curiosity", "Collapsed in reception", kNow, audit),
-                         doctest::Contains("is not an override reason"), InputError);
+                         doctest::Contains("is not an override reason"), Refused);
     CHECK_THROWS_WITH_AS(p.start_override(test::viewer("6"), r.patient(), "emergency", "  ", kNow, audit),
-                         doctest::Contains("at least 10 characters"), InputError);
+                         doctest::Contains("at least 10 characters"), Refused);
     Override o = p.start_override(test::viewer("6"), r.patient(), "unconscious", "Brought in unresponsive", kNow, audit);
     CHECK(o.ends.utc_seconds - o.started.utc_seconds == 240 * 60);
     CHECK(audit.last_sequence() == 4);  // three refused attempts and the override: each audited
@@ -367,7 +367,7 @@ TEST_SUITE("consent, opt-out and override") {
 
   TEST_CASE("under an override the record shows, marked, until it ends") {
     Record r = test::demo_record("margaret-hughes");
-    AuditTrail audit(Policy::builtin());
+    AuditTrail audit(Policy::builtin().alerts());
     auto req = test::request(r, "6");
     req.consent.reset();
     req.override_ = Policy::builtin().start_override(req.viewer, r.patient(), "unconscious", "Brought in unresponsive", kNow, audit);
@@ -386,7 +386,7 @@ TEST_SUITE("consent, opt-out and override") {
 
   TEST_CASE("an opt-out wins over an override") {
     Record r = test::record_of({});
-    AuditTrail audit(Policy::builtin());
+    AuditTrail audit(Policy::builtin().alerts());
     auto req = test::request(r, "6");
     req.override_ = Policy::builtin().start_override(req.viewer, r.patient(), "emergency", "Cardiac arrest in department", kNow, audit);
     req.opt_outs = {{OptOut::Scope::whole_record, {}}};
@@ -399,7 +399,7 @@ TEST_SUITE("who may look") {
     Record r = test::demo_record("joe-bradshaw");
     auto req = test::request(r, "1a");
     req.legitimate_relationship = false;
-    AuditTrail audit(Policy::builtin());
+    AuditTrail audit(Policy::builtin().alerts());
     Decision d = Policy::builtin().view_for(r, req, audit);
     CHECK_FALSE(d.view);
     CHECK(d.refused.find("no legitimate relationship") != std::string::npos);
@@ -410,7 +410,7 @@ TEST_SUITE("who may look") {
     Record r = test::demo_record("joe-bradshaw");
     auto req = test::request(r, "1a");
     req.host_patient.nhs_number = "9990000220";
-    AuditTrail audit(Policy::builtin());
+    AuditTrail audit(Policy::builtin().alerts());
     Decision d = Policy::builtin().view_for(r, req, audit);
     CHECK_FALSE(d.view);
     CHECK(d.refused.find("different person") != std::string::npos);
@@ -422,13 +422,13 @@ TEST_SUITE("who may look") {
     Record r = b.build();
     auto req = test::request(r, "1a");
     req.host_patient.nhs_number = "9990000115";
-    AuditTrail audit(Policy::builtin());
+    AuditTrail audit(Policy::builtin().alerts());
     CHECK(Policy::builtin().view_for(r, req, audit).refused.find("does not say whose it is") != std::string::npos);
   }
 
   TEST_CASE("an unknown profile, or a viewer with no user or organisation, is refused") {
     Record r = test::record_of({});
-    AuditTrail audit(Policy::builtin());
+    AuditTrail audit(Policy::builtin().alerts());
     auto req = test::request(r, "8");
     CHECK(Policy::builtin().view_for(r, req, audit).refused.find("\"8\" is not a role profile") != std::string::npos);
     req = test::request(r, "1a");

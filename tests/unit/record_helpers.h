@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "ilinks/policy.h"
 #include "ilinks/record_builder.h"
 #include "test_data.h"
 
@@ -39,6 +40,20 @@ inline const ilinks::Item& item(const ilinks::Record& r, const std::string& key)
   const ilinks::Item* found = r.find(key);
   if (!found) FAIL("no item " << key);
   return *found;
+}
+
+// The record's items as the policy marks them when it makes a View (a record
+// as read carries no exclusion marks: the policy marks, once).
+inline std::vector<ilinks::Item> marked_items(const ilinks::Record& r, const ilinks::Policy& policy = ilinks::Policy::builtin()) {
+  std::vector<ilinks::Item> items = r.items();
+  policy.exclusions().mark(items);
+  return items;
+}
+inline ilinks::Item marked(const ilinks::Record& r, const std::string& key) {
+  for (auto& i : marked_items(r))
+    if (i.key == key) return i;
+  FAIL("no item " << key);
+  return {};
 }
 
 // True when some load issue mentions `text` in where or what.

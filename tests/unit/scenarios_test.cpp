@@ -141,7 +141,7 @@ TEST_SUITE("property: the View keeps the rules") {
       for (const auto& profile : policy.profiles()) {
         for (ConsentState state : kStates) {
           const Record& r = state == ConsentState::fhir_deny ? denied : record;
-          AuditTrail audit(policy);
+          AuditTrail audit(policy.alerts());
           Request req = test::request(r, profile.id, "RY1");
           const char* segments[] = {"S", "C", "D", "H"};
           std::string opted_segment = segments[round % 4], opted_org = kOrganisations[round % 6].ods;
@@ -186,7 +186,7 @@ TEST_SUITE("property: the View keeps the rules") {
           }
           // With consent and no opt-out, everything the rules allow is shown.
           if (state == ConsentState::given) {
-            for (const auto& item : r.items()) {
+            for (const auto& item : test::marked_items(r, policy)) {
               bool allowed = item.segment != Segment::none && item.tier >= 1 && item.tier <= v.tier(item.segment) &&
                              (!item.exclusion || (item.segment == Segment::diagnostics && v.tier(Segment::diagnostics) >= 3)) &&
                              (item.sensitive_test.empty() || v.tier(Segment::diagnostics) >= 3) && item.source.ods_code != "RY1";

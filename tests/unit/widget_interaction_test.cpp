@@ -87,9 +87,8 @@ TEST_SUITE("widget: consent and override dialogs") {
     Record r = ::test::demo_record("joe-bradshaw");
     Request req = ::test::request(r, "1a", "ZZVIEW");
     req.consent.reset();
-    AuditTrail audit(policy);
+    AuditTrail audit(policy.alerts());
     RecordWidget w;
-    w.set_consent_options(consent_options(policy, "1a"));
     std::optional<ConsentOutcome> chosen;
     w.on_consent_outcome([&](const ConsentOutcome& o) { chosen = o; });
     prepared(w, *policy.view_for(r, req, audit).view);
@@ -124,7 +123,6 @@ TEST_SUITE("widget: consent and override dialogs") {
     const Policy& policy = Policy::builtin();
     Record r = ::test::demo_record("joe-bradshaw");
     RecordWidget w;
-    w.set_consent_options(consent_options(policy, "1a"));
     std::optional<ConsentOutcome> chosen;
     w.on_consent_outcome([&](const ConsentOutcome& o) { chosen = o; });
     prepared(w, without_consent(r, "1a"));
@@ -146,7 +144,6 @@ TEST_SUITE("widget: consent and override dialogs") {
 
   TEST_CASE("a role that may not override is not offered the override") {
     RecordWidget w;
-    w.set_consent_options(consent_options(Policy::builtin(), "5"));
     Record r = ::test::demo_record("joe-bradshaw");
     prepared(w, without_consent(r, "5"));
     CHECK(find(w.mirror(), "button", "Record consent..."));
@@ -158,7 +155,7 @@ TEST_SUITE("widget: consent and override dialogs") {
     Record r = ::test::demo_record("joe-bradshaw");
     Request req = ::test::request(r, "1a", "ZZVIEW");
     req.consent.reset();
-    AuditTrail audit(policy);
+    AuditTrail audit(policy.alerts());
     req.override_ = policy.start_override(req.viewer, r.patient(), "unconscious", "Found unconscious at home", ::test::kNow, audit);
     RecordWidget w;
     prepared(w, *policy.view_for(r, req, audit).view);
@@ -191,7 +188,6 @@ TEST_SUITE("widget: wider community record, case by case (Community tier 3)") {
   TEST_CASE("a GP with consent is told on the Community tab that the wider community record is shared case by case, with a button to ask") {
     Record r = with_community_notes();
     RecordWidget w;
-    w.set_consent_options(consent_options(Policy::builtin(), "1b"));
     prepared(w, ::test::view_of(r, ::test::request(r, "1b")));
     CHECK_FALSE(find(w.mirror(), "note", "Any free text and documents from community services"));  // Summary: not its tab
     w.set_tab(Tab::community);
@@ -212,9 +208,8 @@ TEST_SUITE("widget: wider community record, case by case (Community tier 3)") {
     Record r = with_community_notes();
     Request req = ::test::request(r, "1b");
     std::vector<AuditEvent> events;
-    AuditTrail audit(policy, "", [&](const AuditEvent& e) { events.push_back(e); return true; });
+    AuditTrail audit(policy.alerts(), "", [&](const AuditEvent& e) { events.push_back(e); return true; });
     RecordWidget w;
-    w.set_consent_options(consent_options(policy, "1b"));
     std::optional<ConsentOutcome> chosen;
     w.on_consent_outcome([&](const ConsentOutcome& o) { chosen = o; });
     prepared(w, *policy.view_for(r, req, audit).view);
@@ -256,7 +251,6 @@ TEST_SUITE("widget: wider community record, case by case (Community tier 3)") {
   TEST_CASE("a role whose level does not reach Community tier 3 (2a) is not offered wider access") {
     Record r = with_community_notes();
     RecordWidget w;
-    w.set_consent_options(consent_options(Policy::builtin(), "2a"));
     prepared(w, ::test::view_of(r, ::test::request(r, "2a")));
     w.set_tab(Tab::community);
     settle(w);
@@ -285,7 +279,7 @@ TEST_SUITE("widget: wider community record, case by case (Community tier 3)") {
       CHECK(screen.find(line) != std::string::npos);
       CHECK(whole.find(line) != std::string::npos);
     }
-    AuditTrail audit(policy);
+    AuditTrail audit(policy.alerts());
     req.case_access = policy.record_case_access(req.viewer, r.patient(), "case-review", "Weekly complex case review", ::test::kNow, audit);
     View granted = ::test::view_of(r, req);
     REQUIRE_FALSE(granted.case_access_text().empty());
@@ -506,7 +500,7 @@ TEST_SUITE("text mirror") {
       Record r = ::test::record_of(maker.make(40));
       for (const auto& profile : policy.profiles()) {
         for (int state = 0; state < 3; ++state) {  // no consent, consent, override
-          AuditTrail audit(policy);
+          AuditTrail audit(policy.alerts());
           Request req = ::test::request(r, profile.id, "RY1");
           if (state != 1) req.consent.reset();
           if (state == 2) {

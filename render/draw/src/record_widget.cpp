@@ -12,15 +12,6 @@
 
 namespace ilinks {
 
-ConsentOptions consent_options(const Policy& policy, const std::string& profile_id) {
-  ConsentOptions o;
-  const Profile* profile = policy.profile(profile_id);
-  o.may_override = profile && profile->may_override;
-  for (const auto& r : policy.override_reasons()) o.override_reasons.push_back({r.code, r.display});
-  for (const auto& r : policy.case_access_reasons()) o.case_access_reasons.push_back({r.code, r.display});
-  return o;
-}
-
 RecordWidget::RecordWidget() : impl_(std::make_unique<Impl>()) {
   // ImGui's clipboard (a text field's Ctrl+C / Ctrl+X) goes to the host's
   // handler; pasting comes from the host as typed text, never from ImGui.
@@ -68,10 +59,6 @@ void RecordWidget::set_filter(const ListFilter& filter) {
 }
 const ListFilter& RecordWidget::filter() const { return impl_->filter; }
 
-void RecordWidget::set_consent_options(ConsentOptions options) {
-  impl_->options = std::move(options);
-  impl_->changed();
-}
 void RecordWidget::on_consent_outcome(std::function<void(const ConsentOutcome&)> handler) { impl_->on_outcome = std::move(handler); }
 void RecordWidget::set_banner(bool shown) {
   impl_->banner_shown = shown;
@@ -193,7 +180,7 @@ const ImDrawData& RecordWidget::draw_frame() {
     }
     ImGui::EndChild();
     w.draw_footer();
-    outcome = w.dialogs.draw(w.options, w.fonts, w.scale, w.controls);
+    outcome = w.dialogs.draw(w.options(), w.fonts, w.scale, w.controls);
     if (w.dialogs.copy_requested) {
       w.dialogs.copy_requested = false;
       if (w.on_copy && w.dialogs.reading) w.on_copy(w.dialogs.reading->text);
@@ -253,9 +240,9 @@ MirrorNode RecordWidget::mirror() const {
     s.filter = w.filter;
     s.controls = true;
     s.open = w.tab;
-    s.may_override = w.options.may_override;
+    s.may_override = w.options().may_override;
     s.toolbar = w.toolbar_mirror();
-    s.dialog = mirror_dialog(w.dialogs, w.options, &w.controls);
+    s.dialog = mirror_dialog(w.dialogs, w.options(), &w.controls);
     s.bounds = &w.controls;
   }
   return mirror_of_screen(s);

@@ -135,7 +135,7 @@ void RecordWidget::Impl::draw_consent_actions() {
   ImGui::PushFont(fonts.body_bold);
   if (ImGui::Button("Record consent...", ImVec2(0, theme::row_height * scale))) dialogs.show(Dialogs::Open::consent);
   note_control(controls, "button:Record consent...");
-  if (options.may_override) {
+  if (options().may_override) {
     ImGui::SameLine();
     ImGui::PushStyleColor(ImGuiCol_Button, theme::override_fill);
     ImGui::PushStyleColor(ImGuiCol_ButtonHovered, theme::abnormal_text);

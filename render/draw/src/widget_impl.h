@@ -58,7 +58,6 @@ struct RecordWidget::Impl {
   ListFilter filter;
   char search[256] = {}, from[32] = {}, to[32] = {};
   bool from_bad = false, to_bad = false;
-  ConsentOptions options;
   std::function<void(const ConsentOutcome&)> on_outcome;
   std::function<bool(const Item&)> on_open_document;
   std::function<void(const std::string&)> on_copy;
@@ -103,6 +102,11 @@ struct RecordWidget::Impl {
   Date today() const { return fixed_today ? *fixed_today : Date::today(); }
   Timestamp now() const { return fixed_now ? *fixed_now : Timestamp::now(); }
   bool override_running() const { return view && view->basis() == Basis::override_; }
+  // What the dialogs may offer this viewer: the policy says, in the View.
+  const ConsentOptions& options() const {
+    static const ConsentOptions none;
+    return view ? view->consent_options() : none;
+  }
 
   void ensure_fonts() {
     if (fonts_scale == scale) return;

@@ -11,9 +11,7 @@
 #include <vector>
 
 #include "ilinks/date.h"
-#include "ilinks/dialog_words.h"  // ConsentOptions
 #include "ilinks/mirror.h"
-#include "ilinks/policy.h"
 #include "ilinks/record_layout.h"
 #include "ilinks/view.h"
 #include "ilinks/view_export.h"
@@ -50,9 +48,6 @@ struct ConsentOutcome {
   std::string text;         // override, case_access: the viewer's own words
 };
 
-// The options a policy gives a viewer of this role profile.
-ConsentOptions consent_options(const Policy& policy, const std::string& profile_id);
-
 class RecordWidget {
  public:
   RecordWidget();
@@ -73,7 +68,6 @@ class RecordWidget {
   const ListFilter& filter() const;
 
   // --- Consent and override
-  void set_consent_options(ConsentOptions options);
   // Called once for each outcome the viewer confirms in a dialog.
   void on_consent_outcome(std::function<void(const ConsentOutcome&)> handler);
   void open_consent_dialog();   // as the "Record consent" button does

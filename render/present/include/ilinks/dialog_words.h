@@ -46,30 +46,13 @@ inline constexpr const char* kCaseAccessWhy = "Why do you need it? (in your own 
 inline constexpr const char* kCaseAccessWhyShort = "Why do you need it?";
 inline constexpr const char* kCaseAccessConfirm = "Record";
 
-// What the dialogs may offer this viewer.
-// (Until the View carries it: see View::consent_options once core has it.)
-struct ConsentOptions {
-  std::vector<std::string> methods{"verbal", "written"};
-  bool may_override = false;  // the viewer's role profile may override
-  struct Reason {
-    std::string code, display;
-  };
-  std::vector<Reason> override_reasons;
-  int override_text_min_characters = 10;
-  // Wider access to the community record on an individual case basis
-  // (Community tier 3): offered on the Community tab when the View says it is
-  // available (View::case_access_available).
-  std::vector<Reason> case_access_reasons;
-  int case_access_text_min_characters = 10;
-};
-
 // Which dialog is open and what the viewer has chosen in it so far.
 struct DialogState {
   enum class Open { none, consent, override_, case_access, reader };
   Open open = Open::none;
   int method = 0;            // index into ConsentOptions::methods
   int given_by = 0;          // 0 the person, 1 their representative
-  int reason = 0;            // index into ConsentOptions::override_reasons or case_access_reasons
+  int reason = 0;            // index into ConsentOptions::override_reasons or case_access_reasons (ilinks/view.h)
   char text[600] = {};       // the override's, or the wider access's, explanation
   const Item* reading = nullptr;  // the reader's document (lives in the shown View)
 

@@ -1,0 +1,706 @@
+// Assembling a Record: merge the inputs, choose the person, resolve
+// references, find each item's source organisation and setting, place it in
+// its segment and tier, and mark exclusions (and what only makes sense through
+// them).
+#include "ilinks/record_builder.h"
+
+#include <algorithm>
+#include <fstream>
+#include <numeric>
+#include <set>
+#include <sstream>
+#include <unordered_map>
+
+#include "fhir_resource.h"
+#include "hl7v2.h"
+#include "ilinks/fhir.h"
+#include "json_stream.h"
+
+namespace ilinks {
+
+using detail::RawReference;
+using detail::ReadResource;
+
+namespace {
+
+// The kinds this reader understands; anything else is kept as "other".
+const std::set<std::string> kReadKinds = {
+    "Patient", "Organization", "Practitioner", "PractitionerRole", "RelatedPerson", "AllergyIntolerance",
+    "MedicationStatement", "MedicationRequest", "Medication", "MedicationAdministration", "Condition", "Procedure",
+    "Immunization", "Observation", "DiagnosticReport", "ImagingStudy", "Encounter", "EpisodeOfCare", "Appointment",
+    "CareTeam", "CarePlan", "Goal", "Flag", "DocumentReference", "Composition", "Consent", "ServiceRequest",
+    "Provenance", "Location", "AdtEvent", "Device", "Substance", "HealthcareService", "Endpoint", "Group"};
+
+// Reference fields naming the organisation an item comes from, in the order
+// the issue gives: performer, custodian, author, serviceProvider,
+// informationSource, recorder (each only where it is an Organization).
+const char* const kOwnOrganisationFields[] = {
+    "performer", "performer.actor", "performer.onBehalfOf", "custodian", "author", "serviceProvider",
+    "informationSource", "recorder", "asserter", "requester", "managingOrganization", "organization", "sender",
+    "participant.actor", "source", "expressedBy"};
+
+// Reference fields that make an item depend on another (see Link::relation).
+struct LinkField { const char* field; const char* relation; bool reverse; };
+const LinkField kLinkFields[] = {
+    {"result", "result of", true},          // DiagnosticReport.result: the result depends on the report
+    {"hasMember", "member of", true},       // Observation panel members
+    {"reasonReference", "indication", false},
+    {"encounter", "encounter", false}, {"context.encounter", "encounter", false}, {"context", "encounter", false},
+    {"context.related", "about", false}, {"section.entry", "about", false}, {"focus", "about", false},
+    {"basedOn", "part of", false}, {"partOf", "part of", false}, {"derivedFrom", "derived from", false},
+    {"addresses", "about", false}, {"goal", "part of", false}, {"imagingStudy", "about", false}};
+
+const char* const kSubjectFields[] = {"subject", "patient", "beneficiary", "for"};
+
+std::string url_decode_pipe(std::string s) {
+  for (size_t at; (at = s.find("%7C")) != std::string::npos || (at = s.find("%7c")) != std::string::npos;) s.replace(at, 3, "|");
+  return s;
+}
+
+struct Entry {
+  ReadResource r;
+  size_t input = 0;
+  std::string key;
+  std::string parent_key;  // for contained resources
+  bool dropped = false;
+};
+
+}  // namespace
+
+struct RecordBuilder::Impl {
+  const Classification& rules;
+  std::vector<Entry> entries;
+  std::vector<std::string> inputs;
+  std::vector<std::string> declared_ods;
+  std::vector<LoadIssue> issues;
+  size_t issues_dropped = 0;
+  std::string chosen_person;
+  std::unordered_map<std::string, size_t> by_key, by_full_url, by_identifier, by_identifier_set, by_content;
+
+  // Two resources are the same when all their business identifiers are: one
+  // shared identifier (a claim group, a ward) is not enough.
+  static std::string identifier_set(const std::string& type, std::vector<std::string> identifiers) {
+    std::sort(identifiers.begin(), identifiers.end());
+    std::string out = type;
+    for (const auto& i : identifiers) out += "\n" + i;
+    return out;
+  }
+
+  explicit Impl(const Classification& c) : rules(c) {}
+
+  void issue(std::string where, std::string what, bool damage = true) {
+    if (issues.size() >= kMaxIssues) { ++issues_dropped; return; }
+    issues.push_back({std::move(where), std::move(what), damage});
+  }
+
+  // A reference to who or where (an organisation, a practitioner, a place)
+  // that was not sent loses nothing clinical: the entry's source is "not known".
+  static bool names_who_or_where(const std::string& reference) {
+    for (const char* kind : {"Organization", "Practitioner", "PractitionerRole", "Location", "HealthcareService", "Endpoint"})
+      for (const char* after : {"/", "?"}) {
+        std::string prefix = std::string(kind) + after;
+        if (reference.rfind(prefix, 0) == 0 || reference.find("/" + prefix) != std::string::npos) return true;
+      }
+    return false;
+  }
+
+  // ---- Reading ------------------------------------------------------------
+
+  void add_entry(ReadResource&& r, size_t input, const std::string& parent_key = {}) {
+    const std::string type = r.item.kind;
+    Entry e;
+    e.input = input;
+    e.parent_key = parent_key;
+    std::string id = r.item.source_id;
+    std::string where = inputs[input] + " " + r.where;
+    if (!parent_key.empty()) {
+      e.key = parent_key + "#" + id;
+    } else if (!id.empty()) {
+      e.key = type + "/" + id;
+    } else if (!r.full_url.empty()) {
+      e.key = type + "/" + r.full_url;
+    } else {
+      e.key = type + "/(" + inputs[input] + " " + r.where + ")";
+    }
+    std::vector<ReadResource> contained = std::move(r.contained);
+    r.contained.clear();
+
+    // The same resource sent twice (or by two sources) appears once.
+    if (parent_key.empty() && type != "Patient") {
+      auto same = by_content.find(type + "|" + r.content_hash);
+      size_t previous = SIZE_MAX;
+      std::string because;
+      if (same != by_content.end()) previous = same->second, because = "same content";
+      if (previous == SIZE_MAX && !r.full_url.empty()) {
+        auto it = by_full_url.find(r.full_url);
+        if (it != by_full_url.end()) previous = it->second, because = "same fullUrl";
+      }
+      std::string identity = identifier_set(type, r.identifiers);
+      if (previous == SIZE_MAX && !r.identifiers.empty()) {
+        auto it = by_identifier_set.find(identity);
+        if (it != by_identifier_set.end()) previous = it->second, because = "same identifiers";
+      }
+      if (previous == SIZE_MAX && !id.empty()) {
+        auto it = by_key.find(e.key);
+        if (it != by_key.end() && entries[it->second].r.version_id == r.version_id && entries[it->second].r.content_hash == r.content_hash)
+          previous = it->second, because = "same id and version";
+      }
+      if (previous != SIZE_MAX) {
+        if (entries[previous].r.content_hash != r.content_hash)
+          issue(where, "is the same " + type + " as " + entries[previous].key + " (" + because +
+                           ") but says something different; the first one read is kept");
+        return;
+      }
+      if (by_key.count(e.key)) {
+        std::string original = e.key;
+        for (int n = 2; by_key.count(e.key); ++n) e.key = original + "~" + std::to_string(n);
+        issue(where, "uses the id of another " + type + " (" + original + ") with different content; both are kept, this one as " + e.key);
+      }
+    }
+    size_t index = entries.size();
+    by_key.emplace(e.key, index);
+    if (!r.full_url.empty()) by_full_url.emplace(r.full_url, index);
+    for (const auto& ident : r.identifiers) by_identifier.emplace(type + "|" + ident, index);
+    if (!r.identifiers.empty() && type != "Patient") by_identifier_set.emplace(identifier_set(type, r.identifiers), index);
+    by_content.emplace(type + "|" + r.content_hash, index);
+    std::string key = e.key;
+    e.r = std::move(r);
+    entries.push_back(std::move(e));
+    for (auto& c : contained) {
+      c.where = entries[index].r.where + " contained";
+      add_entry(std::move(c), input, key);
+    }
+  }
+
+  void add(std::string_view bytes, const InputOptions& options) {
+    size_t input = inputs.size();
+    inputs.push_back(options.name.empty() ? "input " + std::to_string(input + 1) : options.name);
+    declared_ods.push_back(options.source_ods);
+    const std::string& name = inputs.back();
+    if (bytes.size() > kMaxInputBytes) {
+      issue(name, "is " + std::to_string(bytes.size() >> 20) + " MB, more than the " + std::to_string(kMaxInputBytes >> 20) +
+                      " MB one input may be; not read");
+      return;
+    }
+    if (bytes.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+      issue(name, "is empty");
+      return;
+    }
+    std::string repaired;
+    size_t bad = 0;
+    if (!detail::is_valid_utf8(bytes, &bad)) {
+      repaired.assign(bytes);
+      auto fix = detail::repair_utf8(repaired);
+      issue(name + " " + detail::line_and_column(bytes, bad),
+            "is not valid UTF-8 (" + std::to_string(fix.replaced) + " place(s)); the bad bytes are shown as \xEF\xBF\xBD");
+      bytes = repaired;
+    }
+    auto report = [&](const std::string& where, const std::string& what) { issue(name + " " + where, what); };
+    if (detail::looks_like_hl7v2(bytes)) {
+      for (auto& r : detail::read_hl7v2(bytes, report)) add_entry(std::move(r), input);
+      return;
+    }
+    detail::stream_fhir_json(
+        bytes,
+        [&](detail::StreamedResource&& s) { add_streamed(std::move(s), input, report, 0); },
+        report);
+  }
+
+  void add_streamed(detail::StreamedResource&& s, size_t input, const detail::IssueFn& report, int depth) {
+    const auto& body = s.body;
+    if (!body.is_object() || !body.contains("resourceType") || !body["resourceType"].is_string()) {
+      report(s.where + ".resource", "has no resourceType; skipped");
+      return;
+    }
+    if (body["resourceType"] == "Bundle") {  // a Bundle inside a Bundle (a document in a searchset)
+      auto entries_it = body.find("entry");
+      if (depth > 3 || entries_it == body.end() || !entries_it->is_array()) return;
+      for (size_t i = 0; i < entries_it->size(); ++i) {
+        const auto& entry = (*entries_it)[i];
+        if (!entry.is_object() || !entry.contains("resource")) continue;
+        detail::StreamedResource inner{entry["resource"], entry.value("fullUrl", std::string()), s.where + " entry[" + std::to_string(i) + "]"};
+        add_streamed(std::move(inner), input, report, depth + 1);
+      }
+      return;
+    }
+    ReadResource r = detail::read_resource(body, s.where, report);
+    r.full_url = s.full_url;
+    add_entry(std::move(r), input);
+  }
+
+  // ---- Resolving ----------------------------------------------------------
+
+  const Entry* resolve(const std::string& reference, const Entry& from) const {
+    if (reference.empty()) return nullptr;
+    if (reference[0] == '#') {
+      std::string owner = from.parent_key.empty() ? from.key : from.parent_key;
+      auto it = by_key.find(owner + reference);
+      return it == by_key.end() ? nullptr : &entries[it->second];
+    }
+    if (auto it = by_full_url.find(reference); it != by_full_url.end()) return &entries[it->second];
+    auto question = reference.find('?');
+    if (question != std::string::npos) {  // Type?identifier=system|value
+      std::string type = reference.substr(0, question);
+      std::string query = url_decode_pipe(reference.substr(question + 1));
+      if (query.rfind("identifier=", 0) == 0) {
+        std::string ident = query.substr(11);
+        if (ident.find('|') == std::string::npos) ident = "|" + ident;
+        if (auto it = by_identifier.find(type + "|" + ident); it != by_identifier.end()) return &entries[it->second];
+      }
+      return nullptr;
+    }
+    // "Type/id", or an absolute URL ending in Type/id (optionally /_history/n)
+    std::string path = reference;
+    if (auto h = path.find("/_history/"); h != std::string::npos) path = path.substr(0, h);
+    auto last = path.rfind('/');
+    if (last == std::string::npos || last == 0) return nullptr;
+    auto before = path.rfind('/', last - 1);
+    std::string key = path.substr(before == std::string::npos ? 0 : before + 1);
+    auto it = by_key.find(key);
+    return it == by_key.end() ? nullptr : &entries[it->second];
+  }
+
+  // ---- The person ---------------------------------------------------------
+
+  // Groups Patient entries into people: same NHS number, shared identifier,
+  // or the same resource. Different NHS numbers are always different people.
+  std::vector<std::vector<size_t>> people() const {
+    std::vector<size_t> patients;
+    for (size_t i = 0; i < entries.size(); ++i) if (entries[i].r.patient) patients.push_back(i);
+    std::vector<size_t> group(patients.size());
+    std::iota(group.begin(), group.end(), 0);
+    auto find = [&](size_t x) { while (group[x] != x) x = group[x] = group[group[x]]; return x; };
+    // Hash maps, not pairwise comparison: a bulk export may hold many people.
+    std::unordered_map<std::string, size_t> by_nhs, by_identifier_;
+    for (size_t a = 0; a < patients.size(); ++a) {
+      const Entry& ea = entries[patients[a]];
+      const std::string& nhs = ea.r.patient->nhs_number;
+      auto join = [&](size_t b) {
+        const std::string& other = entries[patients[b]].r.patient->nhs_number;
+        if (!nhs.empty() && !other.empty() && nhs != other) return;  // different NHS numbers: different people
+        group[find(a)] = find(b);
+      };
+      if (!nhs.empty()) {
+        auto [it, fresh] = by_nhs.emplace(nhs, a);
+        if (!fresh) join(it->second);
+      }
+      for (const auto& ident : ea.r.identifiers) {
+        auto [it, fresh] = by_identifier_.emplace(ident, a);
+        if (!fresh) join(it->second);
+      }
+    }
+    std::map<size_t, std::vector<size_t>> by_root;
+    std::vector<size_t> order;
+    for (size_t i = 0; i < patients.size(); ++i) {
+      size_t root = find(i);
+      if (!by_root.count(root)) order.push_back(root);
+      by_root[root].push_back(patients[i]);
+    }
+    std::vector<std::vector<size_t>> out;
+    for (size_t root : order) out.push_back(by_root[root]);
+    return out;
+  }
+
+  const Entry* subject_of(const Entry& e) const {
+    for (const auto& ref : e.r.references)
+      for (const char* field : kSubjectFields)
+        if (ref.field == field) {
+          if (const Entry* target = resolve(ref.reference, e); target && target->r.patient) return target;
+        }
+    return nullptr;
+  }
+
+  bool refers_to_unknown_person(const Entry& e) const {
+    for (const auto& ref : e.r.references)
+      for (const char* field : kSubjectFields)
+        if (ref.field == field && (ref.reference.rfind("Patient", 0) == 0 || ref.type == "Patient" ||
+                                   ref.reference.find("/Patient/") != std::string::npos) && !resolve(ref.reference, e))
+          return true;
+    return false;
+  }
+
+  static void merge_patient(Patient& into, const Patient& from, const std::string& where, Impl& self) {
+    if (into.nhs_number.empty()) into.nhs_number = from.nhs_number;
+    if (into.name.family.empty() && into.name.given.empty() && into.name.text.empty()) into.name = from.name;
+    if (!into.preferred_name) into.preferred_name = from.preferred_name;
+    if (!into.birth_date) into.birth_date = from.birth_date;
+    else if (from.birth_date && !(*from.birth_date == *into.birth_date))
+      self.issue(where, "gives a different date of birth from the first source; the first source's is shown");
+    if (into.gender == Gender::not_recorded) into.gender = from.gender;
+    if (from.deceased) into.deceased = true;
+    if (!into.deceased_date) into.deceased_date = from.deceased_date;
+    if (!into.address) into.address = from.address;
+    if (into.telecom.empty()) into.telecom = from.telecom;
+    if (into.registered_gp.empty()) into.registered_gp = from.registered_gp;
+    if (into.registered_gp_ods.empty()) into.registered_gp_ods = from.registered_gp_ods;
+  }
+
+  // ---- Source organisation and setting -------------------------------------
+
+  struct Org {
+    std::string ods, name;
+    const Entry* entry = nullptr;
+    std::vector<std::string> words;
+  };
+
+  std::optional<Org> org_from_reference(const RawReference& ref, const Entry& from) const {
+    const Entry* target = resolve(ref.reference, from);
+    if (target && target->r.item.kind == "PractitionerRole") {  // the organisation a role belongs to
+      for (const auto& inner : target->r.references)
+        if (inner.field == "organization") return org_from_reference(inner, *target);
+      return std::nullopt;
+    }
+    if (target && target->r.item.kind == "Organization")
+      return Org{target->r.ods_code, target->r.name, target, target->r.type_words};
+    if (!target && (ref.type == "Organization" || ref.reference.rfind("Organization", 0) == 0) && !ref.display.empty())
+      return Org{{}, ref.display, nullptr, {}};
+    return std::nullopt;
+  }
+
+  std::optional<Org> own_org(const Entry& e, std::string& found_by) const {
+    if (!e.r.source_ods_hint.empty()) {
+      found_by = "HL7 v2 sending facility (MSH-4)";
+      return Org{e.r.source_ods_hint, e.r.name, nullptr, {}};
+    }
+    for (const char* field : kOwnOrganisationFields)
+      for (const auto& ref : e.r.references)
+        if (ref.field == field)
+          if (auto org = org_from_reference(ref, e)) { found_by = field; return org; }
+    return std::nullopt;
+  }
+
+  const Entry* encounter_of(const Entry& e) const {
+    for (const auto& ref : e.r.references)
+      if (ref.field == "encounter" || ref.field == "context.encounter" || ref.field == "context")
+        if (const Entry* t = resolve(ref.reference, e); t && t->r.item.kind == "Encounter") return t;
+    return nullptr;
+  }
+
+  SourceOrganisation source_of(const Entry& e, const std::unordered_map<const Entry*, Org>& provenance) const {
+    SourceOrganisation out;
+    std::string found_by;
+    std::optional<Org> org = own_org(e, found_by);
+    if (!org) {
+      if (auto it = provenance.find(&e); it != provenance.end()) org = it->second, found_by = "Provenance agent";
+    }
+    const Entry* encounter = e.r.item.kind == "Encounter" ? &e : encounter_of(e);
+    if (!org && encounter && encounter != &e) {
+      std::string ignored;
+      org = own_org(*encounter, ignored);
+      if (org) found_by = "its Encounter's serviceProvider";
+    }
+    if (!org && !e.r.meta_source.empty()) {
+      std::string source = e.r.meta_source;
+      for (char& c : source) if (c == '/' || c == '#' || c == ':' || c == '|' || c == '?' || c == '=') c = ' ';
+      std::istringstream words(source);
+      std::string word, name;
+      while (words >> word)
+        if (rules.participant_setting(word, {}, &name)) { org = Org{word, name, nullptr, {}}; found_by = "meta.source"; break; }
+    }
+    if (!org && !declared_ods[e.input].empty()) {
+      org = Org{declared_ods[e.input], {}, nullptr, {}};
+      found_by = "declared for the input";
+    }
+    if (org) {
+      out.ods_code = org->ods;
+      out.name = org->name;
+      out.found_by = found_by;
+      std::string canonical;
+      if (auto s = rules.participant_setting(org->ods, org->name, &canonical)) {
+        out.setting = *s;
+        out.setting_found_by = "participants file";
+        if (out.name.empty()) out.name = canonical;
+      }
+      for (size_t i = 0; out.setting == CareSetting::unknown && i < org->words.size(); ++i)
+        if (auto s = rules.setting_from_words(org->words[i])) out.setting = *s, out.setting_found_by = "Organization.type";
+      if (out.setting == CareSetting::unknown && !org->name.empty())
+        if (auto s = rules.setting_from_words(org->name)) out.setting = *s, out.setting_found_by = "organisation name";
+    }
+    if (out.setting == CareSetting::unknown && encounter) {
+      for (const auto& c : encounter->r.item.categories)
+        if (auto s = rules.setting_from_encounter_class(c.code)) { out.setting = *s; out.setting_found_by = "Encounter.class"; break; }
+      for (size_t i = 0; out.setting == CareSetting::unknown && i < encounter->r.type_words.size(); ++i)
+        if (auto s = rules.setting_from_words(encounter->r.type_words[i])) out.setting = *s, out.setting_found_by = "Encounter.serviceType";
+    }
+    if (out.setting == CareSetting::unknown) out.setting_found_by = "unknown";
+    if (!org) out.found_by = "unknown";
+    return out;
+  }
+
+  // ---- Build --------------------------------------------------------------
+
+  Record build() {
+    Record record;
+    record.inputs_ = inputs;
+    record.classification_version_ = rules.version();
+
+    // Whose record this is
+    auto groups = people();
+    size_t chosen = SIZE_MAX;
+    if (!chosen_person.empty()) {
+      for (size_t g = 0; g < groups.size() && chosen == SIZE_MAX; ++g)
+        for (size_t i : groups[g]) {
+          const auto& p = *entries[i].r.patient;
+          if (p.nhs_number == chosen_person || entries[i].r.item.source_id == chosen_person) { chosen = g; break; }
+        }
+      if (chosen == SIZE_MAX) issue("person", "no input holds the person asked for; nothing is shown");
+    } else if (!groups.empty()) {
+      std::unordered_map<const Entry*, size_t> group_of;
+      for (size_t g = 0; g < groups.size(); ++g)
+        for (size_t i : groups[g]) group_of[&entries[i]] = g;
+      std::vector<size_t> votes(groups.size(), 0);
+      for (const auto& e : entries)
+        if (const Entry* subject = subject_of(e)) ++votes[group_of[subject]];
+      chosen = static_cast<size_t>(std::max_element(votes.begin(), votes.end()) - votes.begin());
+    }
+    std::set<const Entry*> person;
+    if (chosen != SIZE_MAX) {
+      for (size_t i : groups[chosen]) person.insert(&entries[i]);
+      record.identity_known_ = true;
+      record.patient_ = *entries[groups[chosen].front()].r.patient;
+      for (size_t k = 1; k < groups[chosen].size(); ++k)
+        merge_patient(record.patient_, *entries[groups[chosen][k]].r.patient,
+                      inputs[entries[groups[chosen][k]].input] + " " + entries[groups[chosen][k]].r.where, *this);
+      for (size_t i : groups[chosen]) {  // the registered practice, by reference
+        const Entry& p = entries[i];
+        if (!p.r.gp_reference.empty() && record.patient_.registered_gp.empty())
+          if (const Entry* gp = resolve(p.r.gp_reference, p)) {
+            record.patient_.registered_gp = gp->r.name;
+            if (record.patient_.registered_gp_ods.empty()) record.patient_.registered_gp_ods = gp->r.ods_code;
+          }
+      }
+    }
+    for (size_t g = 0; g < groups.size(); ++g)
+      if (g != chosen) {
+        ++record.other_people_;
+        for (size_t i : groups[g]) {
+          issue(inputs[entries[i].input] + " " + entries[i].r.where + " " + entries[i].key,
+                "is a different person from the one this record is about; left out, with everything about them");
+          entries[i].dropped = true;
+        }
+      }
+    if (groups.empty()) issue("record", "no input holds a Patient resource or PID segment: who this record is about is not known");
+
+    // Items about someone else never enter the record
+    for (auto& e : entries) {
+      if (e.r.patient || e.dropped) continue;
+      const Entry* subject = subject_of(e);
+      bool other = subject && !person.count(subject);
+      if (!other && record.identity_known_ && !subject && refers_to_unknown_person(e)) other = true;
+      if (other) {
+        e.dropped = true;
+        issue(inputs[e.input] + " " + e.r.where + " " + e.key,
+              subject ? "is about a different person; left out" : "is about a person who is not in this record; left out");
+      }
+    }
+
+    // Provenance: which organisation recorded which items
+    std::unordered_map<const Entry*, Org> provenance;
+    for (const auto& e : entries) {
+      if (e.dropped || e.r.item.kind != "Provenance") continue;
+      std::optional<Org> agent;
+      for (const char* field : {"agent.who", "agent.onBehalfOf"})
+        for (const auto& ref : e.r.references)
+          if (!agent && ref.field == field) agent = org_from_reference(ref, e);
+      if (!agent) continue;
+      for (const auto& ref : e.r.references)
+        if (ref.field == "target")
+          if (const Entry* t = resolve(ref.reference, e)) provenance.emplace(t, *agent);
+    }
+
+    // Items
+    std::unordered_map<const Entry*, size_t> item_of;
+    std::map<std::string, int> unresolved;  // reference -> how many items refer to it
+    // First fill in what each item learns from the others (in place: the
+    // others are read while this runs), then move them into the record.
+    for (auto& e : entries) {
+      if (e.dropped || e.r.patient) continue;
+      Item& item = e.r.item;
+      item.key = e.key;
+      item.input = inputs[e.input];
+      item.source = source_of(e, provenance);
+      for (size_t p = 0; p < item.participants.size() && p < e.r.participant_references.size(); ++p) {
+        const Entry* who = resolve(e.r.participant_references[p], e);
+        if (!who) continue;
+        Participant& person_ = item.participants[p];
+        if (person_.name.empty()) person_.name = who->r.name;
+        if (person_.contact.empty()) person_.contact = who->r.contact;
+        if (who->r.item.kind == "PractitionerRole") {
+          for (const auto& ref : who->r.references) {
+            const Entry* t = resolve(ref.reference, *who);
+            if (!t) continue;
+            if (ref.field == "practitioner" && person_.name.empty()) person_.name = t->r.name;
+            if (ref.field == "practitioner" && person_.contact.empty()) person_.contact = t->r.contact;
+            if (ref.field == "organization" && person_.organisation.empty()) person_.organisation = t->r.name;
+            if (ref.field == "organization" && person_.contact.empty()) person_.contact = t->r.contact;
+          }
+          if (person_.role.empty()) person_.role = who->r.item.display;
+        }
+        if (person_.role.empty() && who->r.item.kind == "RelatedPerson") person_.role = who->r.item.display;
+      }
+      for (const auto& ref : e.r.references) {
+        if (ref.field == "medicationReference") {
+          if (const Entry* med = resolve(ref.reference, e)) {
+            item.codings.insert(item.codings.end(), med->r.item.codings.begin(), med->r.item.codings.end());
+            if (item.display.empty()) item.display = med->r.item.display;
+          } else if (item.display.empty()) {
+            item.display = ref.display;
+          }
+        }
+        bool local = ref.reference.rfind("http", 0) != 0 || by_full_url.count(ref.reference);
+        if (local && !resolve(ref.reference, e) && ref.reference.rfind("Patient", 0) != 0) ++unresolved[ref.reference];
+      }
+    }
+    // Consent directives: actor organisations to ODS codes, data to item keys
+    // (before items leave their entries). An actor that cannot be resolved
+    // makes the part unreadable: withhold, never allow.
+    for (auto& e : entries) {
+      if (e.dropped || !e.r.item.directive) continue;
+      auto& parts = e.r.item.directive->parts;
+      for (size_t p = 0; p < parts.size() && p < e.r.directive_actor_refs.size(); ++p) {
+        for (const auto& ref : e.r.directive_actor_refs[p]) {
+          if (ref.rfind("identifier:", 0) == 0) { parts[p].organisations.push_back(ref.substr(11)); continue; }
+          auto org = org_from_reference(RawReference{"actor", ref, {}, {}}, e);
+          if (org && !org->ods.empty()) parts[p].organisations.push_back(org->ods);
+          else if (org && !org->name.empty()) parts[p].organisations.push_back(org->name);
+          else parts[p].unreadable = true;
+        }
+        for (const auto& ref : e.r.directive_data_refs[p]) {
+          const Entry* target = resolve(ref, e);
+          // Data not in this record has nothing to withhold here; kept as written.
+          parts[p].items.push_back(target && !target->dropped ? target->key : ref);
+        }
+      }
+    }
+    for (auto& e : entries) {
+      if (e.dropped || e.r.patient) continue;
+      item_of[&e] = record.items_.size();
+      record.items_.push_back(std::move(e.r.item));
+    }
+    for (const auto& [reference, count] : unresolved)
+      issue("references", detail::utf8_prefix(reference, 120) + " is referred to by " + std::to_string(count) +
+                              (count == 1 ? " item" : " items") + " but is not in the record",
+            !names_who_or_where(reference));
+
+    // Links (dependencies), now that every item has its key
+    for (auto& e : entries) {
+      auto self = item_of.find(&e);
+      if (self == item_of.end()) continue;
+      for (const auto& ref : e.r.references) {
+        for (const auto& lf : kLinkFields) {
+          if (ref.field != lf.field) continue;
+          const Entry* target = resolve(ref.reference, e);
+          auto t = target ? item_of.find(target) : item_of.end();
+          if (t == item_of.end() || t->second == self->second) continue;
+          if (lf.reverse) record.items_[t->second].links.push_back({lf.relation, record.items_[self->second].key});
+          else record.items_[self->second].links.push_back({lf.relation, record.items_[t->second].key});
+        }
+      }
+    }
+    for (size_t i = 0; i < record.items_.size(); ++i) record.index_.emplace(record.items_[i].key, i);
+
+
+    place_and_mark(record);
+    mark_cancelled_adt_events(record);
+
+    if (issues_dropped) issues.push_back({"record", std::to_string(issues_dropped) + " more problems were found and not listed", true});
+    record.load_issues_ = std::move(issues);
+    return record;
+  }
+
+  void place_and_mark(Record& record) {
+    auto& items = record.items_;
+    auto linked = [&](const Item& item, const char* relation) {
+      std::vector<const Item*> out;
+      for (const auto& l : item.links)
+        if (l.relation == relation)
+          if (const Item* t = record.find(l.target)) out.push_back(t);
+      return out;
+    };
+    for (auto& item : items) {
+      if (!kReadKinds.count(item.kind)) {
+        item.rule = "other";
+        continue;
+      }
+      std::vector<Coding> report_codings;
+      for (const char* relation : {"result of", "member of"})
+        for (const Item* report : linked(item, relation))
+          report_codings.insert(report_codings.end(), report->codings.begin(), report->codings.end());
+      Placement p = rules.place(item, report_codings);
+      item.segment = p.segment;
+      item.tier = p.tier;
+      item.rule = p.rule;
+      if (p.rule.empty())
+        issue(item.input + " " + item.key, "no classification rule places this " + item.kind + "; it will not be shown");
+      item.sensitive_test = rules.sensitive_test_group(item);
+      item.tags = rules.tags_of(item);
+    }
+    // Exclusions are not marked here: the policy marks them, once, with its own lists.
+  }
+
+  // A11 cancels A01, A12 cancels A02, A13 cancels A03, A38 cancels A05, for
+  // the same visit: the cancelled event is marked, the cancel links to it.
+  void mark_cancelled_adt_events(Record& record) {
+    static const std::pair<const char*, const char*> cancels[] = {{"A11", "A01"}, {"A12", "A02"}, {"A13", "A03"}, {"A38", "A05"}};
+    std::unordered_map<std::string, std::string> visit_of;
+    for (const auto& e : entries)
+      if (!e.r.visit_number.empty()) visit_of[e.key] = e.r.visit_number;
+    auto trigger = [](const Item& i) { return i.categories.empty() ? std::string() : i.categories.front().code; };
+    auto& items = record.items_;
+    for (size_t c = 0; c < items.size(); ++c) {
+      if (items[c].kind != "AdtEvent") continue;
+      for (const auto& [cancel, cancelled] : cancels) {
+        if (trigger(items[c]) != cancel) continue;
+        for (size_t k = c; k-- > 0;) {
+          if (items[k].kind == "AdtEvent" && trigger(items[k]) == cancelled && items[k].status != "cancelled" &&
+              visit_of[items[k].key] == visit_of[items[c].key]) {
+            items[k].status = "cancelled";
+            items[c].links.push_back({"cancels", items[k].key});
+            break;
+          }
+        }
+      }
+    }
+  }
+};
+
+RecordBuilder::RecordBuilder(const Classification& rules) : impl_(std::make_unique<Impl>(rules)) {}
+RecordBuilder::~RecordBuilder() = default;
+RecordBuilder::RecordBuilder(RecordBuilder&&) noexcept = default;
+RecordBuilder& RecordBuilder::operator=(RecordBuilder&&) noexcept = default;
+
+void RecordBuilder::add(std::string_view bytes, const InputOptions& input) { impl_->add(bytes, input); }
+
+void RecordBuilder::add_file(const std::string& path, const std::string& source_ods) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    impl_->inputs.push_back(path);
+    impl_->declared_ods.push_back(source_ods);
+    impl_->issue(path, "cannot be opened for reading");
+    return;
+  }
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  impl_->add(buffer.str(), {path, source_ods});
+}
+
+void RecordBuilder::choose_person(const std::string& who) { impl_->chosen_person = who; }
+
+Record RecordBuilder::build() {
+  Record record = impl_->build();
+  impl_ = std::make_unique<Impl>(impl_->rules);
+  return record;
+}
+
+const Item* Record::find(const std::string& key) const {
+  auto it = index_.find(key);
+  return it == index_.end() ? nullptr : &items_[it->second];
+}
+
+std::map<std::string, int> Record::other_counts() const {
+  std::map<std::string, int> out;
+  for (const auto& item : items_) if (item.rule == "other") ++out[item.kind];
+  return out;
+}
+
+}  // namespace ilinks

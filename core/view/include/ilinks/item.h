@@ -1,0 +1,202 @@
+// ilinks/item.h: who the person is, and one statement of their record.
+//
+// The vocabulary both a Record (everything the sources said) and a View (what
+// one viewer may see) are made of. Part of the View model (core/view/): render
+// sees these types, never a Record.
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ilinks/date.h"
+
+namespace ilinks {
+
+// ---------------------------------------------------------------------------
+// Who the person is
+// ---------------------------------------------------------------------------
+
+// A person's name, as FHIR HumanName carries it.
+struct PersonName {
+  std::string family;
+  std::vector<std::string> given;
+  std::vector<std::string> prefix;  // titles: "Mr", "Dr"
+  std::string text;                 // the whole name as one string, when that is all there is
+};
+
+enum class Gender { not_recorded, male, female, other, unknown };
+
+struct Address {
+  std::vector<std::string> lines;
+  std::string city;
+  std::string district;
+  std::string postal_code;
+  std::string country;
+};
+
+struct Telecom {
+  std::string system;  // phone, email, ...
+  std::string value;
+  std::string use;     // home, work, mobile
+};
+
+// Who the person is: everything the patient banner needs.
+struct Patient {
+  std::string resource_id;                    // Patient.id in its first source
+  std::string nhs_number;                     // ten digits, modulus-11 checked; empty if none valid
+  PersonName name;                            // the official (or first usable) name
+  std::optional<std::string> preferred_name;  // what they like to be called (use=usual / nickname)
+  std::optional<Date> birth_date;
+  Gender gender = Gender::not_recorded;
+  bool deceased = false;
+  std::optional<Date> deceased_date;
+  std::optional<Address> address;             // home address (or the first current one)
+  std::vector<Telecom> telecom;
+  std::string registered_gp;                  // registered practice name (Patient.generalPractitioner)
+  std::string registered_gp_ods;              // its ODS code, when known
+};
+
+// ---------------------------------------------------------------------------
+// Where an item sits in the sharing model (SHARING-MODEL.md, tables 1-4)
+// ---------------------------------------------------------------------------
+
+enum class Segment { none, summary, community, diagnostics, hospital };
+
+// Where the source organisation delivers care; decides, with the kind of item,
+// its segment (a hospital encounter is H1, a community one C1).
+enum class CareSetting { unknown, primary_care, community, mental_health, social_care, acute_hospital, diagnostics };
+
+const char* segment_letter(Segment segment);     // "S", "C", "D", "H", "-"
+const char* segment_name(Segment segment);       // "Summary", ..., "not shown as content"
+const char* care_setting_id(CareSetting setting);  // "primary_care", ..., "unknown"
+std::optional<CareSetting> care_setting_from_id(const std::string& id);
+
+// ---------------------------------------------------------------------------
+// Items: every clinical or care statement in the record
+// ---------------------------------------------------------------------------
+
+// A code from a code system: SNOMED CT, Read v2, an EMIS local code, LOINC,
+// dm+d, RxNorm, an HL7 v3 security label.
+struct Coding {
+  std::string system;
+  std::string code;
+  std::string display;
+};
+
+// A measured or stated value, as FHIR Quantity / string / CodeableConcept.
+struct Value {
+  std::optional<double> number;
+  std::string comparator;  // "<", "<=", ">=", ">"
+  std::string unit;
+  std::string text;        // a string or coded value, or the number as written
+  std::vector<Coding> codings;  // a coded value's codes (valueCodeableConcept)
+};
+
+struct ReferenceRange {
+  std::optional<double> low;
+  std::optional<double> high;
+  std::string unit;
+  std::string text;  // "4.0 - 11.0" or a range described in words
+};
+
+// A measured part of an item (a blood pressure's systolic and diastolic).
+struct Component {
+  std::string name;
+  std::vector<Coding> codings;
+  Value value;
+  std::vector<ReferenceRange> ranges;
+  std::string interpretation;
+};
+
+// A person involved in an item: a care team member, a performer, a next of kin.
+struct Participant {
+  std::string role;
+  std::string name;
+  std::string organisation;
+  std::string contact;
+};
+
+// The organisation an item comes from, and how that was found out.
+struct SourceOrganisation {
+  std::string ods_code;
+  std::string name;
+  CareSetting setting = CareSetting::unknown;
+  std::string found_by;          // "performer", "Provenance", "encounter serviceProvider", "meta.source", "declared for input", ...
+  std::string setting_found_by;  // "participants file", "Organization.type", "Encounter.class", ...
+};
+
+// Why an item must never be shared below the tier that allows it.
+struct ExclusionMark {
+  std::string category;     // "hiv_aids", "abuse", ... (policy.json "exclusions")
+  std::string matched;      // what matched: "Read v2 A788% (system|code)", "security label HIV"
+  std::string through;      // empty, or the key of the excluded item this one only makes sense through
+};
+
+// A dependency on another item: a result of a report, a medication's
+// indication, a letter's encounter.
+struct Link {
+  std::string relation;  // "result of", "indication", "encounter", "about", "part of", "member of"
+  std::string target;    // Item::key of the target
+};
+
+// A FHIR Consent about sharing (scope patient-privacy), as the policy applies
+// it: a base "deny" opts out of everything; a base "permit" with nested
+// "deny" provisions opts out of those parts.
+struct ConsentDirective {
+  struct Part {
+    bool deny = true;
+    std::vector<std::string> organisations;    // ODS codes (or names) of the actor organisations
+    std::vector<std::string> items;            // Item keys of the data covered
+    std::vector<std::string> security_labels;  // HL7 v3 codes ("PSY")
+    // Restricts by something the viewer cannot apply (class, code, purpose,
+    // dataPeriod, an unresolvable reference): the policy withholds everything.
+    bool unreadable = false;
+  };
+  bool base_deny = false;
+  std::vector<Part> parts;                     // nested provisions
+  std::optional<Date> start, end;              // provision.period
+};
+
+struct Item {
+  // What it is
+  std::string key;         // unique within the record: "Condition/123", "AdtEvent/MSG0001"
+  std::string kind;        // FHIR resource type, or "AdtEvent" for an HL7 v2 event
+  std::string source_id;   // the id it had in its source (may repeat across sources)
+  std::string display;     // the best one-line description the source gave
+  std::vector<Coding> codings;     // the item's own code(s), all systems
+  std::vector<Coding> categories;  // categories, class, type
+  std::vector<Coding> reasons;     // why it was done or given (reasonCode): a coded indication
+  std::string status;
+  // When
+  std::optional<Date> date;      // the clinically relevant date (onset, effective, start, recorded)
+  std::optional<Date> end_date;  // end of a period, discharge, expiry
+  std::string date_time;         // the same instant as the source wrote it, with the time when given
+  // Values
+  Value value;
+  std::vector<ReferenceRange> ranges;
+  std::string interpretation;    // abnormal flag: "H", "L", "A", "Abnormal", ...
+  std::vector<Component> components;
+  std::string text;              // notes, narrative, or an inline document's text (text/plain, or text/html reduced to text)
+  std::vector<Participant> participants;
+  // Where it came from
+  SourceOrganisation source;
+  std::string source_system;     // meta.source, or the HL7 v2 sending application
+  std::string input;             // the input it was read from (file name or URL)
+  std::vector<Coding> security_labels;
+  std::vector<Link> links;
+  std::optional<ConsentDirective> directive;  // Consent resources about sharing only
+  // Where it sits
+  Segment segment = Segment::none;
+  int tier = 0;                  // 1-3 within the segment; 0 when segment is none
+  std::string rule;              // id of the classification rule that placed it
+  std::optional<ExclusionMark> exclusion;  // set by the policy (Exclusions::mark), never by a reader
+  std::string sensitive_test;    // "HIV and AIDS" or "GUM": withheld at D2, shown at D3
+  // What it means clinically, for the layout: "allergy", "no-known-allergy",
+  // "resuscitation-decision", "mental-capacity", "end-of-life-wishes",
+  // "health-status" (core/data/classification.json "tags").
+  std::vector<std::string> tags;
+  bool has_tag(const std::string& tag) const;
+};
+
+}  // namespace ilinks
