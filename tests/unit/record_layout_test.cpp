@@ -314,7 +314,7 @@ TEST_SUITE("record layout") {
       }
       return std::string("accepted");
     };
-    std::string head = R"({"format":"ilinks-layout/1","allergies":{"kinds":["AllergyIntolerance"],"segment":"S","tier":2},"tabs":{)";
+    std::string head = R"({"format":"ilinks-layout/2","allergies":{"tag":"allergy","none_known_tag":"no-known-allergy","segment":"S","tier":2},"tabs":{)";
     std::string rest = R"("community":[{"title":"All","match":{},"columns":["date"]}],"diagnostics":[{"title":"All","match":{},"columns":["date"]}],
       "hospital":[{"title":"All","match":{},"columns":["date"]}],"timeline":[{"title":"All","match":{},"columns":["date"]}]}})";
     CHECK(error(head + R"("summary":[{"title":"Meds","match":{"kinds":["MedicationStatement"]},"columns":["date"]}],)" + rest) ==
@@ -324,5 +324,37 @@ TEST_SUITE("record layout") {
     CHECK(error("{").rfind("my-layout.json: byte ", 0) == 0);
     CHECK(error("{").find(": is not JSON") != std::string::npos);
     CHECK(error(head + R"("summary":[{"title":"All","match":{},"columns":["date"]}],)" + rest) == "accepted");
+  }
+
+  TEST_CASE("the layout names the classification's tags, never clinical codes or words: a rule or preference with codes is refused") {
+    auto error = [](const std::string& text) {
+      try {
+        Layout::from_json(text, "my-layout.json");
+      } catch (const std::runtime_error& e) {
+        return std::string(e.what());
+      }
+      return std::string("accepted");
+    };
+    std::string tabs = R"("tabs":{"summary":[{"title":"All","match":{},"columns":["date"]}],"community":[{"title":"All","match":{},"columns":["date"]}],
+      "diagnostics":[{"title":"All","match":{},"columns":["date"]}],"hospital":[{"title":"All","match":{},"columns":["date"]}],
+      "timeline":[{"title":"All","match":{},"columns":["date"]}]}})";
+    std::string allergies = R"("allergies":{"tag":"allergy","none_known_tag":"no-known-allergy","segment":"S","tier":2},)";
+    CHECK(error(R"({"format":"ilinks-layout/2",)" + allergies + R"("key_preferences":[{"tag":"resuscitation-decision","label":"Resuscitation",
+      "codes":{"http://snomed.info/sct":["304253006"]}}],)" + tabs) == "my-layout.json: key_preferences[0].codes: is not a member this format knows");
+    CHECK(error(R"({"format":"ilinks-layout/2","allergies":{"tag":"allergy","none_known_tag":"no-known-allergy","segment":"S","tier":2,
+      "no_known_allergy_codes":{"http://snomed.info/sct":["716186003"]}},)" + tabs) ==
+          "my-layout.json: allergies.no_known_allergy_codes: is not a member this format knows");
+    CHECK(error(R"({"format":"ilinks-layout/1",)" + allergies + tabs) == "my-layout.json: format: must be \"ilinks-layout/2\"");
+  }
+
+  TEST_CASE("an item goes where its classification tags say: a coded resuscitation decision is a key preference, whatever its words") {
+    Record r = test::record_of({test::patient(), R"({"resourceType":"Observation","id":"dnacpr","status":"final","subject":{"reference":"Patient/joe"},
+      "code":{"coding":[{"system":"http://snomed.info/sct","code":"304253006"}],"text":"Decision recorded 01-Nov-2026"}})"}, "ZZ0001");
+    const Item& item = test::item(r, "Observation/dnacpr");
+    REQUIRE(std::find(item.tags.begin(), item.tags.end(), "resuscitation-decision") != item.tags.end());
+    AlertStrip strip = Layout::builtin().alert_strip(consented(r, "1a"));
+    REQUIRE(strip.preferences.size() == 1);
+    CHECK(strip.preferences.front().label == "Resuscitation");
+    CHECK(strip.preferences.front().text == "Decision recorded 01-Nov-2026");
   }
 }

@@ -46,16 +46,6 @@ class Reader {
     }
     return out;
   }
-  std::set<std::string> codes(const json& object, const char* key, const std::string& where) const {
-    std::set<std::string> out;
-    auto it = object.find(key);
-    if (it == object.end()) return out;
-    if (!it->is_object()) fail(where + "." + key, "must map code systems to lists of codes");
-    for (const auto& [system, list] : it->items())
-      for (const auto& code : texts(*it, system.c_str(), where + "." + key)) out.insert(system + "|" + code);
-    return out;
-  }
-
  private:
   std::string file_;
 };
@@ -73,9 +63,10 @@ Column column_from(const std::string& id, const Reader& r, const std::string& wh
 }
 
 Layout::Rules::Match match_from(const json& m, const Reader& r, const std::string& where) {
-  r.only(m, where, {"kinds", "status", "not_status", "when", "key_preference"});
+  r.only(m, where, {"kinds", "tags", "status", "not_status", "when", "key_preference"});
   Layout::Rules::Match out;
   out.kinds = r.texts(m, "kinds", where);
+  out.tags = r.texts(m, "tags", where);
   out.status = r.texts(m, "status", where);
   out.not_status = r.texts(m, "not_status", where);
   out.when = r.text(m, "when", where);
@@ -88,7 +79,7 @@ Layout::Rules::Match match_from(const json& m, const Reader& r, const std::strin
 }
 
 Layout::Rules::SectionRule section_from(const json& s, const Reader& r, const std::string& where) {
-  r.only(s, where, {"title", "match", "columns", "rows", "empty", "reader"});
+  r.only(s, where, {"title", "match", "columns", "rows", "empty", "reader", "panel_kinds", "discharge_kinds"});
   Layout::Rules::SectionRule out;
   out.title = r.text(s, "title", where, true);
   auto match = s.find("match");
@@ -106,6 +97,10 @@ Layout::Rules::SectionRule section_from(const json& s, const Reader& r, const st
   else if (rows == "results") out.rows = Layout::Rules::Rows::results;
   else if (rows == "stay") out.rows = Layout::Rules::Rows::stay;
   else r.fail(where + ".rows", "'" + rows + "' is not one of items, participants, results, stay");
+  out.panel_kinds = r.texts(s, "panel_kinds", where);
+  if (!out.panel_kinds.empty() && out.rows != Layout::Rules::Rows::results) r.fail(where + ".panel_kinds", "is for rows 'results' only");
+  out.discharge_kinds = r.texts(s, "discharge_kinds", where);
+  if (!out.discharge_kinds.empty() && out.rows != Layout::Rules::Rows::stay) r.fail(where + ".discharge_kinds", "is for rows 'stay' only");
   out.empty = r.text(s, "empty", where);
   if (auto it = s.find("reader"); it != s.end()) {
     if (!it->is_boolean()) r.fail(where + ".reader", "must be true or false");
@@ -129,14 +124,16 @@ Layout::Rules Layout::Rules::parse(const std::string& text, const std::string& f
   } catch (const json::parse_error& e) {
     r.fail("byte " + std::to_string(e.byte), "is not JSON");
   }
-  r.only(doc, "(top)", {"format", "version", "notes", "allergies", "key_preferences", "tabs"});
-  if (r.text(doc, "format", "(top)", true) != "ilinks-layout/1") r.fail("format", "must be \"ilinks-layout/1\"");
+  r.only(doc, "(top)", {"format", "version", "notes", "allergies", "flags", "key_preferences", "tabs"});
+  // Version 1 named clinical codes and words; version 2 names the classification's tags.
+  if (r.text(doc, "format", "(top)", true) != "ilinks-layout/2") r.fail("format", "must be \"ilinks-layout/2\"");
 
   Rules out;
   auto allergies = doc.find("allergies");
   if (allergies == doc.end()) r.fail("allergies", "is required");
-  r.only(*allergies, "allergies", {"kinds", "segment", "tier", "no_known_allergy_codes", "not_current_status"});
-  out.allergy_kinds = r.texts(*allergies, "kinds", "allergies");
+  r.only(*allergies, "allergies", {"tag", "none_known_tag", "segment", "tier", "not_current_status"});
+  out.allergy_tag = r.text(*allergies, "tag", "allergies", true);
+  out.none_known_tag = r.text(*allergies, "none_known_tag", "allergies", true);
   std::string seg = r.text(*allergies, "segment", "allergies", true);
   static const std::pair<const char*, Segment> segments[] = {
       {"S", Segment::summary}, {"C", Segment::community}, {"D", Segment::diagnostics}, {"H", Segment::hospital}};
@@ -148,7 +145,6 @@ Layout::Rules Layout::Rules::parse(const std::string& text, const std::string& f
   if (tier == allergies->end() || !tier->is_number_integer() || tier->get<int>() < 1 || tier->get<int>() > 3)
     r.fail("allergies.tier", "must be 1, 2 or 3");
   out.allergy_tier = tier->get<int>();
-  out.no_known_allergy_codes = r.codes(*allergies, "no_known_allergy_codes", "allergies");
   out.allergy_not_current = r.texts(*allergies, "not_current_status", "allergies");
 
   if (auto prefs = doc.find("key_preferences"); prefs != doc.end()) {
@@ -156,11 +152,15 @@ Layout::Rules Layout::Rules::parse(const std::string& text, const std::string& f
     for (size_t i = 0; i < prefs->size(); ++i) {
       std::string where = "key_preferences[" + std::to_string(i) + "]";
       const json& p = (*prefs)[i];
-      r.only(p, where, {"label", "codes", "words"});
-      Preference pref{r.text(p, "label", where, true), r.codes(p, "codes", where), {}};
-      for (const auto& w : r.texts(p, "words", where)) pref.words.push_back(lower(w));
-      out.preferences.push_back(std::move(pref));
+      r.only(p, where, {"tag", "label"});
+      out.preferences.push_back({r.text(p, "tag", where, true), r.text(p, "label", where, true)});
     }
+  }
+
+  if (auto flags = doc.find("flags"); flags != doc.end()) {
+    r.only(*flags, "flags", {"kinds", "current_status"});
+    out.flag_kinds = r.texts(*flags, "kinds", "flags");
+    out.flag_current = r.texts(*flags, "current_status", "flags");
   }
 
   auto tabs = doc.find("tabs");

@@ -2,7 +2,6 @@
 // applies them).
 #pragma once
 #include <array>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -17,7 +16,7 @@ std::string lower(std::string s);
 struct Layout::Rules {
   // One way an item may match a section; every stated condition must hold.
   struct Match {
-    std::vector<std::string> kinds, status, not_status;
+    std::vector<std::string> kinds, tags, status, not_status;  // tags: any of them
     std::string when;  // "", "future", "past"
     bool key_preference = false;
   };
@@ -29,18 +28,18 @@ struct Layout::Rules {
     Rows rows = Rows::items;
     std::string empty;
     bool reader = false;
+    std::vector<std::string> panel_kinds;      // rows "results": the kinds that head their results
+    std::vector<std::string> discharge_kinds;  // rows "stay": the events that may give the expected discharge
   };
   struct Preference {
-    std::string label;
-    std::set<std::string> codes;     // "system|code"
-    std::vector<std::string> words;  // lower case, matched in the item's description
+    std::string tag, label;
   };
 
-  std::vector<std::string> allergy_kinds;
+  std::string allergy_tag, none_known_tag;
   Segment allergy_segment = Segment::summary;
   int allergy_tier = 2;
-  std::set<std::string> no_known_allergy_codes;  // "system|code"
   std::vector<std::string> allergy_not_current;
+  std::vector<std::string> flag_kinds, flag_current;  // flags show only while current (or without a status)
   std::vector<Preference> preferences;
   std::array<std::vector<SectionRule>, 5> tabs;  // by Tab
 

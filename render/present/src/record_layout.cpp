@@ -46,22 +46,27 @@ std::string flag_text(const std::string& code) {
   return code;
 }
 
-bool is_preference(const Rules& rules, const Item& item) {
-  std::string words = lower(item.display);
-  for (const auto& p : rules.preferences) {
-    for (const auto& c : item.codings) if (p.codes.count(c.system + "|" + c.code)) return true;
-    for (const auto& w : p.words) if (words.find(w) != std::string::npos) return true;
-  }
+bool has_tag(const Item& item, const std::string& tag) { return contains(item.tags, tag); }
+bool has_any_tag(const Item& item, const std::vector<std::string>& tags) {
+  for (const auto& t : tags) if (has_tag(item, t)) return true;
   return false;
+}
+
+// The key preference an item records (resuscitation, capacity, ...): by the
+// classification's tags, in the layout's order; null when none.
+const Rules::Preference* preference_of(const Rules& rules, const Item& item) {
+  for (const auto& p : rules.preferences) if (has_tag(item, p.tag)) return &p;
+  return nullptr;
 }
 
 bool matches(const Rules& rules, const Rules::Match& m, const Item& item, const Date& today) {
   if (!m.kinds.empty() && !contains(m.kinds, item.kind)) return false;
+  if (!m.tags.empty() && !has_any_tag(item, m.tags)) return false;
   if (!m.status.empty() && !contains(m.status, item.status)) return false;
   if (contains(m.not_status, item.status)) return false;
   if (m.when == "future" && !(item.date && ordinal(*item.date) >= ordinal(today))) return false;
   if (m.when == "past" && item.date && ordinal(*item.date) >= ordinal(today)) return false;
-  if (m.key_preference && !is_preference(rules, item)) return false;
+  if (m.key_preference && !preference_of(rules, item)) return false;
   return true;
 }
 
@@ -220,7 +225,7 @@ std::string test_key(const Item& i) {
 int result_rows(const Rules::SectionRule& s, const std::vector<const Item*>& items, const Narrowing& n, std::vector<Row>& out) {
   int total = 0;
   std::vector<const Item*> results, reports;
-  for (const Item* i : items) (i->kind == "DiagnosticReport" ? reports : results).push_back(i);
+  for (const Item* i : items) (contains(s.panel_kinds, i->kind) ? reports : results).push_back(i);
   std::vector<Group> groups;
   auto add = [&](Group& g, const Item& i) {
     ++total;
@@ -266,15 +271,15 @@ int result_rows(const Rules::SectionRule& s, const std::vector<const Item*>& ite
 
 // The current stay's length and expected discharge. FHIR R4 Encounter has no
 // expected discharge: it is the stay's own end date when that is still to
-// come, else the latest one an HL7 v2 ADT event from the same hospital gave
-// (PV2-9) on or after admission.
+// come, else the latest one an event of the rule's discharge_kinds (an HL7 v2
+// ADT event's PV2-9) from the same hospital gave on or after admission.
 void fill_stay(const Rules::SectionRule& rule, const Item& stay, const View& view, const Date& today, Row& r) {
   std::string length = stay.date ? std::to_string(days_between(*stay.date, today)) + " days" : kNotKnown;
   std::optional<Date> expected;
   if (stay.end_date && ordinal(*stay.end_date) >= ordinal(today)) expected = stay.end_date;
   for (const Item& e : view.items()) {
     if (stay.end_date && expected) break;  // the stay's own date wins
-    bool same_stay = e.kind == "AdtEvent" && e.source.ods_code == stay.source.ods_code && e.date && stay.date &&
+    bool same_stay = contains(rule.discharge_kinds, e.kind) && e.source.ods_code == stay.source.ods_code && e.date && stay.date &&
                      ordinal(*e.date) >= ordinal(*stay.date);
     if (same_stay && e.end_date && ordinal(*e.end_date) >= ordinal(today) && (!expected || ordinal(*e.end_date) > ordinal(*expected)))
       expected = e.end_date;
@@ -441,10 +446,8 @@ AlertStrip Layout::alert_strip(const View& view) const {
   } else {
     bool none_known = false;
     for (const Item& i : view.items()) {
-      if (!contains(r.allergy_kinds, i.kind) || contains(r.allergy_not_current, i.status)) continue;
-      bool nka = false;
-      for (const auto& c : i.codings) nka = nka || r.no_known_allergy_codes.count(c.system + "|" + c.code) > 0;
-      if (nka) none_known = true;
+      if (!has_tag(i, r.allergy_tag) || contains(r.allergy_not_current, i.status)) continue;
+      if (has_tag(i, r.none_known_tag)) none_known = true;
       else out.allergies.push_back(i.display.empty() ? kNotKnown : i.display);
     }
     out.allergy_state = !out.allergies.empty() ? AllergyState::known
@@ -452,18 +455,11 @@ AlertStrip Layout::alert_strip(const View& view) const {
                                                : AllergyState::not_recorded;
   }
   for (const Item& i : view.items()) {
-    bool current = i.status.empty() || i.status == "active";
-    if (is_preference(r, i)) {
-      std::string label;
-      std::string words = lower(i.display);
-      for (const auto& p : r.preferences) {
-        bool hit = false;
-        for (const auto& c : i.codings) hit = hit || p.codes.count(c.system + "|" + c.code) > 0;
-        for (const auto& w : p.words) hit = hit || words.find(w) != std::string::npos;
-        if (hit) { label = p.label; break; }
-      }
-      if (current || i.kind != "Flag") out.preferences.push_back({label, i.display});
-    } else if (i.kind == "Flag" && current) {
+    bool flag = contains(r.flag_kinds, i.kind);
+    bool current = i.status.empty() || contains(r.flag_current, i.status);
+    if (const Rules::Preference* p = preference_of(r, i)) {
+      if (current || !flag) out.preferences.push_back({p->label, i.display});  // a flag says it only while current
+    } else if (flag && current) {
       out.flags.push_back(i.display);
     }
   }
