@@ -4,7 +4,7 @@
 
 #include "theme.h"
 
-// Generated at build time from Debian's fonts-liberation2 (render/CMakeLists.txt).
+// Generated at build time from Debian's fonts-liberation2 (render/draw/CMakeLists.txt).
 extern const unsigned char ilinks_font_regular[];
 extern const unsigned int ilinks_font_regular_size;
 extern const unsigned char ilinks_font_bold[];

@@ -8,7 +8,7 @@
 #include "ilinks/dialog_words.h"
 #include "layout_rules.h"
 
-// Generated at build time from render/data/layout.json (render/CMakeLists.txt).
+// Generated at build time from render/data/layout.json (render/present/CMakeLists.txt).
 extern const unsigned char ilinks_layout_json[];
 extern const unsigned int ilinks_layout_json_size;
 
