@@ -154,7 +154,7 @@ int main(int argc, char** argv) {
   }();
   for (const auto& path : o.records)
     for (const auto& issue : record.load_issues())
-      if (issue.where.rfind(path, 0) == 0 && (issue.what.find("cannot be opened") != std::string::npos)) {
+      if (issue.whole_input && issue.where.rfind(path, 0) == 0) {  // a file named on the command line gave nothing
         std::fprintf(stderr, "ilinks-render: %s: %s\n", path.c_str(), issue.what.c_str());
         return 1;
       }

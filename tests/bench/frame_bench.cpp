@@ -12,11 +12,10 @@
 
 #include <imgui.h>
 
+#include "../tools/consented_view.h"
 #include "../tools/twenty_year_record.h"
-#include "ilinks/audit.h"
 #include "ilinks/backends.h"
 #include "ilinks/mirror.h"
-#include "ilinks/policy.h"
 #include "ilinks/record_builder.h"
 #include "ilinks/record_widget.h"
 
@@ -37,16 +36,7 @@ int main() {
   std::string json = test::twenty_year_record();
   RecordBuilder builder;
   builder.add(json, {"twenty-years.json", {}});
-  Record record = builder.build();
-  const Policy& policy = Policy::builtin();
-  AuditTrail audit(policy.alerts());
-  Request req;
-  req.viewer = {"bench", "Bench", "1a", "ZZVIEW", "Bench", "bench", "", ""};
-  req.host_patient = record.patient();
-  req.legitimate_relationship = true;
-  req.now = Timestamp::now();
-  req.consent = Consent{"bench", req.now, "verbal", "patient", std::nullopt};
-  View view = *policy.view_for(record, req, audit).view;
+  View view = *test::consented_view(builder.build(), "bench");
 
   const int width = 1280, height = 800;
   RecordWidget w;

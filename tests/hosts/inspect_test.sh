@@ -10,7 +10,7 @@ check() { if eval "$2"; then echo "ok: $1"; else echo "FAILED: $1"; failures=$((
 json=$("$bin/ilinks-inspect" --record "$demo/david-okafor.json" --source RBQ --record "$demo/adt/david-okafor-a01-a02.hl7")
 rc=$?
 check "reads a FHIR bundle and ADT messages together, exit 0" '[ $rc -eq 0 ]'
-check "says the classification versions" '[[ "$json" == *"\"classification\": \"classification 2016-02-north-mersey.2"* ]]'
+check "says the classification versions" '[[ "$json" == *"\"classification\": \"classification 2016-02-north-mersey.3"* ]]'
 check "names the rule, segment, tier and setting of the admission" \
   '[[ "$json" == *"\"rule\": \"hospital-event\""* && "$json" == *"\"segment\": \"H\""* && "$json" == *"\"setting\": \"acute_hospital\""* ]]'
 check "marks the exclusion category and what matched" \

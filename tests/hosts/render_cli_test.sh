@@ -68,12 +68,12 @@ rc=$?
 check "no legitimate relationship: refused, exit 4, nothing written" '[ $rc -eq 4 ] && [[ "$err" == *"no legitimate relationship"* ]] && [ ! -e "$out/x.json" ]'
 
 events=$(wc -l < "$audit")
-check "every run wrote its events: 5 views, 1 override, 2 refusals" '[ "$events" -eq 8 ]'
+check "every run wrote its events: 2 consents recorded, 5 views, 1 override, 2 refusals" '[ "$events" -eq 10 ]'
 verify=$("$bin/ilinks-audit" verify "$audit"); rc=$?
-check "ilinks-audit verify: the chain is intact" '[ $rc -eq 0 ] && [[ "$verify" == *"intact, 8 events"* ]]'
+check "ilinks-audit verify: the chain is intact" '[ $rc -eq 0 ] && [[ "$verify" == *"intact, 10 events"* ]]'
 fhir=$("$bin/ilinks-audit" fhir "$audit")
-check "ilinks-audit fhir: 8 AuditEvents and the alerts (override, refused override, no relationship)" \
-  '[ "$(grep -c "\"resourceType\":\"AuditEvent\"" <<< "$fhir")" -eq 8 ] && [ "$(grep -c "\"resourceType\":\"Communication\"" <<< "$fhir")" -eq 3 ]'
+check "ilinks-audit fhir: 10 AuditEvents and the alerts (override, refused override, no relationship)" \
+  '[ "$(grep -c "\"resourceType\":\"AuditEvent\"" <<< "$fhir")" -eq 10 ] && [ "$(grep -c "\"resourceType\":\"Communication\"" <<< "$fhir")" -eq 3 ]'
 sed -i '2s/"profile":"6"/"profile":"1a"/' "$audit"
 err=$("$bin/ilinks-audit" verify "$audit" 2>&1); rc=$?
 check "an edited audit log fails verification, naming the event" '[ $rc -eq 1 ] && [[ "$err" == *"event at line 2 has been edited"* ]]'

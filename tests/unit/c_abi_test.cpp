@@ -583,3 +583,21 @@ TEST_SUITE("C ABI: wider community record, case by case (Community tier 3)") {
     CHECK(mirror_of(w.v).find("District nursing notes") != std::string::npos);
   }
 }
+
+TEST_SUITE("C ABI: what went wrong, by its code") {
+  TEST_CASE("a bad argument, a refusal and an audit failure come back as different codes, whatever the words") {
+    Viewer w;
+    AuditLog log;
+    doctor_opens_joe(w, log);
+    CHECK(ilinks_viewer_record_consent(w.v, "telepathic", "patient") == ILINKS_ERROR_ARGUMENT);
+    CHECK(ilinks_viewer_start_override(w.v, "curiosity", "Collapsed in reception, cannot consent") == ILINKS_ERROR_REFUSED);
+    log.keep = 0;  // the host's audit store is down now
+    CHECK(ilinks_viewer_record_consent(w.v, "verbal", "patient") == ILINKS_ERROR_AUDIT);
+    CHECK(ilinks_viewer_record_opt_out(w.v, "segment", "D") == ILINKS_ERROR_AUDIT);
+    CHECK(std::string(ilinks_viewer_last_error(w.v)).find("audit") != std::string::npos);
+    log.keep = 1;
+    CHECK(ilinks_viewer_set_context(w.v, "u42", "Dr Test", "1a", "ZZVIEW", "Test Hospital", 1) == ILINKS_OK);
+    w.frame(1000, 700);
+    CHECK(mirror_of(w.v).find("Record consent") != std::string::npos);  // the consent that was not audited was not granted
+  }
+}

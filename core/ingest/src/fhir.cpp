@@ -16,7 +16,7 @@ Record read_fhir_json(std::string_view json_text, const std::string& source_name
     // Say why in the words of the first problem that concerns the whole input.
     std::string why = "holds no Patient resource; a record must say whose it is";
     for (const auto& issue : record.load_issues())
-      if (issue.what.find("nothing could be read") != std::string::npos || issue.what == "is empty") {
+      if (issue.whole_input) {
         why = issue.where.substr(issue.where.find(' ') == std::string::npos ? issue.where.size() : issue.where.find(' ') + 1);
         why = (why.empty() ? "" : why + ": ") + issue.what;
         break;

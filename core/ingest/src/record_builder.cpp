@@ -88,9 +88,9 @@ struct RecordBuilder::Impl {
 
   explicit Impl(const Classification& c) : rules(c) {}
 
-  void issue(std::string where, std::string what, bool damage = true) {
+  void issue(std::string where, std::string what, bool damage = true, bool whole_input = false) {
     if (issues.size() >= kMaxIssues) { ++issues_dropped; return; }
-    issues.push_back({std::move(where), std::move(what), damage});
+    issues.push_back({std::move(where), std::move(what), damage, whole_input});
   }
 
   // A reference to who or where (an organisation, a practitioner, a place)
@@ -179,11 +179,11 @@ struct RecordBuilder::Impl {
     const std::string& name = inputs.back();
     if (bytes.size() > kMaxInputBytes) {
       issue(name, "is " + std::to_string(bytes.size() >> 20) + " MB, more than the " + std::to_string(kMaxInputBytes >> 20) +
-                      " MB one input may be; not read");
+                      " MB one input may be; not read", true, true);
       return;
     }
     if (bytes.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-      issue(name, "is empty");
+      issue(name, "is empty", true, true);
       return;
     }
     std::string repaired;
@@ -200,10 +200,12 @@ struct RecordBuilder::Impl {
       for (auto& r : detail::read_hl7v2(bytes, report)) add_entry(std::move(r), input);
       return;
     }
-    detail::stream_fhir_json(
+    size_t issues_before = issues.size();
+    bool read_any = detail::stream_fhir_json(
         bytes,
         [&](detail::StreamedResource&& s) { add_streamed(std::move(s), input, report, 0); },
         report);
+    if (!read_any && issues.size() > issues_before) issues.back().whole_input = true;  // its last word says why
   }
 
   void add_streamed(detail::StreamedResource&& s, size_t input, const detail::IssueFn& report, int depth) {
@@ -676,7 +678,7 @@ void RecordBuilder::add_file(const std::string& path, const std::string& source_
   if (!in) {
     impl_->inputs.push_back(path);
     impl_->declared_ods.push_back(source_ods);
-    impl_->issue(path, "cannot be opened for reading");
+    impl_->issue(path, "cannot be opened for reading", true, true);
     return;
   }
   std::ostringstream buffer;

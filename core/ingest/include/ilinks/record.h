@@ -27,6 +27,9 @@ struct LoadIssue {
   // practitioner that was not sent (its entries say "Source not known"). Only
   // damage makes a View say part of the record could not be read.
   bool damage = true;
+  // True when nothing at all of this input could be read (empty, not JSON,
+  // not FHIR, too large, a file that cannot be opened).
+  bool whole_input = false;
 };
 
 class Record {
