@@ -27,7 +27,9 @@ struct RgbaTexture {
   int height = 0;
 };
 
-// Keys the widget understands (hosts map their own key codes to these).
+// Keys the widget understands (hosts map their own key codes to these). The
+// values are the widget's own and never change (the C ABI's ilinks_key equals
+// them); the widget maps them to Dear ImGui's keys one by one.
 enum class Key {
   tab = 1, left, right, up, down, page_up, page_down, home, end, insert, del, backspace, space, enter, escape,
   a, c, f, v, x, y, z
@@ -68,6 +70,8 @@ class RecordWidget {
   const ListFilter& filter() const;
 
   // --- Consent and override
+  // What the dialogs offer (methods, override, reasons) is the View's:
+  // View::consent_options(), filled by the policy for the viewer's role.
   // Called once for each outcome the viewer confirms in a dialog.
   void on_consent_outcome(std::function<void(const ConsentOutcome&)> handler);
   void open_consent_dialog();   // as the "Record consent" button does
