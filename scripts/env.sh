@@ -4,10 +4,15 @@ export ILINKS_CACHE
 # Emscripten's system libraries (libc, libc++, GL, ...) come prebuilt in Debian's
 # package, as a frozen cache under /usr/share/emscripten/cache: nothing to build.
 export CCACHE_DIR="${CCACHE_DIR:-$ILINKS_CACHE/ccache}"
-# One ccache for every build folder: with -g the folder is part of each key
-# unless told otherwise, and then build/core-only (ctest's core-only-build)
-# would compile core again instead of reusing build/'s objects.
+# One ccache for every build folder, so that build/core-only (ctest's
+# core-only-build) reuses build/'s objects instead of compiling core again:
+# with -g the folder is part of each key unless told otherwise, and so is the
+# locale, which ctest changes (LC_ALL, LC_MESSAGES) for what it runs.
 export CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-1}"
+case ",${CCACHE_SLOPPINESS:-}," in
+  *,locale,*) ;;
+  *) export CCACHE_SLOPPINESS="${CCACHE_SLOPPINESS:+$CCACHE_SLOPPINESS,}locale" ;;
+esac
 # Debian's emscripten finds its JS optimiser's modules here.
 export NODE_PATH="/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}"
 
