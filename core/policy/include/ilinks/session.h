@@ -55,6 +55,9 @@ class BasisStore {
 };
 
 // Today's behaviour for one widget: everything in memory, for this session.
+// Not thread-safe: one per session. A store that sessions on several threads
+// share must guard itself (a session itself is used from one thread at a time;
+// the AuditTrail they may share is thread-safe).
 class MemoryBasisStore : public BasisStore {
  public:
   std::optional<Consent> consent(const std::string& nhs_number, const Viewer& viewer) const override;
