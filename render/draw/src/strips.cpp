@@ -1,5 +1,6 @@
 #include "strips.h"
 
+#include "text_fit.h"
 #include "theme.h"
 
 namespace ilinks {
@@ -71,10 +72,14 @@ void draw_alert_strip(const AlertStrip& a, const Fonts& fonts, float scale) {
     if (x > top.x + pad && x + w > right) x = top.x + pad, y += line_h + gap * 0.5f;
     ImVec2 min(x, y), max(x + w, y + line_h);
     dl->AddRectFilled(min, max, p.fill, 3.0f * scale);
+    // Too long for the strip: cut with an ellipsis (never a phrase that reads
+    // as whole), and all of it on hover; the mirror always has all of it.
+    std::string cut = cut_to_width(p.text, w - 2 * gap);
+    const std::string& shown = cut.empty() ? p.text : cut;
     dl->PushClipRect(min, ImVec2(max.x - gap * 0.5f, max.y), true);
-    dl->AddText(ImVec2(x + gap, y + gap * 0.5f), p.ink, p.text.c_str());
+    dl->AddText(ImVec2(x + gap, y + gap * 0.5f), p.ink, shown.c_str());
     dl->PopClipRect();
-    if (size.x + 2 * gap > w && ImGui::IsMouseHoveringRect(min, max)) ImGui::SetTooltip("%s", p.text.c_str());  // cut short: all of it on hover
+    if (!cut.empty() && ImGui::IsMouseHoveringRect(min, max)) ImGui::SetTooltip("%s", p.text.c_str());
     x += w + gap;
   }
   ImGui::PopFont();

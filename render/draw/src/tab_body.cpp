@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "ilinks/notices.h"
+#include "text_fit.h"
 #include "theme.h"
 
 namespace ilinks {
@@ -45,28 +46,6 @@ std::vector<float> column_x(const std::vector<Column>& cols, float left, float r
   }
   x.push_back(right);
   return x;
-}
-
-// `text` cut to fit `width` at the current font, ending in an ellipsis ("…")
-// where it was cut; empty when it fits as it is. Cuts on a character, never
-// inside one, drops the spaces before the ellipsis, and keeps at least one
-// character (as ImGui's own clipped labels do).
-std::string cut_to_width(const std::string& text, float width) {
-  const ImFont* font = ImGui::GetFont();
-  const float size = ImGui::GetFontSize();
-  const char* begin = text.c_str();
-  const char* end = begin + text.size();
-  if (font->CalcTextSizeA(size, FLT_MAX, 0.0f, begin, end).x <= width) return {};
-  const float ellipsis = font->EllipsisWidth * size / font->FontSize;
-  const char* cut = end;
-  font->CalcTextSizeA(size, std::max(width - ellipsis, 1.0f), 0.0f, begin, end, &cut);
-  if (cut == begin)  // not even one character and the ellipsis: keep the first character
-    do ++cut; while (cut < end && (static_cast<unsigned char>(*cut) & 0xC0) == 0x80);
-  while (cut > begin && (cut[-1] == ' ' || cut[-1] == '\t')) --cut;
-  std::string out(begin, cut);
-  // The font's ellipsis ("…": the atlas holds U+2026), else three full stops.
-  out += font->EllipsisChar == 0x2026 ? "\u2026" : "...";
-  return out;
 }
 
 // Text clipped to [x0, x1) with an ellipsis; the full text on hover.
