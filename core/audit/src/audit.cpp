@@ -198,6 +198,52 @@ AuditSink audit_file_sink(const std::string& path) {
   return [path](const AuditEvent& e) { return append_line(path, e.to_json()); };
 }
 
+// ---- The proactive volume rules ----------------------------------------------
+
+namespace {
+bool in_hours(const Timestamp& t, const AlertThresholds& th) {
+  int day = t.local_weekday(), minute = t.local_minute_of_day();
+  bool working_day = std::find(th.working_days.begin(), th.working_days.end(), day) != th.working_days.end();
+  return working_day && minute >= th.working_start_minute && minute < th.working_end_minute;
+}
+bool raised(const AuditEvent& e, const std::string& rule) {
+  return std::any_of(e.alerts.begin(), e.alerts.end(), [&](const Alert& a) { return a.rule == rule; });
+}
+}  // namespace
+
+int64_t volume_alert_window_seconds(const AlertThresholds& th) {
+  return int64_t(std::max(th.patients_per_user_minutes, th.out_of_hours_minutes)) * 60;
+}
+
+std::vector<Alert> volume_alerts(const AuditEvent& e, const std::vector<AuditEvent>& earlier, const AlertThresholds& th) {
+  std::vector<Alert> out;
+  if (e.action != "view") return out;
+  const int64_t now = e.time.utc_seconds;
+  const int64_t people_since = now - int64_t(th.patients_per_user_minutes) * 60;
+  const int64_t late_since = now - int64_t(th.out_of_hours_minutes) * 60;
+  std::set<std::string> people{e.patient_nhs_number};
+  bool people_raised = false, late_raised = false;
+  int late = in_hours(e.time, th) ? 0 : 1;
+  for (const auto& v : earlier) {
+    if (v.user_id != e.user_id || v.action != "view" || v.time.utc_seconds > now) continue;
+    if (v.time.utc_seconds > people_since) {
+      people.insert(v.patient_nhs_number);
+      people_raised = people_raised || raised(v, "many-patients");
+    }
+    if (v.time.utc_seconds > late_since) {
+      if (!in_hours(v.time, th)) ++late;
+      late_raised = late_raised || raised(v, "out-of-hours");
+    }
+  }
+  if (static_cast<int>(people.size()) > th.patients_per_user && !people_raised)
+    out.push_back({"many-patients", std::to_string(people.size()) + " people's records viewed in " +
+                                        std::to_string(th.patients_per_user_minutes) + " minutes"});
+  if (late > 0 && !in_hours(e.time, th) && late > th.out_of_hours_views && !late_raised)
+    out.push_back({"out-of-hours", std::to_string(late) + " views out of hours in " + std::to_string(th.out_of_hours_minutes) +
+                                       " minutes"});
+  return out;
+}
+
 // ---- The trail --------------------------------------------------------------
 
 struct AuditTrail::State {
@@ -208,34 +254,20 @@ struct AuditTrail::State {
   uint64_t sequence = 0;
   std::string last_hash = kNoPreviousEvent;
   std::deque<AuditEvent> waiting;                                     // in the spool, oldest first
-  std::map<std::string, std::deque<std::pair<int64_t, std::string>>> views_by_user;  // time, NHS number
-  std::map<std::string, std::deque<int64_t>> out_of_hours_by_user;
-
-  bool in_hours(const Timestamp& t) const {
-    int day = t.local_weekday(), minute = t.local_minute_of_day();
-    bool working_day = std::find(thresholds.working_days.begin(), thresholds.working_days.end(), day) != thresholds.working_days.end();
-    return working_day && minute >= thresholds.working_start_minute && minute < thresholds.working_end_minute;
-  }
+  std::shared_ptr<AuditLedger> ledger;
+  std::deque<AuditEvent> recent_views;  // within the volume rules' window, oldest first
 
   // Volume and out-of-hours rules, over the views this trail has seen.
   void remember_and_check(AuditEvent& e) {
     if (e.action != "view") return;
-    auto& views = views_by_user[e.user_id];
-    views.emplace_back(e.time.utc_seconds, e.patient_nhs_number);
-    while (!views.empty() && views.front().first <= e.time.utc_seconds - int64_t(thresholds.patients_per_user_minutes) * 60)
-      views.pop_front();
-    std::set<std::string> people;
-    for (const auto& v : views) people.insert(v.second);
-    if (static_cast<int>(people.size()) > thresholds.patients_per_user)
-      e.alerts.push_back({"many-patients", std::to_string(people.size()) + " people's records viewed in " +
-                                               std::to_string(thresholds.patients_per_user_minutes) + " minutes"});
-    if (in_hours(e.time)) return;
-    auto& late = out_of_hours_by_user[e.user_id];
-    late.push_back(e.time.utc_seconds);
-    while (!late.empty() && late.front() <= e.time.utc_seconds - int64_t(thresholds.out_of_hours_minutes) * 60) late.pop_front();
-    if (static_cast<int>(late.size()) > thresholds.out_of_hours_views)
-      e.alerts.push_back({"out-of-hours", std::to_string(late.size()) + " views out of hours in " +
-                                              std::to_string(thresholds.out_of_hours_minutes) + " minutes"});
+    int64_t window = volume_alert_window_seconds(thresholds);
+    while (!recent_views.empty() && recent_views.front().time.utc_seconds <= e.time.utc_seconds - window)
+      recent_views.pop_front();
+    std::vector<AuditEvent> earlier;
+    for (const auto& v : recent_views)
+      if (v.user_id == e.user_id) earlier.push_back(v);
+    for (auto& a : volume_alerts(e, earlier, thresholds)) e.alerts.push_back(std::move(a));
+    recent_views.push_back(e);
   }
 
   void save_spool() {
@@ -303,10 +335,23 @@ AuditTrail::AuditTrail(const AlertThresholds& alerts, std::string log_path, Audi
   }
 }
 
+AuditTrail::AuditTrail(const AlertThresholds& alerts, std::shared_ptr<AuditLedger> ledger) : state_(std::make_unique<State>()) {
+  if (!ledger) throw AuditError("an audit trail over a ledger needs the ledger");
+  state_->thresholds = alerts;
+  state_->ledger = std::move(ledger);
+}
+
 AuditTrail::~AuditTrail() = default;
 
 AuditEvent AuditTrail::record(AuditEvent event) {
   State& s = *state_;
+  if (s.ledger) {
+    AuditEvent kept = s.ledger->append(std::move(event), s.thresholds);  // the ledger serialises writers
+    std::lock_guard<std::mutex> guard(s.lock);
+    s.sequence = kept.sequence;
+    s.last_hash = kept.hash;
+    return kept;
+  }
   std::lock_guard<std::mutex> guard(s.lock);
   event.sequence = s.sequence + 1;
   event.previous_hash = s.last_hash;

@@ -169,9 +169,29 @@ void Policy::record_consent(const Viewer& viewer, const Patient& patient, const 
   if (std::find(methods.begin(), methods.end(), consent.method) == methods.end())
     throw Refused("consent: method \"" + consent.method + "\" is not one the policy knows (verbal, written)");
   if (consent.recorded_by.empty()) throw Refused("consent: who recorded it is missing");
+  if ((consent.scope == Consent::Scope::organisation || consent.scope == Consent::Scope::team) && consent.scope_value.empty())
+    throw Refused(std::string("consent: a consent for ") + (consent.scope == Consent::Scope::team ? "a team" : "an organisation") +
+                  " must say which one");
   std::string detail = consent.method + " consent given by " + consent.given_by + ", recorded by " + consent.recorded_by + " at " +
-                       consent.recorded_at.iso() + (consent.expires ? ", expires " + consent.expires->iso() : "");
+                       consent.recorded_at.iso() + (consent.expires ? ", expires " + consent.expires->iso() : "") + ", for " +
+                       consent_scope_id(consent.scope) + (consent.scope_value.empty() ? "" : " " + consent.scope_value);
   write_consent_event(*this, viewer, patient, consent.recorded_at, detail, audit);
+}
+
+const char* consent_scope_id(Consent::Scope scope) {
+  switch (scope) {
+    case Consent::Scope::user: return "user";
+    case Consent::Scope::organisation: return "organisation";
+    case Consent::Scope::team: return "team";
+    case Consent::Scope::all_participants: return "all-participants";
+  }
+  return "user";
+}
+
+bool consent_scope_from_id(const std::string& id, Consent::Scope& out) {
+  for (auto s : {Consent::Scope::user, Consent::Scope::organisation, Consent::Scope::team, Consent::Scope::all_participants})
+    if (id == consent_scope_id(s)) return out = s, true;
+  return false;
 }
 
 void Policy::withdraw_consent(const Viewer& viewer, const Patient& patient, const Timestamp& now, AuditTrail& audit) const {

@@ -33,6 +33,10 @@ std::optional<Consent> MemoryBasisStore::consent(const std::string& nhs, const V
   return get_held<Consent>(consents_, key_of(nhs, v));
 }
 void MemoryBasisStore::put_consent(const std::string& nhs, const Viewer& v, const Consent& c) { put_held(consents_, key_of(nhs, v), c); }
+void MemoryBasisStore::withdraw_consent(const std::string& nhs, const Viewer& v, const Timestamp&) {
+  auto it = find_held(consents_, key_of(nhs, v));
+  if (it != consents_.end()) consents_.erase(it);
+}
 std::vector<OptOut> MemoryBasisStore::opt_outs(const std::string& nhs) const {
   std::vector<OptOut> out;
   for (const auto& h : opt_outs_)
@@ -111,11 +115,23 @@ void Session::need_context(const char* what) const {
   if (!record_ || !viewer_) throw Refused(std::string("no record and viewer context to ") + what);
 }
 
-void Session::record_consent(const std::string& method, const std::string& given_by) {
+void Session::record_consent(const std::string& method, const std::string& given_by, Consent::Scope scope) {
   need_context("record consent for");
   Consent c{viewer_->user_id, clock_(), method, given_by, std::nullopt};
+  c.scope = scope;
+  if (scope == Consent::Scope::organisation) c.scope_value = viewer_->organisation_ods;
+  if (scope == Consent::Scope::team) {
+    if (viewer_->team.empty()) throw Refused("consent for a team needs the team you work in; your system did not say");
+    c.scope_value = viewer_->team;
+  }
   policy_->record_consent(*viewer_, record_->patient(), c, *audit_);
   store_->put_consent(person(), *viewer_, c);
+}
+
+void Session::withdraw_consent() {
+  need_context("withdraw consent for");
+  policy_->withdraw_consent(*viewer_, record_->patient(), clock_(), *audit_);
+  store_->withdraw_consent(person(), *viewer_, clock_());
 }
 
 void Session::start_override(const std::string& reason_code, const std::string& text) {

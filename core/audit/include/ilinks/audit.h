@@ -74,6 +74,17 @@ struct AlertThresholds {
   bool own_surname_and_address = true;
 };
 
+// The volume and out-of-hours rules for `event` (a view), given the same
+// user's earlier views, oldest first (at least those within the rules'
+// windows; older ones are ignored). An alert already raised in the window for
+// the same rule and user is not raised again: each concern reaches the
+// privacy officer once. The trail runs this over the events it has kept; a
+// shared ledger runs it over every instance's events.
+std::vector<Alert> volume_alerts(const AuditEvent& event, const std::vector<AuditEvent>& earlier_views,
+                                 const AlertThresholds& thresholds);
+// How far back volume_alerts looks, in seconds.
+int64_t volume_alert_window_seconds(const AlertThresholds& thresholds);
+
 // ---------------------------------------------------------------------------
 // Sinks: where events go
 // ---------------------------------------------------------------------------
@@ -89,6 +100,23 @@ AuditSink audit_file_sink(const std::string& path);
 AuditSink audit_http_sink(const std::string& base_url, const std::string& bearer_token = "", long timeout_ms = 5000);
 
 // ---------------------------------------------------------------------------
+// A ledger: one chain kept outside this process, shared by many
+// ---------------------------------------------------------------------------
+
+// Where the chain lives when several trails, processes or service instances
+// write one chain (a sharing service's store). append() is the only way in.
+class AuditLedger {
+ public:
+  virtual ~AuditLedger() = default;
+  // Keeps `event` as the next link of the chain, durably, before returning it
+  // as kept: sequence and previous_hash from the chain's head, alerts from
+  // volume_alerts over the ledger's own history (added to any the event
+  // carries), hash. Concurrent appends, from any writer, are serialised.
+  // Throws AuditError when it cannot be kept: nothing may then be shown.
+  virtual AuditEvent append(AuditEvent event, const AlertThresholds& thresholds) = 0;
+};
+
+// ---------------------------------------------------------------------------
 // The trail
 // ---------------------------------------------------------------------------
 
@@ -102,6 +130,9 @@ class AuditTrail {
   // `alerts`: when the proactive rules raise an alert (Policy::alerts()).
   // Throws AuditError when the log exists but an event in it is unreadable.
   explicit AuditTrail(const AlertThresholds& alerts, std::string log_path = "", AuditSink sink = nullptr, std::string spool_path = "");
+  // A trail whose chain is `ledger`'s: record() is ledger->append(). The
+  // ledger is shared with whoever else writes to it.
+  AuditTrail(const AlertThresholds& alerts, std::shared_ptr<AuditLedger> ledger);
   ~AuditTrail();
   AuditTrail(const AuditTrail&) = delete;
   AuditTrail& operator=(const AuditTrail&) = delete;

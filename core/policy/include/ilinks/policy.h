@@ -40,6 +40,9 @@ struct Viewer {
   // For the "own record" alert: the viewer's family name and home postcode.
   std::string family_name;
   std::string postcode;
+  // The named team the viewer works in, when the host says ("Southport A&E"):
+  // a consent given for that team lets its members in.
+  std::string team;
 };
 
 // ---------------------------------------------------------------------------
@@ -53,7 +56,15 @@ struct Consent {
   std::string method;                 // "verbal" or "written" (policy.json consent.methods)
   std::string given_by = "patient";   // "patient", or who consented on their behalf
   std::optional<Timestamp> expires;   // none: lapses after consent.lapses_after_days
+  // Whom it lets in (section 5: consent is given for a service or a team,
+  // "AED staff at Southport and Ormskirk"): the user who recorded it, their
+  // organisation, their named team, or every participating organisation.
+  enum class Scope { user, organisation, team, all_participants };
+  Scope scope = Scope::user;
+  std::string scope_value;            // organisation: its ODS code; team: its name; otherwise empty
 };
+const char* consent_scope_id(Consent::Scope scope);  // "user", "organisation", "team", "all-participants"
+bool consent_scope_from_id(const std::string& id, Consent::Scope& out);
 
 // A part of the record the person does not want shared. Always wins over access.
 struct OptOut {

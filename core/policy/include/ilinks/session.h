@@ -39,7 +39,11 @@ class BasisStore {
  public:
   virtual ~BasisStore() = default;
   virtual std::optional<Consent> consent(const std::string& nhs_number, const Viewer& viewer) const = 0;
+  // The consent that lets `viewer` in: the latest not withdrawn whose scope
+  // takes them in (the policy checks its expiry).
   virtual void put_consent(const std::string& nhs_number, const Viewer& viewer, const Consent& consent) = 0;
+  // Withdraws every consent for the person that lets `viewer` in.
+  virtual void withdraw_consent(const std::string& nhs_number, const Viewer& viewer, const Timestamp& at) = 0;
   virtual std::vector<OptOut> opt_outs(const std::string& nhs_number) const = 0;
   virtual void add_opt_out(const std::string& nhs_number, const OptOut& opt_out) = 0;
   virtual std::optional<Override> override_for(const std::string& nhs_number, const Viewer& viewer) const = 0;
@@ -62,6 +66,7 @@ class MemoryBasisStore : public BasisStore {
  public:
   std::optional<Consent> consent(const std::string& nhs_number, const Viewer& viewer) const override;
   void put_consent(const std::string& nhs_number, const Viewer& viewer, const Consent& consent) override;
+  void withdraw_consent(const std::string& nhs_number, const Viewer& viewer, const Timestamp& at) override;
   std::vector<OptOut> opt_outs(const std::string& nhs_number) const override;
   void add_opt_out(const std::string& nhs_number, const OptOut& opt_out) override;
   std::optional<Override> override_for(const std::string& nhs_number, const Viewer& viewer) const override;
@@ -122,7 +127,10 @@ class Session {
   // ---- What the viewer records (each audited; then view() shows the result) -----------
   // Throws Refused with the policy's reason, AuditError when the event could
   // not be written (then nothing is granted).
-  void record_consent(const std::string& method, const std::string& given_by);
+  // `scope`: whom the consent lets in (organisation and team: the viewer's own).
+  void record_consent(const std::string& method, const std::string& given_by,
+                      Consent::Scope scope = Consent::Scope::user);
+  void withdraw_consent();
   void start_override(const std::string& reason_code, const std::string& text);
   void record_case_access(const std::string& reason_code, const std::string& text);
   void record_opt_out(const OptOut& opt_out);
