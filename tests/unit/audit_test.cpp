@@ -103,7 +103,7 @@ TEST_SUITE("audit events") {
     CHECK(audit.last_sequence() == 4);
     p.start_override(test::viewer("6"), r.patient(), "emergency", "Anaphylaxis in the waiting room", kNow, audit);
     CHECK(audit.last_sequence() == 5);
-    CHECK_THROWS_AS(p.record_consent(req.viewer, r.patient(), Consent{"u1", kNow, "telepathic", "patient", {}}, audit), Refused);
+    CHECK_THROWS_AS(p.record_consent(req.viewer, r.patient(), Consent{"u1", kNow, "telepathic", "patient", {}, Consent::Scope::user, ""}, audit), Refused);
     CHECK(audit.last_sequence() == 5);  // an invalid change records nothing
   }
 }

@@ -169,7 +169,7 @@ std::optional<View> expected_view(const Record& r, const Profile& profile, Stand
   req.viewer.organisation_ods = kViewerOds;
   req.host_patient = r.patient();
   req.legitimate_relationship = basis != Standing::no_relationship;
-  if (basis == Standing::consent) req.consent = Consent{"attacker", req.now, "verbal", "patient", std::nullopt};
+  if (basis == Standing::consent) req.consent = Consent{"attacker", req.now, "verbal", "patient", std::nullopt, Consent::Scope::user, ""};
   if (basis == Standing::consent && reaches_wider_access(profile))
     req.case_access = policy.record_case_access(req.viewer, r.patient(), "extended-team", kWiderAccessWords, req.now, audit);
   if (basis == Standing::override_ && profile.may_override)

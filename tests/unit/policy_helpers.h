@@ -27,7 +27,7 @@ inline ilinks::Viewer viewer(const std::string& profile, const std::string& ods 
   return v;
 }
 
-inline ilinks::Consent verbal_consent(const ilinks::Timestamp& when = kNow) { return {"u1", when, "verbal", "patient", std::nullopt}; }
+inline ilinks::Consent verbal_consent(const ilinks::Timestamp& when = kNow) { return {"u1", when, "verbal", "patient", std::nullopt, ilinks::Consent::Scope::user, ""}; }
 
 // A request from `profile` at `ods` for the person the record is about, with
 // a legitimate relationship and a verbal consent recorded now.

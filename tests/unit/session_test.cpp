@@ -6,6 +6,8 @@
 #include <memory>
 
 #include "ilinks/fhir.h"
+#include "ilinks/record_builder.h"
+#include "ilinks/view_export.h"
 #include "ilinks/session.h"
 #include "policy_helpers.h"
 #include "record_helpers.h"
@@ -220,5 +222,46 @@ TEST_SUITE("exclusions marked once, by the policy") {
     View v = test::view_of(r, test::request(r, "1b"));
     CHECK_FALSE(v.find("Condition/hiv"));
     CHECK(v.find("Condition/asthma"));
+  }
+
+  TEST_CASE("a source that did not answer is named on the screen, with its entries said to be missing") {
+    RecordBuilder builder;
+    builder.add_file(std::string(ILINKS_DEMO_PATIENTS) + "/joe-bradshaw.json");
+    builder.add_unavailable_source({"Aintree University Hospital", "did not answer within 8 s"});
+    Watched w;
+    w.session.load(builder.build());
+    w.session.set_viewer(viewer("u1"), true);
+    CHECK(w.session.view()->basis() == Basis::consent_required);  // nothing shown yet, so no gap to tell of
+    w.session.record_consent("verbal", "patient");
+    auto v = w.session.view();
+    REQUIRE(v->unavailable_sources().size() == 1);
+    CHECK(v->unavailable_sources()[0] == "Aintree University Hospital did not answer within 8 s: its entries are not shown.");
+    CHECK(view_as_json(*v, test::kNow.local_date()).find("Aintree University Hospital did not answer") != std::string::npos);
+  }
+
+  TEST_CASE("consent for an organisation is recorded with the recorder's own organisation; for a team, their team") {
+    auto store = std::make_shared<LastingStore>();
+    Watched w(store);
+    w.session.load(test::demo_record("joe-bradshaw"));
+    Viewer nurse = viewer("u1", "1a", "RVY");
+    w.session.set_viewer(nurse, true);
+    CHECK_THROWS_AS(w.session.record_consent("verbal", "patient", Consent::Scope::team), Refused);  // no team said
+    w.session.record_consent("verbal", "patient", Consent::Scope::organisation);
+    auto kept = store->consent(test::demo_record("joe-bradshaw").patient().nhs_number, nurse);
+    REQUIRE(kept);
+    CHECK(kept->scope == Consent::Scope::organisation);
+    CHECK(kept->scope_value == "RVY");
+    CHECK(w.events.back().basis_detail.find("for organisation RVY") != std::string::npos);
+  }
+
+  TEST_CASE("consent withdrawn in the session closes the record again, and the withdrawal is audited") {
+    Watched w;
+    w.session.load(test::demo_record("joe-bradshaw"));
+    w.session.set_viewer(viewer("u1"), true);
+    w.session.record_consent("verbal", "patient");
+    CHECK(w.session.view()->basis() == Basis::consent);
+    w.session.withdraw_consent();
+    CHECK(w.events.back().basis_detail == "consent withdrawn");
+    CHECK(w.session.view()->basis() == Basis::consent_required);
   }
 }

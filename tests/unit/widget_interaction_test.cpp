@@ -107,7 +107,7 @@ TEST_SUITE("widget: consent and override dialogs") {
     CHECK_FALSE(find(w.mirror(), "dialog", ""));
 
     // The host records it through the policy, which audits it, and shows the new View.
-    Consent consent{req.viewer.user_id, ::test::kNow, chosen->method, chosen->given_by, std::nullopt};
+    Consent consent{req.viewer.user_id, ::test::kNow, chosen->method, chosen->given_by, std::nullopt, Consent::Scope::user, ""};
     policy.record_consent(req.viewer, r.patient(), consent, audit);
     req.consent = consent;
     Decision d = policy.view_for(r, req, audit);

@@ -72,6 +72,7 @@ struct RecordBuilder::Impl {
   std::vector<Entry> entries;
   std::vector<std::string> inputs;
   std::vector<std::string> declared_ods;
+  std::vector<UnavailableSource> unavailable;
   std::vector<LoadIssue> issues;
   size_t issues_dropped = 0;
   std::string chosen_person;
@@ -434,6 +435,7 @@ struct RecordBuilder::Impl {
   Record build() {
     Record record;
     record.inputs_ = inputs;
+    record.unavailable_ = unavailable;
     record.classification_version_ = rules.version();
 
     // Whose record this is
@@ -685,6 +687,8 @@ void RecordBuilder::add_file(const std::string& path, const std::string& source_
   buffer << in.rdbuf();
   impl_->add(buffer.str(), {path, source_ods});
 }
+
+void RecordBuilder::add_unavailable_source(const UnavailableSource& source) { impl_->unavailable.push_back(source); }
 
 void RecordBuilder::choose_person(const std::string& who) { impl_->chosen_person = who; }
 

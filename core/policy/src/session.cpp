@@ -117,8 +117,7 @@ void Session::need_context(const char* what) const {
 
 void Session::record_consent(const std::string& method, const std::string& given_by, Consent::Scope scope) {
   need_context("record consent for");
-  Consent c{viewer_->user_id, clock_(), method, given_by, std::nullopt};
-  c.scope = scope;
+  Consent c{viewer_->user_id, clock_(), method, given_by, std::nullopt, scope, ""};
   if (scope == Consent::Scope::organisation) c.scope_value = viewer_->organisation_ods;
   if (scope == Consent::Scope::team) {
     if (viewer_->team.empty()) throw Refused("consent for a team needs the team you work in; your system did not say");

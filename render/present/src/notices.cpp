@@ -35,6 +35,8 @@ std::string basis_strip_text(const View& view, const Timestamp& now) {
 std::vector<Notice> strip_notices(const View& view, const Timestamp& now) {
   std::vector<Notice> out;
   if (view.incomplete()) out.push_back({Notice::Look::warning, "alert", kIncompleteNotice});
+  if (view.shows_record())  // a gap in what is shown: which source, never what it held
+    for (const auto& source : view.unavailable_sources()) out.push_back({Notice::Look::warning, "alert", source});
   Notice::Look look = view.basis() == Basis::override_ ? Notice::Look::emergency
                       : view.basis() == Basis::consent ? Notice::Look::basis
                                                        : Notice::Look::warning;

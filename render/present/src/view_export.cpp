@@ -217,6 +217,7 @@ std::string view_as_json(const View& view, const Date& today) {
               {"policy_version", view.policy_version()},
               {"tabs", tabs}};
   if (!view.opt_out_notice().empty()) out["opt_out_notice"] = view.opt_out_notice();
+  if (view.shows_record() && !view.unavailable_sources().empty()) out["unavailable_sources"] = view.unavailable_sources();
   if (view.override_ends()) out["override_ends"] = view.override_ends()->iso();
   if (view.case_access_available()) out["case_access_available"] = true;
   if (!view.case_access_text().empty()) out["case_access_text"] = view.case_access_text();

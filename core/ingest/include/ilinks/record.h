@@ -48,6 +48,8 @@ class Record {
   // Items of kinds the sharing model does not cover (Claim, Coverage, ...):
   // kept, not shown, counted here by kind.
   std::map<std::string, int> other_counts() const;
+  // Sources asked for this record that did not answer (RecordBuilder::add_unavailable_source).
+  const std::vector<UnavailableSource>& unavailable_sources() const { return unavailable_; }
   // Versions of the classification data the record was placed with.
   const std::string& classification_version() const { return classification_version_; }
 
@@ -63,6 +65,7 @@ class Record {
   std::map<std::string, size_t> index_;  // key -> position in items_
   std::vector<LoadIssue> load_issues_;
   std::vector<std::string> inputs_;
+  std::vector<UnavailableSource> unavailable_;
   std::string classification_version_;
   std::string empty_;
 };

@@ -36,6 +36,9 @@ class RecordBuilder {
   void add(std::string_view bytes, const InputOptions& input);
   // Reads a file with add(); a file that cannot be read is a load issue.
   void add_file(const std::string& path, const std::string& source_ods = "");
+  // A source that was asked for this person and did not answer: the View
+  // names it (its entries are not shown) and says the record may be incomplete.
+  void add_unavailable_source(const UnavailableSource& source);
   // When the inputs hold several people: whose record this is (NHS number or
   // Patient id). Without it, the person most items are about.
   void choose_person(const std::string& nhs_number_or_patient_id);

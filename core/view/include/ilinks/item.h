@@ -158,6 +158,14 @@ struct ConsentDirective {
   std::optional<Date> start, end;              // provision.period
 };
 
+// A source of the integrated record that did not answer when the record was
+// assembled (a sharing service asks each organisation's endpoint): its
+// entries are missing, and the viewer must be told which, never a silent gap.
+struct UnavailableSource {
+  std::string organisation;   // "Aintree University Hospital"
+  std::string why;            // a phrase after the name: "did not answer within 8 s"
+};
+
 struct Item {
   // What it is
   std::string key;         // unique within the record: "Condition/123", "AdtEvent/MSG0001"

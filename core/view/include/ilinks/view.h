@@ -85,6 +85,10 @@ class View {
   const Item* find(const std::string& key) const;
 
   // ---- Notices -------------------------------------------------------------
+  // The record's sources that did not answer, each in words ("Aintree
+  // University Hospital did not answer within 8 s: its entries are not
+  // shown."); empty when every source answered or the record is not shown.
+  const std::vector<std::string>& unavailable_sources() const { return unavailable_sources_; }
   // Always the same words, whether or not anything was withheld.
   const std::string& notice() const { return notice_; }
   // Set when the person has restricted part of their record (an opt-out).
@@ -113,6 +117,7 @@ class View {
   std::array<int, 5> tiers_{};  // by Segment
   std::vector<Item> items_;
   std::string notice_, opt_out_notice_, policy_version_;
+  std::vector<std::string> unavailable_sources_;
   int own_hidden_ = 0;
 };
 
