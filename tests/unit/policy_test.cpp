@@ -4,12 +4,14 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "ilinks/fhir.h"
 #include "ilinks/mirror.h"
+#include "ilinks/session.h"
 #include "policy_helpers.h"
 #include "record_helpers.h"
 #include "test_data.h"
@@ -450,4 +452,25 @@ TEST_SUITE("who may look") {
     CHECK(with.own_organisation_items_hidden() == 0);
     CHECK(with.items().size() == v.items().size() + static_cast<size_t>(v.own_organisation_items_hidden()));
   }
+}
+
+TEST_CASE("the privacy officer is an audit role: it reads alerts and the audit, and is never given a clinical view") {
+  const Policy& p = Policy::builtin();
+  const AuditRole* po = p.audit_role("PO");
+  REQUIRE(po);
+  CHECK(po->sees == std::set<std::string>{"alerts", "audit"});
+  CHECK_FALSE(p.profile("PO"));  // so a Session refuses it as a viewer
+  Session session(p);
+  Viewer officer;
+  officer.user_id = "po1";
+  officer.profile = "PO";
+  officer.organisation_ods = "ZZIG";
+  CHECK_THROWS_AS(session.set_viewer(officer, true), Refused);
+  CHECK_FALSE(p.audit_role("1a"));
+}
+
+TEST_CASE("an audit role may not take a clinical profile's id") {
+  std::string policy = R"({"format": "ilinks-policy/1", "extends": ")" + Policy::builtin().version() +
+                       R"(", "version": "x", "audit_roles": [{"id": "1a", "name": "Officer", "sees": ["audit"]}]})";
+  CHECK_THROWS_WITH_AS(Policy::from_json(policy, "local.json"), doctest::Contains("audit_roles[0].id"), PolicyFileError);
 }

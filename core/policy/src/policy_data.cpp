@@ -110,6 +110,32 @@ void read_profiles(const Reader& r, const json& root, Policy::Data& d) {
   }
 }
 
+// Roles that see the audit, never the record: none of them may share a
+// profile's id, so a token naming one is never given a clinical View.
+void read_audit_roles(const Reader& r, const json& root, Policy::Data& d) {
+  if (!root.contains("audit_roles")) return;
+  static const std::set<std::string> kKnown = {"alerts", "audit", "own-access-log"};
+  const json& roles = r.list(root, "audit_roles", "");
+  for (size_t i = 0; i < roles.size(); ++i) {
+    std::string where = "audit_roles[" + std::to_string(i) + "].";
+    const json& a = roles[i];
+    if (!a.is_object()) r.fail(where.substr(0, where.size() - 1), "must be an object");
+    r.only(a, {"id", "name", "sees", "why"}, where);
+    AuditRole role;
+    role.id = r.text(a, "id", where);
+    role.name = r.text(a, "name", where);
+    if (std::any_of(d.profiles.begin(), d.profiles.end(), [&](const Profile& p) { return p.id == role.id; }) ||
+        std::any_of(d.audit_roles.begin(), d.audit_roles.end(), [&](const AuditRole& o) { return o.id == role.id; }))
+      r.fail(where + "id", "\"" + role.id + "\" is already a profile or an audit role");
+    for (const auto& s : r.list(a, "sees", where)) {
+      if (!s.is_string() || !kKnown.count(s.get<std::string>()))
+        r.fail(where + "sees", "must list some of \"alerts\", \"audit\", \"own-access-log\"");
+      role.sees.insert(s.get<std::string>());
+    }
+    d.audit_roles.push_back(std::move(role));
+  }
+}
+
 void read_live(const Reader& r, const json& root, Policy::Data& d) {
   const json& live = r.object(root, "live", "");
   r.only(live, {"S", "C", "D", "H"}, "live.");
@@ -360,12 +386,13 @@ std::shared_ptr<const Policy::Data> Policy::Data::load(std::string_view text, co
   root = resolve_extends(r, std::move(root));
   r.only(root, {"format", "name", "version", "source", "notes", "profiles", "live", "exclusions_apply", "sensitive_tests",
                 "own_organisation_items", "notice", "consent", "override", "case_access", "withheld_placements", "alerts",
-                "exclusions"}, "");
+                "exclusions", "audit_roles"}, "");
 
   auto d = std::make_shared<Data>();
   d->version = r.text(root, "version", "");
   d->name = r.text(root, "name", "");
   read_profiles(r, root, *d);
+  read_audit_roles(r, root, *d);
   read_live(r, root, *d);
 
   const json& apply = r.object(root, "exclusions_apply", "");
@@ -441,6 +468,11 @@ Policy Policy::from_file(const std::string& path, const PolicySources& sources) 
 const std::string& Policy::version() const { return data_->version; }
 const std::string& Policy::sha256() const { return data_->sha256; }
 const std::vector<Profile>& Policy::profiles() const { return data_->profiles; }
+const AuditRole* Policy::audit_role(const std::string& id) const {
+  for (const auto& a : data_->audit_roles)
+    if (a.id == id) return &a;
+  return nullptr;
+}
 const std::vector<OverrideReason>& Policy::override_reasons() const { return data_->override_reasons; }
 const std::vector<OverrideReason>& Policy::case_access_reasons() const {
   static const std::vector<OverrideReason> none;

@@ -21,6 +21,7 @@ struct Policy::Data {
   };
   std::string name, version, sha256, notice;
   std::vector<Profile> profiles;
+  std::vector<AuditRole> audit_roles;
   std::map<Segment, std::set<int>> live;
   std::vector<SegmentTier> no_exclusions;  // at or above these, exclusions do not apply (D3)
   Segment sensitive_segment = Segment::diagnostics;

@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -139,6 +140,14 @@ struct Profile {
   bool may_override = false;
 };
 
+// A role that reads the audit and never the record (policy.json
+// "audit_roles"): the privacy officer ("alerts", "audit"), the person asking
+// who has looked at their record ("own-access-log").
+struct AuditRole {
+  std::string id, name;
+  std::set<std::string> sees;
+};
+
 struct OverrideReason {
   std::string code, display;
 };
@@ -177,6 +186,8 @@ class Policy {
   // left out, an expansion taken from the cache, a built-in list used for a name.
   const std::vector<std::string>& load_notes() const;
   const std::vector<Profile>& profiles() const;
+  // An audit role by id; null when none (a clinical profile is never one).
+  const AuditRole* audit_role(const std::string& id) const;
   const Profile* profile(const std::string& id) const;
   // The tier a profile gets in a segment: the highest live tier not above the
   // profile's level; 0 when none.
