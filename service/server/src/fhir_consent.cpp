@@ -13,30 +13,67 @@ const char* const kSegmentSystem = "https://ilinks.nhs.uk/fhir/CodeSystem/record
 const char* const kSettingSystem = "https://ilinks.nhs.uk/fhir/CodeSystem/care-setting";
 const char* const kLabelSystem = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
 
+json coding(const char* system, const std::string& code) {
+  json c = json::object();
+  c["system"] = system;
+  c["code"] = code;
+  return c;
+}
+
+json concept_of(const char* system, const std::string& code) {
+  json c = json::object();
+  c["coding"] = json::array({coding(system, code)});
+  return c;
+}
+
+json identifier(const char* system, const std::string& value) {
+  json id = json::object();
+  id["system"] = system;
+  id["value"] = value;
+  return id;
+}
+
 json consent_shell(const std::string& nhs, const std::string& id, const Timestamp& when) {
-  return {{"resourceType", "Consent"},
-          {"id", id},
-          {"status", "active"},
-          {"scope", {{"coding", {{{"system", "http://terminology.hl7.org/CodeSystem/consentscope"}, {"code", "patient-privacy"}}}}}}},
-          {"category", {{{"coding", {{{"system", "http://loinc.org"}, {"code", "59284-0"}, {"display", "Patient Consent"}}}}}}}},
-          {"patient", {{"identifier", {{"system", kNhs}, {"value", nhs}}}}},
-          {"dateTime", when.iso()}};
+  json r = json::object();
+  r["resourceType"] = "Consent";
+  r["id"] = id;
+  r["status"] = "active";
+  r["scope"] = concept_of("http://terminology.hl7.org/CodeSystem/consentscope", "patient-privacy");
+  r["category"] = json::array({concept_of("http://loinc.org", "59284-0")});
+  r["patient"] = json::object();
+  r["patient"]["identifier"] = identifier(kNhs, nhs);
+  r["dateTime"] = when.iso();
+  return r;
+}
+
+json reference_to(const json& identifier_or_display, bool display) {
+  json ref = json::object();
+  ref[display ? "display" : "identifier"] = identifier_or_display;
+  json holder = json::object();
+  holder["reference"] = ref;
+  return holder;
 }
 
 json permit_of(const StoredConsent& c) {
   json r = consent_shell(c.nhs_number, "consent-" + std::to_string(c.id), c.consent.recorded_at);
-  r["extension"] = {{{"url", kMethod}, {"valueCode", c.consent.method}}};
-  r["verification"] = {{{"verified", true}, {"verifiedWith", {{"display", c.consent.given_by}}}}};
-  json provision = {{"type", "permit"}};
-  if (c.consent.expires) provision["period"] = {{"end", c.consent.expires->iso()}};
-  json actor = {{"role", {{"coding", {{{"system", kScopeSystem}, {"code", consent_scope_id(c.consent.scope)}}}}}}}};
-  if (c.consent.scope == Consent::Scope::organisation)
-    actor["reference"] = {{"identifier", {{"system", kOds}, {"value", c.consent.scope_value}}}};
-  else if (c.consent.scope == Consent::Scope::team)
-    actor["reference"] = {{"display", c.consent.scope_value}};
-  else if (c.consent.scope == Consent::Scope::user)
-    actor["reference"] = {{"identifier", {{"system", "https://ilinks.nhs.uk/Id/user"}, {"value", c.recorded_by.user_id}}}};
-  provision["actor"] = {actor};
+  json method = json::object();
+  method["url"] = kMethod;
+  method["valueCode"] = c.consent.method;
+  r["extension"] = json::array({method});
+  json verification = json::object();
+  verification["verified"] = true;
+  verification["verifiedWith"] = json::object({{"display", c.consent.given_by}});
+  r["verification"] = json::array({verification});
+  json provision = json::object();
+  provision["type"] = "permit";
+  if (c.consent.expires) provision["period"] = json::object({{"end", c.consent.expires->iso()}});
+  json actor = json::object();
+  if (c.consent.scope == Consent::Scope::organisation) actor = reference_to(identifier(kOds, c.consent.scope_value), false);
+  if (c.consent.scope == Consent::Scope::team) actor = reference_to(c.consent.scope_value, true);
+  if (c.consent.scope == Consent::Scope::user)
+    actor = reference_to(identifier("https://ilinks.nhs.uk/Id/user", c.recorded_by.user_id), false);
+  actor["role"] = concept_of(kScopeSystem, consent_scope_id(c.consent.scope));
+  provision["actor"] = json::array({actor});
   r["provision"] = provision;
   return r;
 }
@@ -44,20 +81,30 @@ json permit_of(const StoredConsent& c) {
 json deny_of(const StoredOptOut& o) {
   json r = consent_shell(o.nhs_number, "opt-out-" + std::to_string(o.id), o.recorded_at);
   if (o.opt_out.scope == OptOut::Scope::whole_record) {
-    r["provision"] = {{"type", "deny"}};
+    r["provision"] = json::object({{"type", "deny"}});
     return r;
   }
-  json part = {{"type", "deny"}};
+  json part = json::object();
+  part["type"] = "deny";
   const std::string& v = o.opt_out.value;
   switch (o.opt_out.scope) {
-    case OptOut::Scope::organisation: part["actor"] = {{{"reference", {{"identifier", {{"system", kOds}, {"value", v}}}}}}}; break;
-    case OptOut::Scope::item: part["data"] = {{{"meaning", "instance"}, {"reference", {{"reference", v}}}}}; break;
-    case OptOut::Scope::security_label: part["securityLabel"] = {{{"system", kLabelSystem}, {"code", v}}}; break;
-    case OptOut::Scope::segment: part["class"] = {{{"system", kSegmentSystem}, {"code", v}}}; break;
-    case OptOut::Scope::setting: part["class"] = {{{"system", kSettingSystem}, {"code", v}}}; break;
+    case OptOut::Scope::organisation: part["actor"] = json::array({reference_to(identifier(kOds, v), false)}); break;
+    case OptOut::Scope::item: {
+      json data = json::object();
+      data["meaning"] = "instance";
+      data["reference"] = json::object({{"reference", v}});
+      part["data"] = json::array({data});
+      break;
+    }
+    case OptOut::Scope::security_label: part["securityLabel"] = json::array({coding(kLabelSystem, v)}); break;
+    case OptOut::Scope::segment: part["class"] = json::array({coding(kSegmentSystem, v)}); break;
+    case OptOut::Scope::setting: part["class"] = json::array({coding(kSettingSystem, v)}); break;
     case OptOut::Scope::whole_record: break;
   }
-  r["provision"] = {{"type", "permit"}, {"provision", {part}}};
+  json provision = json::object();
+  provision["type"] = "permit";
+  provision["provision"] = json::array({part});
+  r["provision"] = provision;
   return r;
 }
 

@@ -18,13 +18,13 @@ using api::answer;
 using api::Caller;
 using api::fail;
 using api::json;
-using httplib::Request;
+using HttpRequest = httplib::Request;
 using httplib::Response;
 
 // Every route is timed and counted under its template, never its values.
 httplib::Server::Handler timed(SharingService& s, const std::string& route,
-                               std::function<void(const Request&, Response&)> handler) {
-  return [&s, route, handler](const Request& req, Response& res) {
+                               std::function<void(const HttpRequest&, Response&)> handler) {
+  return [&s, route, handler](const HttpRequest& req, Response& res) {
     auto start = std::chrono::steady_clock::now();
     handler(req, res);
     s.metrics().request(route, res.status, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
@@ -33,8 +33,8 @@ httplib::Server::Handler timed(SharingService& s, const std::string& route,
 
 // A route for a clinical profile about the person in the token.
 httplib::Server::Handler clinical(SharingService& s, const std::string& route,
-                                  std::function<void(const Request&, Response&, const Caller&)> handler) {
-  return timed(s, route, [&s, handler](const Request& req, Response& res) {
+                                  std::function<void(const HttpRequest&, Response&, const Caller&)> handler) {
+  return timed(s, route, [&s, handler](const HttpRequest& req, Response& res) {
     auto caller = api::authenticate(s, req, res);
     if (!caller) return;
     if (!caller->profile)
@@ -45,8 +45,8 @@ httplib::Server::Handler clinical(SharingService& s, const std::string& route,
 
 // A route for an audit role that may see `what` ("alerts", "audit", "own-access-log").
 httplib::Server::Handler auditing(SharingService& s, const std::string& route, const std::string& what,
-                                  std::function<void(const Request&, Response&, const Caller&)> handler) {
-  return timed(s, route, [&s, what, handler](const Request& req, Response& res) {
+                                  std::function<void(const HttpRequest&, Response&, const Caller&)> handler) {
+  return timed(s, route, [&s, what, handler](const HttpRequest& req, Response& res) {
     auto caller = api::authenticate(s, req, res);
     if (!caller) return;
     if (!caller->audit_role || !caller->audit_role->sees.count(what))
@@ -114,7 +114,7 @@ json consent_json(const StoredConsent& c) {
   return j;
 }
 
-std::optional<Timestamp> time_param(const Request& req, const char* name, Response& res, bool& bad) {
+std::optional<Timestamp> time_param(const HttpRequest& req, const char* name, Response& res, bool& bad) {
   if (!req.has_param(name)) return std::nullopt;
   std::optional<Timestamp> t = Timestamp::parse(req.get_param_value(name));
   if (!t) {
@@ -128,7 +128,7 @@ std::optional<Timestamp> time_param(const Request& req, const char* name, Respon
 
 void install_routes(httplib::Server& server, SharingService& s) {
   // ---- Health and metrics (no token: they say nothing about anyone) -----------------
-  server.Get("/healthz", timed(s, "/healthz", [&s](const Request&, Response& res) {
+  server.Get("/healthz", timed(s, "/healthz", [&s](const HttpRequest&, Response& res) {
     try {
       s.store().check();
       answer(res, 200, {{"status", "ok"}, {"store", s.store().kind()}, {"policy", s.policy().version()}});
@@ -137,18 +137,18 @@ void install_routes(httplib::Server& server, SharingService& s) {
       answer(res, 503, {{"status", "store-unavailable"}, {"store", s.store().kind()}});
     }
   }));
-  server.Get("/metrics", timed(s, "/metrics", [&s](const Request&, Response& res) {
+  server.Get("/metrics", timed(s, "/metrics", [&s](const HttpRequest&, Response& res) {
     api::answer_text(res, 200, s.metrics().prometheus_text(), "text/plain; version=0.0.4");
   }));
 
   // ---- The View --------------------------------------------------------------------------
-  server.Get("/v1/view", clinical(s, "/v1/view", [&s](const Request&, Response& res, const Caller& c) {
+  server.Get("/v1/view", clinical(s, "/v1/view", [&s](const HttpRequest&, Response& res, const Caller& c) {
     CallerSession cs(s, c);
     send_view(cs.session, res);
   }));
 
   // ---- Consent -----------------------------------------------------------------------------
-  server.Post("/v1/consent", clinical(s, "/v1/consent", [&s](const Request& req, Response& res, const Caller& c) {
+  server.Post("/v1/consent", clinical(s, "/v1/consent", [&s](const HttpRequest& req, Response& res, const Caller& c) {
     auto body = api::body_of(req, res);
     if (!body) return;
     auto method = api::text_member(*body, "method", res);
@@ -162,12 +162,12 @@ void install_routes(httplib::Server& server, SharingService& s) {
     cs.session.record_consent(*method, *given_by, scope);
     send_view(cs.session, res, 201);
   }));
-  server.Post("/v1/consent/withdraw", clinical(s, "/v1/consent/withdraw", [&s](const Request&, Response& res, const Caller& c) {
+  server.Post("/v1/consent/withdraw", clinical(s, "/v1/consent/withdraw", [&s](const HttpRequest&, Response& res, const Caller& c) {
     CallerSession cs(s, c);
     cs.session.withdraw_consent();
     send_view(cs.session, res);
   }));
-  server.Get("/v1/consents", clinical(s, "/v1/consents", [&s](const Request&, Response& res, const Caller& c) {
+  server.Get("/v1/consents", clinical(s, "/v1/consents", [&s](const HttpRequest&, Response& res, const Caller& c) {
     if (!c.token.legitimate_relationship)
       return fail(res, 403, "refused", "no legitimate relationship with this person is recorded for you");
     json list = json::array();
@@ -175,12 +175,12 @@ void install_routes(httplib::Server& server, SharingService& s) {
     answer(res, 200, {{"consents", list}});
   }));
   // Consent and opt-outs as FHIR R4 Consent resources, out and in.
-  server.Get("/v1/consents/fhir", clinical(s, "/v1/consents/fhir", [&s](const Request&, Response& res, const Caller& c) {
+  server.Get("/v1/consents/fhir", clinical(s, "/v1/consents/fhir", [&s](const HttpRequest&, Response& res, const Caller& c) {
     if (!c.token.legitimate_relationship)
       return fail(res, 403, "refused", "no legitimate relationship with this person is recorded for you");
     api::answer_text(res, 200, consents_as_fhir(s.store(), c.token.patient_nhs_number), "application/fhir+json");
   }));
-  server.Post("/v1/consents/fhir", clinical(s, "/v1/consents/fhir", [&s](const Request& req, Response& res, const Caller& c) {
+  server.Post("/v1/consents/fhir", clinical(s, "/v1/consents/fhir", [&s](const HttpRequest& req, Response& res, const Caller& c) {
     if (!c.token.legitimate_relationship)
       return fail(res, 403, "refused", "no legitimate relationship with this person is recorded for you");
     auto imported = import_fhir_consents(s, c, req.body);  // throws InputError naming the entry
@@ -188,7 +188,7 @@ void install_routes(httplib::Server& server, SharingService& s) {
   }));
 
   // ---- Override and wider access -------------------------------------------------------------
-  server.Post("/v1/override", clinical(s, "/v1/override", [&s](const Request& req, Response& res, const Caller& c) {
+  server.Post("/v1/override", clinical(s, "/v1/override", [&s](const HttpRequest& req, Response& res, const Caller& c) {
     auto body = api::body_of(req, res);
     if (!body) return;
     auto reason = api::text_member(*body, "reason_code", res);
@@ -199,7 +199,7 @@ void install_routes(httplib::Server& server, SharingService& s) {
     owe_explanation(s, c, *cs.session.record(), *s.store().override_for(c.token.patient_nhs_number, c.token.viewer));
     send_view(cs.session, res, 201);
   }));
-  server.Post("/v1/case-access", clinical(s, "/v1/case-access", [&s](const Request& req, Response& res, const Caller& c) {
+  server.Post("/v1/case-access", clinical(s, "/v1/case-access", [&s](const HttpRequest& req, Response& res, const Caller& c) {
     auto body = api::body_of(req, res);
     if (!body) return;
     auto reason = api::text_member(*body, "reason_code", res);
@@ -211,14 +211,14 @@ void install_routes(httplib::Server& server, SharingService& s) {
   }));
 
   // ---- Opt-outs -----------------------------------------------------------------------------------
-  server.Get("/v1/opt-outs", clinical(s, "/v1/opt-outs", [&s](const Request&, Response& res, const Caller& c) {
+  server.Get("/v1/opt-outs", clinical(s, "/v1/opt-outs", [&s](const HttpRequest&, Response& res, const Caller& c) {
     if (!c.token.legitimate_relationship)
       return fail(res, 403, "refused", "no legitimate relationship with this person is recorded for you");
     json list = json::array();
     for (const auto& o : s.store().opt_outs_of(c.token.patient_nhs_number, true)) list.push_back(opt_out_json(o));
     answer(res, 200, {{"opt_outs", list}});
   }));
-  server.Post("/v1/opt-outs", clinical(s, "/v1/opt-outs", [&s](const Request& req, Response& res, const Caller& c) {
+  server.Post("/v1/opt-outs", clinical(s, "/v1/opt-outs", [&s](const HttpRequest& req, Response& res, const Caller& c) {
     if (!c.token.legitimate_relationship)
       return fail(res, 403, "refused", "no legitimate relationship with this person is recorded for you");
     auto body = api::body_of(req, res);
@@ -231,7 +231,7 @@ void install_routes(httplib::Server& server, SharingService& s) {
     int64_t id = s.store().add_opt_out_by(c.token.patient_nhs_number, *opt_out, {v.user_id, v.user_name, v.organisation_ods}, now);
     answer(res, 201, {{"id", id}});
   }));
-  server.Delete(R"(/v1/opt-outs/(\d{1,18}))", clinical(s, "/v1/opt-outs/{id}", [&s](const Request& req, Response& res, const Caller& c) {
+  server.Delete(R"(/v1/opt-outs/(\d{1,18}))", clinical(s, "/v1/opt-outs/{id}", [&s](const HttpRequest& req, Response& res, const Caller& c) {
     if (!c.token.legitimate_relationship)
       return fail(res, 403, "refused", "no legitimate relationship with this person is recorded for you");
     int64_t id = std::stoll(req.matches[1]);
@@ -243,7 +243,7 @@ void install_routes(httplib::Server& server, SharingService& s) {
   }));
 
   // ---- The privacy officer ------------------------------------------------------------------------
-  server.Get("/v1/alerts", auditing(s, "/v1/alerts", "alerts", [&s](const Request& req, Response& res, const Caller& c) {
+  server.Get("/v1/alerts", auditing(s, "/v1/alerts", "alerts", [&s](const HttpRequest& req, Response& res, const Caller& c) {
     AlertQuery q;
     bool bad = false;
     q.from = time_param(req, "from", res, bad);
@@ -265,7 +265,7 @@ void install_routes(httplib::Server& server, SharingService& s) {
     answer(res, 200, {{"alerts", list}});
   }));
   server.Post(R"(/v1/alerts/(\d{1,18})/acknowledge)", auditing(s, "/v1/alerts/{id}/acknowledge", "alerts",
-      [&s](const Request& req, Response& res, const Caller& c) {
+      [&s](const HttpRequest& req, Response& res, const Caller& c) {
     auto body = api::body_of(req, res);
     if (!body) return;
     auto note = api::text_member(*body, "note", res, std::string());
@@ -277,7 +277,7 @@ void install_routes(httplib::Server& server, SharingService& s) {
     answer(res, 200, {{"acknowledged", id}});
   }));
   // A person's audit events, as IHE BALP-shaped FHIR AuditEvents, for the person in the token.
-  server.Get("/v1/audit", auditing(s, "/v1/audit", "audit", [&s](const Request&, Response& res, const Caller& c) {
+  server.Get("/v1/audit", auditing(s, "/v1/audit", "audit", [&s](const HttpRequest&, Response& res, const Caller& c) {
     api::audit_service_event(s, &c, "audit-read", "shown", "audit events about the person", c.token.patient_nhs_number);
     json entries = json::array();
     for (const auto& e : s.store().audit_events_about(c.token.patient_nhs_number, 5000))
@@ -287,7 +287,7 @@ void install_routes(httplib::Server& server, SharingService& s) {
   }));
 
   // ---- The person: who has looked at my record ----------------------------------------------------------
-  server.Get("/v1/access-log", auditing(s, "/v1/access-log", "own-access-log", [&s](const Request&, Response& res, const Caller& c) {
+  server.Get("/v1/access-log", auditing(s, "/v1/access-log", "own-access-log", [&s](const HttpRequest&, Response& res, const Caller& c) {
     api::audit_service_event(s, &c, "audit-read", "shown", "the person's own access log", c.token.patient_nhs_number);
     json list = json::array();
     for (const auto& e : s.store().audit_events_about(c.token.patient_nhs_number, 5000)) {

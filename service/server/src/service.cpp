@@ -23,7 +23,10 @@ std::unique_ptr<Policy> load_policy(const std::string& choice) {
 
 std::vector<std::string> split(const std::string& text, char by) {
   std::vector<std::string> out(1);
-  for (char c : text) c == by ? out.emplace_back() : out.back().push_back(c);
+  for (char c : text) {
+    if (c == by) out.emplace_back();
+    else out.back().push_back(c);
+  }
   return out;
 }
 
