@@ -33,6 +33,33 @@ size_t header_line(char* data, size_t size, size_t count, void* out) {
   }
   return size * count;
 }
+
+// What a transfer that got no complete answer means, for someone who runs
+// the servers: "connection refused" rather than libcurl's own phrasing.
+std::string transport_words(CURLcode rc, const char* detail) {
+  switch (rc) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      return "its name could not be found";
+    case CURLE_COULDNT_CONNECT:
+      return std::string(detail).find("refused") != std::string::npos ? "connection refused" : "no connection could be made";
+    case CURLE_OPERATION_TIMEDOUT:
+      return "no answer in time";
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CACERT_BADFILE:
+      return "the secure connection (TLS) failed or its certificate was not accepted";
+    case CURLE_GOT_NOTHING:
+      return "it closed the connection without answering";
+    case CURLE_PARTIAL_FILE:
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+      return "its answer was cut short";
+    default:
+      return curl_easy_strerror(rc);
+  }
+}
 #endif
 
 }  // namespace
@@ -62,11 +89,14 @@ Response get_once(const Settings& s, const std::string& url) {
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, header_line);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &r.retry_after_s);
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  char detail[CURL_ERROR_SIZE] = {};
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, detail);
   CURLcode rc = curl_easy_perform(curl);
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &r.status);
   if (rc != CURLE_OK) {
     r.timed_out = rc == CURLE_OPERATION_TIMEDOUT;
     r.transport_error = curl_easy_strerror(rc);
+    r.transport_words = transport_words(rc, detail);
   }
   curl_slist_free_all(headers);
   curl_easy_cleanup(curl);
@@ -76,6 +106,7 @@ Response get_once(const Settings& s, const std::string& url) {
 Response get_once(const Settings&, const std::string&) {
   Response r;
   r.transport_error = "fetching over HTTP is not available in this build; the host fetches and calls load";
+  r.transport_words = r.transport_error;
   return r;
 }
 #endif
