@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <chrono>
 #include <thread>
 
@@ -36,13 +37,15 @@ size_t header_line(char* data, size_t size, size_t count, void* out) {
 
 // What a transfer that got no complete answer means, for someone who runs
 // the servers: "connection refused" rather than libcurl's own phrasing.
-std::string transport_words(CURLcode rc, const char* detail) {
+std::string transport_words(CURLcode rc, long os_errno) {
   switch (rc) {
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_RESOLVE_PROXY:
       return "its name could not be found";
     case CURLE_COULDNT_CONNECT:
-      return std::string(detail).find("refused") != std::string::npos ? "connection refused" : "no connection could be made";
+      if (os_errno == ECONNREFUSED) return "connection refused";
+      if (os_errno == EHOSTUNREACH || os_errno == ENETUNREACH) return "no route to it on the network";
+      return "no connection could be made";
     case CURLE_OPERATION_TIMEDOUT:
       return "no answer in time";
     case CURLE_SSL_CONNECT_ERROR:
@@ -89,14 +92,14 @@ Response get_once(const Settings& s, const std::string& url) {
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, header_line);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &r.retry_after_s);
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-  char detail[CURL_ERROR_SIZE] = {};
-  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, detail);
   CURLcode rc = curl_easy_perform(curl);
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &r.status);
   if (rc != CURLE_OK) {
     r.timed_out = rc == CURLE_OPERATION_TIMEDOUT;
     r.transport_error = curl_easy_strerror(rc);
-    r.transport_words = transport_words(rc, detail);
+    long os_errno = 0;  // why the connection failed, when it did
+    curl_easy_getinfo(curl, CURLINFO_OS_ERRNO, &os_errno);
+    r.transport_words = transport_words(rc, os_errno);
   }
   curl_slist_free_all(headers);
   curl_easy_cleanup(curl);

@@ -68,8 +68,9 @@ MessageHeader read_message_header(std::string_view message) {
   h.field = field;
   h.encoding = encoding;
   // Numbered as HL7 numbers them: fields[n] is MSH-n (MSH-1 is the separator itself).
-  std::vector<std::string> fields = split(msh.substr(8), field);
-  fields.insert(fields.begin(), {"MSH", std::string(1, field), encoding});
+  std::vector<std::string> fields = {"MSH", std::string(1, field), encoding};
+  if (msh.size() > 9)
+    for (auto& f : split(msh.substr(9), field)) fields.push_back(std::move(f));
   auto at = [&](size_t n) { return n < fields.size() ? fields[n] : std::string(); };
   h.sending_application = at(3);
   h.sending_facility = at(4);
