@@ -203,6 +203,18 @@ TEST_SUITE("HL7 v2 ADT feeds over MLLP") {
     CHECK(field(ack, "MSA", 2) == "REM0002");
   }
 
+  TEST_CASE("a v2.7+ message with a truncation character in MSH-2 is acknowledged in its own separators") {
+    Feed feed;
+    feed.verdict = {"a ^ b # c", false};
+    feed.listener.start();
+    std::string a01 = david_a01_a02().at(0);
+    a01.replace(0, 8, "MSH|^~\\&#");
+    std::string ack = mllp_send("127.0.0.1", feed.listener.port(), a01);
+    CHECK(ack.rfind("MSH|^~\\&#|ILINKS|NORTHMERSEY|PAS|REM|", 0) == 0);
+    CHECK(field(ack, "MSA", 2) == "REM0001");
+    CHECK(has(field(ack, "ERR", 8), "a \\S\\ b \\P\\ c"));
+  }
+
   TEST_CASE("a message whose MSH cannot be read is rejected (AR) without reaching the service") {
     Feed feed;
     feed.listener.start();

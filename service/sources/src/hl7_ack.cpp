@@ -61,16 +61,19 @@ MessageHeader read_message_header(std::string_view message) {
   std::string_view msh = message.substr(0, message.find_first_of("\r\n"));
   if (msh.size() < 8 || msh.substr(0, 3) != "MSH") return h;
   char field = msh[3];
-  std::string encoding(msh.substr(4, 4));
-  for (char c : encoding)
+  // MSH-2: the four encoding characters, and from v2.7 a fifth, the truncation character.
+  size_t msh2_end = msh.find(field, 4);
+  std::string_view msh2 = msh.substr(4, msh2_end == std::string_view::npos ? msh2_end : msh2_end - 4);
+  if (!separator_char(field) || (msh2.size() != 4 && msh2.size() != 5)) return h;
+  for (char c : msh2)
     if (!separator_char(c) || c == field) return h;
-  if (!separator_char(field) || (msh.size() > 8 && msh[8] != field)) return h;
   h.field = field;
-  h.encoding = encoding;
+  h.encoding = std::string(msh2);
+  const std::string encoding = h.encoding;
   // Numbered as HL7 numbers them: fields[n] is MSH-n (MSH-1 is the separator itself).
   std::vector<std::string> fields = {"MSH", std::string(1, field), encoding};
-  if (msh.size() > 9)
-    for (auto& f : split(msh.substr(9), field)) fields.push_back(std::move(f));
+  if (msh.size() > 4 + msh2.size())
+    for (auto& f : split(msh.substr(5 + msh2.size()), field)) fields.push_back(std::move(f));
   auto at = [&](size_t n) { return n < fields.size() ? fields[n] : std::string(); };
   h.sending_application = at(3);
   h.sending_facility = at(4);
@@ -87,6 +90,7 @@ MessageHeader read_message_header(std::string_view message) {
 
 std::string hl7_escape(std::string_view text, char field, const std::string& encoding) {
   const char component = encoding[0], repetition = encoding[1], escape = encoding[2], subcomponent = encoding[3];
+  const bool truncates = encoding.size() > 4;
   std::string out;
   for (char c : text) {
     if (c == escape) out += std::string(1, escape) + "E" + escape;
@@ -94,6 +98,7 @@ std::string hl7_escape(std::string_view text, char field, const std::string& enc
     else if (c == component) out += std::string(1, escape) + "S" + escape;
     else if (c == repetition) out += std::string(1, escape) + "R" + escape;
     else if (c == subcomponent) out += std::string(1, escape) + "T" + escape;
+    else if (truncates && c == encoding[4]) out += std::string(1, escape) + "P" + escape;
     else if (c == '\r' || c == '\n') out += ' ';
     else out += c;
   }

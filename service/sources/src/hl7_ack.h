@@ -11,7 +11,7 @@ namespace ilinks::detail {
 struct MessageHeader {
   bool readable = false;           // false: no MSH, or its separators are not HL7's
   char field = '|';                // MSH-1
-  std::string encoding = "^~\\&";  // MSH-2: component, repetition, escape, subcomponent
+  std::string encoding = "^~\\&";  // MSH-2: component, repetition, escape, subcomponent (v2.7+: and truncation)
   std::string sending_application, sending_facility;      // MSH-3, MSH-4
   std::string receiving_application, receiving_facility;  // MSH-5, MSH-6
   std::string trigger;             // MSH-9.2: "A01"
@@ -35,7 +35,7 @@ enum class AckCode { accept /* AA */, error /* AE */, reject /* AR */ };
 // error). Segments end in CR.
 std::string build_ack(const MessageHeader& header, AckCode code, const std::string& words = "", int error_code = 207);
 
-// `text` escaped for an HL7 v2 field with these separators (\F\ \S\ \R\ \E\ \T\);
+// `text` escaped for an HL7 v2 field with these separators (\F\ \S\ \R\ \E\ \T\, \P\);
 // line breaks become spaces, since they would end the segment.
 std::string hl7_escape(std::string_view text, char field, const std::string& encoding);
 

@@ -107,15 +107,16 @@ struct MllpListener::Impl {
   void close_connection(Connection& c);
   // Joins the connections whose threads have ended.
   void reap();
-  // Waits for `fd` to be readable: 1 readable, 0 timed out, -1 stopping.
+  // Waits for `fd` to be readable (ms < 0: for as long as it takes): 1
+  // readable, 0 timed out, -1 stopping.
   int wait_readable(int fd, long ms);
 };
 
 int MllpListener::Impl::wait_readable(int fd, long ms) {
   pollfd fds[2] = {{fd, POLLIN, 0}, {wake[0], POLLIN, 0}};
-  Clock::time_point until = Clock::now() + std::chrono::milliseconds(ms);
+  Clock::time_point until = Clock::now() + std::chrono::milliseconds(ms < 0 ? 0 : ms);
   while (true) {
-    int rc = ::poll(fds, 2, poll_ms(ms_left(until)));
+    int rc = ::poll(fds, 2, ms < 0 ? -1 : poll_ms(ms_left(until)));
     if (rc < 0 && errno == EINTR) continue;
     if (rc < 0 || fds[1].revents) return -1;
     return rc == 0 ? 0 : 1;
@@ -190,7 +191,8 @@ void MllpListener::Impl::serve(Connection& c) {
     return true;
   };
   char chunk[16384];
-  while (wait_readable(fd, idle_timeout_ms) == 1) {  // else stopping, or idle too long: closed without a word
+  const long idle_ms = idle_timeout_ms > 0 ? idle_timeout_ms : -1;
+  while (wait_readable(fd, idle_ms) == 1) {  // else stopping, or idle too long: closed without a word
     ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0 || !take(chunk, static_cast<size_t>(n))) break;  // the peer closed, or a NAK closes
@@ -211,9 +213,7 @@ void MllpListener::Impl::reap() {
 
 void MllpListener::Impl::accept_loop() {
   while (true) {
-    int ready = wait_readable(listen_fd, 1000000);
-    if (ready < 0) return;
-    if (ready == 0) continue;
+    if (wait_readable(listen_fd, -1) < 0) return;
     int fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
     if (fd < 0) {
       // Out of descriptors (or a transient error): wait rather than spin.

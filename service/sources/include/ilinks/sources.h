@@ -65,7 +65,7 @@ class MllpListener {
   MllpListener(const MllpListener&) = delete;
   MllpListener& operator=(const MllpListener&) = delete;
   // Before start(): a connection with nothing received for this long is
-  // closed (default 60 s); connections served at once, more are closed as
+  // closed (default 60 s; 0: never); connections served at once, more are closed as
   // soon as accepted (default 32).
   void set_idle_timeout_ms(long ms);
   void set_max_connections(size_t n);
