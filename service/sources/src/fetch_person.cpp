@@ -98,8 +98,9 @@ std::vector<SourceAnswer> fetch_person(const std::vector<ParticipatingOrganisati
 
   for (size_t i = 0; i < organisations.size(); ++i) {
     ParticipatingOrganisation org = organisations[i];  // the thread's own copy
-    // No single request may outlast the whole wait: a late source's thread
-    // then ends soon after the caller has stopped waiting for it.
+    // No single request may outlast the whole wait, so a late source's
+    // thread gives up within its few tries of the deadline's length, rather
+    // than running on for the organisation's own (longer) timeout.
     org.fhir.timeout_ms = std::min(org.fhir.timeout_ms, deadline_ms);
     auto run = [shared, i, org, number, start] {
       SourceAnswer a = ask(org, number);
