@@ -12,6 +12,14 @@
 // /busy/...         429 with Retry-After: 0 once, then as /ok/
 // /slow/...         answers after 3 s
 // /truncated/...    promises more bytes than it sends, then closes
+// For the sharing service, which finds the person by NHS number first:
+//   Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|N   (under every route that answers as /ok/)
+//                     the demo Patients with that identifier, as a searchset
+// /org/{ODS}/...    as /ok/, for one organisation: only the entries whose
+//                   meta.source ends in /{ODS}, and the Patient of each person
+//                   it has any for (a person it has none for is not held)
+// /twins/...        as /ok/, but the identifier search finds two Patients
+// /slow-search/...  as /ok/, but the identifier search answers after 3 s
 // SMART App Launch (EHR launch), with /ok/ as the FHIR server ("iss"):
 //   POST /ehr/launch?patient=ID     the EHR's side: a launch id for that patient
 //   /ok/.well-known/smart-configuration, /auth/authorize (approves a known
@@ -50,9 +58,43 @@ function page(base, url, entries, pageNo) {
   return bundle;
 }
 
-function answer(req, res, base, url, route, rest) {
+// One organisation's share of the demo patients: see /org/ above.
+const organisations = new Map();
+function heldBy(ods) {
+  if (!organisations.has(ods)) {
+    const held = new Map();
+    for (const [id, bundle] of bundles) {
+      const entry = bundle.entry.filter((e) => (e.resource.meta?.source || '').endsWith(`/${ods}`));
+      if (entry.length) held.set(id, { ...bundle, entry: [bundle.entry.find((e) => e.resource.resourceType === 'Patient'), ...entry] });
+    }
+    organisations.set(ods, held);
+  }
+  return organisations.get(ods);
+}
+
+// Patient?identifier=system|value over `held`; twins: each match twice, under two ids.
+function findPatients(held, identifier, twins) {
+  const bar = identifier.indexOf('|');
+  const [system, value] = bar < 0 ? ['', identifier] : [identifier.slice(0, bar), identifier.slice(bar + 1)];
+  const found = [];
+  for (const bundle of held.values()) {
+    const patient = bundle.entry.find((e) => e.resource.resourceType === 'Patient');
+    if (patient && (patient.resource.identifier || []).some((i) => i.value === value && (!system || i.system === system))) {
+      found.push({ fullUrl: patient.fullUrl, resource: patient.resource, search: { mode: 'match' } });
+      if (twins) found.push({ resource: { ...patient.resource, id: `${patient.resource.id}-twin` }, search: { mode: 'match' } });
+    }
+  }
+  return found;
+}
+
+function answer(req, res, base, url, route, rest, held = bundles) {
   if (req.headers.authorization !== 'Bearer good-token')
     return send(res, 401, outcome('login', 'Bearer token missing or not valid'), { 'WWW-Authenticate': 'Bearer' });
+  if (rest === 'Patient' && url.searchParams.has('identifier')) {
+    const found = findPatients(held, url.searchParams.get('identifier'), route === 'twins');
+    return send(res, 200, page(base, url, found, Number(url.searchParams.get('_page') || 0)));
+  }
+  const bundles = held;
   const m = rest.match(/^Patient\/([^/?]+)(\/\$everything)?$/);
   const search = rest.match(/^([A-Za-z]+)$/);
   const pageNo = Number(url.searchParams.get('_page') || 0);
@@ -126,7 +168,16 @@ const server = http.createServer((req, res) => {
   switch (route) {
     case 'ok':
     case 'no-everything':
+    case 'twins':
       return answer(req, res, base, url, route, rest);
+    case 'org': {
+      const [ods, ...orgRest] = rest.split('/');
+      return answer(req, res, base, url, 'ok', orgRest.join('/'), heldBy(ods));
+    }
+    case 'slow-search':
+      if (rest === 'Patient' && url.searchParams.has('identifier'))
+        return setTimeout(() => answer(req, res, base, url, 'ok', rest), 3000);
+      return answer(req, res, base, url, 'ok', rest);
     case 'broken':
       ++tries;
       return send(res, 500, outcome('exception', 'Database unavailable'));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <chrono>
 #include <thread>
 
@@ -32,6 +33,35 @@ size_t header_line(char* data, size_t size, size_t count, void* out) {
     }
   }
   return size * count;
+}
+
+// What a transfer that got no complete answer means, for someone who runs
+// the servers: "connection refused" rather than libcurl's own phrasing.
+std::string transport_words(CURLcode rc, long os_errno) {
+  switch (rc) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      return "its name could not be found";
+    case CURLE_COULDNT_CONNECT:
+      if (os_errno == ECONNREFUSED) return "connection refused";
+      if (os_errno == EHOSTUNREACH || os_errno == ENETUNREACH) return "no route to it on the network";
+      return "no connection could be made";
+    case CURLE_OPERATION_TIMEDOUT:
+      return "no answer in time";
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CACERT_BADFILE:
+      return "the secure connection (TLS) failed or its certificate was not accepted";
+    case CURLE_GOT_NOTHING:
+      return "it closed the connection without answering";
+    case CURLE_PARTIAL_FILE:
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+      return "its answer was cut short";
+    default:
+      return curl_easy_strerror(rc);
+  }
 }
 #endif
 
@@ -67,6 +97,9 @@ Response get_once(const Settings& s, const std::string& url) {
   if (rc != CURLE_OK) {
     r.timed_out = rc == CURLE_OPERATION_TIMEDOUT;
     r.transport_error = curl_easy_strerror(rc);
+    long os_errno = 0;  // why the connection failed, when it did
+    curl_easy_getinfo(curl, CURLINFO_OS_ERRNO, &os_errno);
+    r.transport_words = transport_words(rc, os_errno);
   }
   curl_slist_free_all(headers);
   curl_easy_cleanup(curl);
@@ -76,6 +109,7 @@ Response get_once(const Settings& s, const std::string& url) {
 Response get_once(const Settings&, const std::string&) {
   Response r;
   r.transport_error = "fetching over HTTP is not available in this build; the host fetches and calls load";
+  r.transport_words = r.transport_error;
   return r;
 }
 #endif

@@ -21,6 +21,7 @@ struct Response {
   std::string body;
   long retry_after_s = -1;      // Retry-After in seconds; -1: none (or an HTTP-date)
   std::string transport_error;  // libcurl's words when no complete answer came
+  std::string transport_words;  // the same in plain words: "connection refused", "its answer was cut short"
   bool timed_out = false;
 
   // A complete 2xx answer.

@@ -7,6 +7,7 @@
 //   auto answers = fetch_person(organisations, "9434765919", deadline);
 //   for (auto& a : answers) if (!a.answered) ... a.why
 #pragma once
+#include <cstddef>
 #include <functional>
 #include <string>
 #include <vector>
@@ -63,6 +64,11 @@ class MllpListener {
   ~MllpListener();                  // stops
   MllpListener(const MllpListener&) = delete;
   MllpListener& operator=(const MllpListener&) = delete;
+  // Before start(): a connection with nothing received for this long is
+  // closed (default 60 s; 0: never); connections served at once, more are closed as
+  // soon as accepted (default 32).
+  void set_idle_timeout_ms(long ms);
+  void set_max_connections(size_t n);
   // Binds and starts accepting; throws InputError when the port cannot be bound.
   void start();
   void stop();
