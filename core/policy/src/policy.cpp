@@ -318,7 +318,7 @@ Decision Policy::view_for(const Record& record, const Request& req, AuditTrail& 
   view.patient_ = req.host_patient;
   view.incomplete_ = std::any_of(record.load_issues().begin(), record.load_issues().end(), [](const LoadIssue& i) { return i.damage; });
   for (const auto& source : record.unavailable_sources())
-    view.unavailable_sources_.push_back(source.organisation + " " + source.why + ": its entries are not shown.");
+    view.unavailable_sources_.push_back(source.organisation + " did not answer (" + source.why + "): its entries are not shown.");
   view.profile_id_ = profile->id;
   view.profile_name_ = profile->name;
   view.consent_options_ = options_for(d, profile);

@@ -163,7 +163,7 @@ struct ConsentDirective {
 // entries are missing, and the viewer must be told which, never a silent gap.
 struct UnavailableSource {
   std::string organisation;   // "Aintree University Hospital"
-  std::string why;            // a phrase after the name: "did not answer within 8 s"
+  std::string why;            // in words: "could not be reached: connection refused"
 };
 
 struct Item {

@@ -86,8 +86,8 @@ class View {
 
   // ---- Notices -------------------------------------------------------------
   // The record's sources that did not answer, each in words ("Aintree
-  // University Hospital did not answer within 8 s: its entries are not
-  // shown."); empty when every source answered or the record is not shown.
+  // University Hospital did not answer (did not answer within 8 s): its
+  // entries are not shown."); the screen shows them when it shows the record.
   const std::vector<std::string>& unavailable_sources() const { return unavailable_sources_; }
   // Always the same words, whether or not anything was withheld.
   const std::string& notice() const { return notice_; }
