@@ -127,6 +127,12 @@ TEST_SUITE("context tokens") {
     CHECK_FALSE(verify_context_token(es256_token(c), es256(), kNow).legitimate_relationship);
   }
 
+  TEST_CASE("whether the profile exists is the policy's question: the token carries whatever profile the host sent") {
+    json c = claims();
+    c["profile"] = "PO";
+    CHECK(verify_context_token(es256_token(c), es256(), kNow).viewer.profile == "PO");
+  }
+
   TEST_CASE("tokens signed by sign_context_token, ES256 and RS256, are accepted with every claim kept") {
     ContextToken t;
     t.issuer = kIssuer;

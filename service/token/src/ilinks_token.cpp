@@ -174,12 +174,17 @@ int sign(int argc, char** argv) {
   t.viewer.postcode = o.get("--postcode");
   t.patient_nhs_number = o.get("--patient");
   t.legitimate_relationship = relationship == "yes";
+  std::string key;
+  try {
+    key = slurp(o.get("--key"));
+  } catch (const Unusable& e) {
+    return failed(e.what());
+  }
   try {
     if (t.jti.empty()) t.jti = ilinks::random_token_id();
-    std::string key = slurp(o.get("--key"));
     std::cout << ilinks::sign_context_token(t, o.get("--alg"), key, o.get("--kid")) << "\n";
   } catch (const std::exception& e) {
-    return failed(o.get("--key") + ": " + e.what());
+    return failed("cannot sign with " + o.get("--key") + ": " + e.what());
   }
   return 0;
 }
@@ -194,13 +199,16 @@ int verify(int argc, char** argv) {
   ilinks::TokenSettings settings;
   settings.audience = o.get("--aud");
   ilinks::ContextToken t;
+  std::string pem;
   try {
-    std::string pem = slurp(o.get("--public"));
+    pem = slurp(o.get("--public"));
     ilinks::check_issuer_key(o.get("--alg"), pem);
-    settings.issuers.push_back({o.get("--iss"), o.get("--alg"), pem, o.get("--kid")});
+  } catch (const Unusable& e) {
+    return failed(e.what());
   } catch (const std::exception& e) {
     return failed(o.get("--public") + ": " + e.what());
   }
+  settings.issuers.push_back({o.get("--iss"), o.get("--alg"), pem, o.get("--kid")});
   try {
     t = ilinks::verify_context_token(o.operands[0], settings, ilinks::Timestamp::now());
   } catch (const ilinks::TokenRefused& e) {

@@ -68,6 +68,9 @@ struct ContextToken {
 // HMAC are refused), the times, the audience and every claim's type. Throws
 // TokenRefused saying what is wrong, never echoing the token. Replay and
 // whether the profile exists are the caller's checks (the store, the policy).
+// Throws InputError (not a refusal: the service's fault, not the token's) when
+// a trusted issuer's key in `settings` cannot be used; read_service_config has
+// checked them all. Keeps no state: any thread may call it.
 ContextToken verify_context_token(const std::string& jwt, const TokenSettings& settings, const Timestamp& now);
 
 // Signs `token` with `private_key_pem` (ES256 or RS256): for host back ends,
