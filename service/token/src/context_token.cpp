@@ -234,9 +234,11 @@ void check_times(int64_t iat, int64_t exp, std::optional<int64_t> nbf, const Tok
   if (iat > now.utc_seconds + allowed)
     unproven("was issued in the future (\"iat\" " + std::to_string(iat - now.utc_seconds) +
              " s ahead of this service's clock)" + allowance);
-  if (nbf && *nbf > now.utc_seconds + allowed)
-    unproven("is not valid yet (\"nbf\" " + std::to_string(*nbf - now.utc_seconds) + " s ahead of this service's clock)" +
-             allowance);
+  // Without "nbf" a token is valid from its "iat", checked above.
+  const int64_t not_before = nbf.value_or(iat);
+  if (not_before > now.utc_seconds + allowed)
+    unproven("is not valid yet (\"nbf\" " + std::to_string(not_before - now.utc_seconds) +
+             " s ahead of this service's clock)" + allowance);
 }
 
 json claims_of(const ContextToken& token) {
