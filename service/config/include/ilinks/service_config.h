@@ -8,17 +8,27 @@
 //   "listen": {"address": "127.0.0.1", "port": 8443},
 //   "tls": {"certificate": "tls/cert.pem", "private_key": "tls/key.pem"},          (optional: plain HTTP)
 //   "audience": "https://ilinks.north-mersey.nhs.uk/api",
-//   "issuers": [{"issuer": "https://epr.example.nhs.uk", "algorithm": "ES256", "public_key": "keys/epr.pem"}],
+//   "issuers": [{"issuer": "https://epr.example.nhs.uk", "algorithm": "ES256", "public_key": "keys/epr.pem",
+//                "key_id": "2026-01"}],                                          (key_id optional: the header's kid)
 //   "policy": "builtin" | {"deployment": "tranche-1"} | {"file": "policy.json"},
 //   "organisations": [{"ods": "N84011", "name": "...", "fhir": {"base_url": "https://...", "bearer_token": "...",
-//                      "timeout_ms": 8000, "attempts": 2}}],
+//                      "timeout_ms": 8000, "attempts": 2, "backoff_ms": 500, "max_pages": 1000}}],   (all but base_url optional)
 //   "explanations_to": {"N84011": {"base_url": "...", "bearer_token": "..."}},    (optional: GP practices' endpoints)
-//   "store": {"kind": "sqlite", "path": "store.db"} | {"kind": "postgresql", "connection": "host=... dbname=..."},
-//   "mllp": {"address": "127.0.0.1", "port": 2575},                                 (optional)
+//   "store": {"kind": "sqlite", "path": "store.db"} | {"kind": "postgresql", "connection": "host=... dbname=...",
+//            "connections": 4},                                              (and "busy_timeout_ms" for either)
+//   "mllp": {"address": "127.0.0.1", "port": 2575},                                 (optional; address defaults to 127.0.0.1)
 //   "limits": {"max_body_bytes": 65536, "max_header_bytes": 8192, "requests_per_user_per_minute": 120,
 //              "max_concurrent_requests": 16, "request_timeout_ms": 20000, "fetch_deadline_ms": 10000,
-//              "record_cache_seconds": 60}
+//              "record_cache_seconds": 60,
+//              "max_token_lifetime_seconds": 300, "token_clock_skew_seconds": 30, "max_token_bytes": 8192}
 // }
+// Required: format, audience, issuers (at least one), organisations (at least
+// one), store. The rest take the defaults below. A member not shown here is
+// refused, as is one given twice. Each issuer's key is read and checked to
+// suit its algorithm; TLS files, a policy file and a SQLite file's folder must
+// exist. A deployment's name is checked to be a name only: the server finds
+// it. ODS codes are capital letters and digits. Bearer tokens and the
+// PostgreSQL connection are never repeated in a complaint.
 #pragma once
 #include <map>
 #include <optional>

@@ -43,6 +43,9 @@ struct TrustedIssuer {
   std::string issuer;               // "https://epr.southport.nhs.uk"
   std::string algorithm;            // "ES256" (P-256) or "RS256" (RSA, 2048 bits or more)
   std::string public_key_pem;       // the key itself, PEM ("-----BEGIN PUBLIC KEY-----")
+  // The header's "kid" this key answers to; empty: any token of this issuer,
+  // with or without a kid. An issuer may be listed once per key (rotation).
+  std::string key_id;
 };
 
 struct TokenSettings {
@@ -65,10 +68,33 @@ struct ContextToken {
 // HMAC are refused), the times, the audience and every claim's type. Throws
 // TokenRefused saying what is wrong, never echoing the token. Replay and
 // whether the profile exists are the caller's checks (the store, the policy).
+// Throws InputError (not a refusal: the service's fault, not the token's) when
+// a trusted issuer's key in `settings` cannot be used; read_service_config has
+// checked them all. Keeps no state: any thread may call it.
 ContextToken verify_context_token(const std::string& jwt, const TokenSettings& settings, const Timestamp& now);
 
 // Signs `token` with `private_key_pem` (ES256 or RS256): for host back ends,
 // the demo and the tests. Throws InputError when the key cannot be used.
 std::string sign_context_token(const ContextToken& token, const std::string& algorithm, const std::string& private_key_pem);
+// The same, naming the key in the header ("kid"): for issuers with more than one key.
+std::string sign_context_token(const ContextToken& token, const std::string& algorithm, const std::string& private_key_pem,
+                               const std::string& key_id);
+
+// Throws InputError saying why `public_key_pem` cannot verify `algorithm`'s
+// signatures: not a PEM public key, not P-256 for ES256, not RSA or under
+// 2048 bits for RS256, or an algorithm other than those two. For the
+// configuration, so that a wrong key stops the service before it starts.
+void check_issuer_key(const std::string& algorithm, const std::string& public_key_pem);
+
+// A new signing key for `algorithm` (ES256: P-256; RS256: RSA 3072 bits), for
+// ilinks-token keygen and the demo. Throws InputError.
+struct SigningKeyPair {
+  std::string private_key_pem;      // PKCS #8, unencrypted: keep it where only the signer reads
+  std::string public_key_pem;       // for the service's configuration
+};
+SigningKeyPair generate_signing_key(const std::string& algorithm);
+
+// 128 random bits, as 32 hexadecimal digits: a jti no other token will have.
+std::string random_token_id();
 
 }  // namespace ilinks
