@@ -88,6 +88,36 @@ StoreSettings fresh_settings() {
   return s;
 }
 
+// Another writer holding the whole database (SQLite: its write lock;
+// PostgreSQL: the chain's table), until it goes out of scope.
+class HeldByAnotherWriter {
+ public:
+  explicit HeldByAnotherWriter(const StoreSettings& s) {
+    if (s.kind == StoreSettings::Kind::postgresql) {
+      pg_ = PQconnectdb(s.location.c_str());
+      for (const char* statement : {"BEGIN", "LOCK TABLE audit_events IN ACCESS EXCLUSIVE MODE"}) {
+        PGresult* r = PQexec(pg_, statement);
+        bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+        PQclear(r);
+        REQUIRE_MESSAGE(ok, statement << ": " << PQerrorMessage(pg_));
+      }
+    } else {
+      REQUIRE(sqlite3_open(s.location.c_str(), &sqlite_) == SQLITE_OK);
+      REQUIRE(sqlite3_exec(sqlite_, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr) == SQLITE_OK);
+    }
+  }
+  ~HeldByAnotherWriter() {
+    if (pg_) PQfinish(pg_);  // its transaction ends with it
+    if (sqlite_) sqlite3_close_v2(sqlite_);
+  }
+  HeldByAnotherWriter(const HeldByAnotherWriter&) = delete;
+  HeldByAnotherWriter& operator=(const HeldByAnotherWriter&) = delete;
+
+ private:
+  PGconn* pg_ = nullptr;
+  sqlite3* sqlite_ = nullptr;
+};
+
 Timestamp at(const char* iso) {
   auto t = Timestamp::parse(iso);
   REQUIRE_MESSAGE(t, iso);
@@ -652,6 +682,31 @@ TEST_CASE("an override explanation is owed until delivered, counting the attempt
 }
 
 // ---- When the store cannot be used -------------------------------------------------------------
+
+TEST_CASE("an append that cannot have the chain within the busy timeout fails in words, and the chain goes on after") {
+  StoreSettings settings = fresh_settings();
+  settings.busy_timeout_ms = 300;
+  auto store = open_store(settings);
+  Timestamp t = at("2026-03-02T09:00:00+00:00");
+  store->append(event("view", "alice", kJoe, t), AlertThresholds{});
+  {
+    HeldByAnotherWriter other(settings);
+    try {
+      store->append(event("view", "alice", kJoe, t.plus_minutes(1)), AlertThresholds{});
+      FAIL("appended while another writer held the chain");
+    } catch (const StoreError& e) {
+      std::string words = e.what();
+      CAPTURE(words);
+      CHECK(words.find("the store could not record the audit event") == 0);
+      CHECK(words.find("after 300 ms") != std::string::npos);
+      CHECK(words.find(kJoe) == std::string::npos);
+    }
+  }
+  CHECK(store->append(event("view", "alice", kJoe, t.plus_minutes(2)), AlertThresholds{}).sequence == 2);
+  std::string path = export_path("busy");
+  store->export_audit(path);
+  CHECK(verify_audit_log(path).intact);
+}
 
 TEST_CASE("a store that cannot be reached throws StoreError saying what failed") {
   StoreSettings unreachable;

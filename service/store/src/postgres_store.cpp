@@ -20,15 +20,19 @@ namespace {
 const char* const kLockChain = "SELECT pg_advisory_xact_lock(115914346228595)";
 const char* const kLockSchema = "SELECT pg_advisory_xact_lock(7596568079243634797)";
 
-// libpq's words on one line.
+// libpq's words on one line: its lines joined with "; ".
 std::string one_line(const char* text) {
-  std::string out;
+  std::string out, line;
+  auto flush = [&] {
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    if (!line.empty()) out += (out.empty() ? "" : "; ") + line;
+    line.clear();
+  };
   for (const char* p = text ? text : ""; *p; ++p) {
-    bool space = *p == '\n' || *p == '\t' || *p == '\r';
-    if (space && (out.empty() || out.back() == ' ')) continue;
-    out += space ? ' ' : *p;
+    if (*p == '\n' || *p == '\r') flush();
+    else if (*p != '\t' || !line.empty()) line += *p == '\t' ? ' ' : *p;
   }
-  while (!out.empty() && out.back() == ' ') out.pop_back();
+  flush();
   return out;
 }
 
@@ -55,7 +59,8 @@ std::string where_of(const std::string& conninfo) {
 
 class PgConnection final : public Connection {
  public:
-  PgConnection(PGconn* conn, const std::string& where) : conn_(conn), where_(where) {}
+  PgConnection(PGconn* conn, const std::string& where, int busy_timeout_ms)
+      : conn_(conn), where_(where), busy_timeout_ms_(busy_timeout_ms) {}
   ~PgConnection() override { PQfinish(conn_); }
   PgConnection(const PgConnection&) = delete;
   PgConnection& operator=(const PgConnection&) = delete;
@@ -96,6 +101,9 @@ class PgConnection final : public Connection {
     // Class 08 is a connection exception; 57P01-57P03, the server shutting down or restarting.
     if (broken() || sqlstate.rfind("08", 0) == 0 || sqlstate.rfind("57P0", 0) == 0)
       return Failure{where_ + ": the connection was lost (" + one_line(PQerrorMessage(conn_)) + ")", true};
+    if (sqlstate == "55P03")
+      return Failure{where_ + ": another writer still held what this needs after " + std::to_string(busy_timeout_ms_) +
+                     " ms (lock timeout)"};
     std::string words = where_ + " refused the statement (SQLSTATE " + sqlstate;
     // Data exceptions (class 22) may quote the value they refused: their words are left out.
     const char* primary = result ? PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
@@ -105,13 +113,14 @@ class PgConnection final : public Connection {
 
   PGconn* conn_;
   std::string where_;
+  int busy_timeout_ms_;
 };
 
 class PgPool final : public Database {
  public:
   PgPool(const std::string& conninfo, int connections, int busy_timeout_ms)
       : conninfo_(conninfo), where_(where_of(conninfo)), size_(connections), busy_timeout_ms_(busy_timeout_ms) {
-    release(acquire("open"));  // an unreachable server is told at once, in words about connecting
+    release(acquire("open its PostgreSQL database"));  // an unreachable server is told at once, in words about connecting
   }
 
   const char* kind() const override { return "postgresql"; }
@@ -166,7 +175,7 @@ class PgPool final : public Database {
       fail(what, "cannot connect to " + where_ + " (" + why + ")");
     }
     PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);  // "already exists, skipping" is not news
-    auto c = std::make_unique<PgConnection>(conn, where_);
+    auto c = std::make_unique<PgConnection>(conn, where_, busy_timeout_ms_);
     try {
       // How long a statement waits for a lock (the chain's, a row's).
       c->run("SELECT set_config('lock_timeout', $1, false)", Params() << lock_timeout + "ms");

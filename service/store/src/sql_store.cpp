@@ -28,7 +28,7 @@ const size_t kExportPage = 1000;
 // organisation, $4 their team (an empty organisation or team lets no one in).
 const char* const kConsentLetsViewerIn =
     "nhs_number = $1 AND withdrawn_at_utc IS NULL AND ("
-    "(scope = 'user' AND by_user_id = $2)"
+    "(scope = 'user' AND by_user_id <> '' AND by_user_id = $2)"
     " OR (scope = 'organisation' AND scope_value <> '' AND scope_value = $3)"
     " OR (scope = 'team' AND scope_value <> '' AND scope_value = $4)"
     " OR scope = 'all-participants')";
