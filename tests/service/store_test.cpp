@@ -16,6 +16,8 @@
 #include <set>
 #include <thread>
 
+#include "ilinks/record_builder.h"
+#include "ilinks/session.h"
 #include "ilinks/store.h"
 
 using namespace ilinks;
@@ -679,6 +681,48 @@ TEST_CASE("an override explanation is owed until delivered, counting the attempt
   owed = store->undelivered_explanations();
   REQUIRE(owed.size() == 1);
   CHECK(owed[0].id == other);
+}
+
+// ---- As the service uses it ----------------------------------------------------------------
+
+TEST_CASE("a consent recorded in a session on one instance lets a colleague in on another, and both views are in one chain") {
+  StoreSettings settings = fresh_settings();
+  auto first = open_store(settings), second = open_store(settings);
+  auto joe = [] {
+    RecordBuilder builder;
+    builder.add(R"({"resourceType":"Patient","id":"joe","identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number",)"
+                R"("value":"9434765919"}],"name":[{"family":"Bloggs","given":["Joe"]}]})",
+                {"joe.json", "RVY"});
+    return builder.build();
+  };
+  const Policy& policy = Policy::builtin();
+  Session at_first(policy, first), at_second(policy, second);
+  at_first.set_audit_trail(std::make_shared<AuditTrail>(policy.alerts(), first));
+  at_second.set_audit_trail(std::make_shared<AuditTrail>(policy.alerts(), second));
+  at_first.load(joe());
+  at_second.load(joe());
+  at_first.set_viewer(viewer("alice", "RVY"), true);
+  at_second.set_viewer(viewer("carol", "RVY"), true);
+  at_first.set_host_patient(kJoe);
+  at_second.set_host_patient(kJoe);
+
+  auto before = at_second.view();
+  REQUIRE(before);
+  CHECK(before->basis() == Basis::consent_required);  // no consent yet: a consent request
+  at_first.record_consent("verbal", "patient", Consent::Scope::organisation);
+  auto seen = at_second.view();
+  REQUIRE(seen);
+  CHECK(seen->basis() == Basis::consent);
+
+  auto events = first->audit_events(1, 10);
+  REQUIRE(events.size() == 3);  // the consent request, the consent, the view
+  CHECK(events[1].action == "consent");
+  CHECK(events[1].user_id == "alice");
+  CHECK(events[2].action == "view");
+  CHECK(events[2].user_id == "carol");
+  std::string path = export_path("session");
+  second->export_audit(path);
+  CHECK(verify_audit_log(path).intact);
 }
 
 // ---- When the store cannot be used -------------------------------------------------------------
