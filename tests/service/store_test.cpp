@@ -16,6 +16,10 @@
 #include <set>
 #include <thread>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "ilinks/record_builder.h"
 #include "ilinks/session.h"
 #include "ilinks/store.h"
@@ -683,6 +687,47 @@ TEST_CASE("an override explanation is owed until delivered, counting the attempt
   CHECK(owed[0].id == other);
 }
 
+TEST_CASE("every append acknowledged before its writer was killed is kept, and the chain stays intact") {
+  StoreSettings settings = fresh_settings();
+  open_store(settings);  // the tables, before the writer starts
+  int acknowledged[2];
+  REQUIRE(pipe(acknowledged) == 0);
+  pid_t writer = fork();
+  REQUIRE(writer >= 0);
+  if (writer == 0) {  // another process of the service, appending until killed
+    close(acknowledged[0]);
+    try {
+      auto store = open_store(settings);
+      Timestamp t = at("2026-03-02T09:00:00+00:00");
+      for (int i = 0;; ++i) {
+        uint64_t sequence = store->append(event("view", "alice", kJoe, t.plus_minutes(i % 600)), AlertThresholds{}).sequence;
+        if (write(acknowledged[1], &sequence, sizeof sequence) != sizeof sequence) _exit(3);
+      }
+    } catch (...) {
+      _exit(2);
+    }
+  }
+  close(acknowledged[1]);
+  uint64_t last = 0;
+  for (int i = 0; i < 40; ++i) REQUIRE(read(acknowledged[0], &last, sizeof last) == sizeof last);
+  kill(writer, SIGKILL);
+  int status = 0;
+  waitpid(writer, &status, 0);
+  close(acknowledged[0]);
+  CHECK(WIFSIGNALED(status));
+
+  auto store = open_store(settings);
+  uint64_t head = store->audit_head_sequence();
+  CHECK(head >= last);      // every acknowledged event is there
+  CHECK(head <= last + 1);  // and at most the one being acknowledged when the writer died
+  std::string path = export_path("killed");
+  store->export_audit(path);
+  AuditVerification v = verify_audit_log(path);
+  CHECK_MESSAGE(v.intact, v.problem);
+  CHECK(v.events == head);
+  CHECK(store->append(event("view", "bob", kJoe, at("2026-03-03T09:00:00+00:00")), AlertThresholds{}).sequence == head + 1);
+}
+
 // ---- As the service uses it ----------------------------------------------------------------
 
 TEST_CASE("a consent recorded in a session on one instance lets a colleague in on another, and both views are in one chain") {
@@ -845,4 +890,26 @@ TEST_CASE("after PostgreSQL restarts, the same store object goes on keeping the 
   AuditVerification v = verify_audit_log(path);
   CHECK_MESSAGE(v.intact, v.problem);
   CHECK(v.events == 21);
+}
+
+TEST_CASE("after PostgreSQL stops as if killed, every append it acknowledged is there and the chain goes on" *
+          doctest::test_suite("postgresql-restart") * doctest::skip()) {
+  REQUIRE_MESSAGE(on_postgresql(), "this test crashes a PostgreSQL server: run it with ILINKS_TEST_STORE=postgresql");
+  const char* crash = std::getenv("ILINKS_TEST_PG_CRASH");
+  REQUIRE_MESSAGE(crash, "ILINKS_TEST_PG_CRASH is not set: run the test through tests/service/with_postgres.sh");
+  StoreSettings settings = fresh_settings();
+  auto store = open_store(settings);
+  Timestamp t = at("2026-03-02T09:00:00+00:00");
+  std::vector<std::string> hashes;
+  for (int i = 0; i < 20; ++i) hashes.push_back(store->append(event("view", "alice", kJoe, t.plus_minutes(i)), AlertThresholds{}).hash);
+
+  REQUIRE(std::system(crash) == 0);
+
+  auto events = store->audit_events(1, 100);
+  REQUIRE(events.size() == 20);
+  for (size_t i = 0; i < events.size(); ++i) CHECK(events[i].hash == hashes[i]);
+  CHECK(store->append(event("view", "alice", kJoe, t.plus_minutes(30)), AlertThresholds{}).sequence == 21);
+  std::string path = export_path("crash");
+  store->export_audit(path);
+  CHECK(verify_audit_log(path).intact);
 }

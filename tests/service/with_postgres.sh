@@ -11,11 +11,15 @@
 #   ILINKS_TEST_PG_RESTART  a command that restarts the server (fast
 #                           shutdown: open connections are cut) and returns
 #                           once it accepts connections again
+#   ILINKS_TEST_PG_CRASH    the same, but the server stops as if killed
+#                           (immediate shutdown: no checkpoint, recovery from
+#                           its WAL on the way up)
 # and its exit status is this script's. The server is stopped and the folder
 # removed however the command ends. As root (here and in CI) the server runs
 # as the unprivileged postgres user, which Debian's package creates.
 #
 #   with_postgres.sh --restart FOLDER   (what ILINKS_TEST_PG_RESTART runs)
+#   with_postgres.sh --crash FOLDER     (what ILINKS_TEST_PG_CRASH runs)
 set -euo pipefail
 
 say() { printf 'with_postgres.sh: %s\n' "$*" >&2; }
@@ -39,10 +43,12 @@ as_server() {
 # The socket's name is .s.PGSQL.<port> in our own folder, so any port is free.
 port=5432
 
-if [ "${1:-}" = "--restart" ]; then
-  dir="${2:?with_postgres.sh --restart needs the server folder}"
-  if ! as_server "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m fast -w -t 60 restart >/dev/null; then
-    say "PostgreSQL in $dir did not restart; the end of its log:"
+if [ "${1:-}" = "--restart" ] || [ "${1:-}" = "--crash" ]; then
+  dir="${2:?with_postgres.sh $1 needs the server folder}"
+  mode=fast
+  [ "$1" = "--restart" ] || mode=immediate
+  if ! as_server "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m "$mode" -w -t 60 restart >/dev/null; then
+    say "PostgreSQL in $dir did not restart ($mode shutdown); the end of its log:"
     tail -n 20 "$dir/server.log" >&2 || true
     exit 1
   fi
@@ -99,7 +105,9 @@ if ! "$bin/createdb" -h "$dir" -p "$port" -U ilinks ilinks 2>"$dir/createdb.log"
 fi
 
 export ILINKS_TEST_PG="host=$dir port=$port dbname=ilinks user=ilinks"
-export ILINKS_TEST_PG_RESTART="bash $(cd "$(dirname "$0")" && pwd)/$(basename "$0") --restart $dir"
+self="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
+export ILINKS_TEST_PG_RESTART="bash $self --restart $dir"
+export ILINKS_TEST_PG_CRASH="bash $self --crash $dir"
 status=0
 "$@" || status=$?
 exit "$status"

@@ -98,8 +98,10 @@ class PgConnection final : public Connection {
   Failure failure(const PGresult* result) const {
     const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
     std::string sqlstate = state ? state : "";
-    // Class 08 is a connection exception; 57P01-57P03, the server shutting down or restarting.
-    if (broken() || sqlstate.rfind("08", 0) == 0 || sqlstate.rfind("57P0", 0) == 0)
+    // Class 08 is a connection exception; 57P01-57P03, the server shutting
+    // down or restarting; no SQLSTATE at all, libpq's own failure to reach the
+    // server (a socket cut by a server that was killed may still look open).
+    if (broken() || sqlstate.empty() || sqlstate.rfind("08", 0) == 0 || sqlstate.rfind("57P0", 0) == 0)
       return Failure{where_ + ": the connection was lost (" + one_line(PQerrorMessage(conn_)) + ")", true};
     if (sqlstate == "55P03")
       return Failure{where_ + ": another writer still held what this needs after " + std::to_string(busy_timeout_ms_) +
