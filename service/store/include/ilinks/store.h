@@ -101,6 +101,7 @@ struct PendingExplanation {
   int attempts = 0;
   std::string last_error;
   std::optional<Timestamp> delivered_at;
+  std::optional<Timestamp> last_attempt;  // when delivery was last tried (explanation_attempted)
 };
 
 // ---------------------------------------------------------------------------
