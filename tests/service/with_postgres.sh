@@ -24,7 +24,7 @@ set -euo pipefail
 
 say() { printf 'with_postgres.sh: %s\n' "$*" >&2; }
 
-bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
+bin="$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
 if [ -z "$bin" ] || [ ! -x "$bin/initdb" ] || [ ! -x "$bin/pg_ctl" ]; then
   say "cannot start PostgreSQL: no server under /usr/lib/postgresql/*/bin (install Debian's postgresql package: scripts/setup)"
   exit 1
@@ -66,6 +66,7 @@ fi
 
 dir="$(mktemp -d "${TMPDIR:-/tmp}/ilinks-pg.XXXXXX")"
 started=no
+# shellcheck disable=SC2317  # run by the trap
 finish() {
   if [ "$started" = yes ]; then
     as_server "$bin/pg_ctl" -D "$dir/data" -m fast -w -t 30 stop >/dev/null 2>&1 ||

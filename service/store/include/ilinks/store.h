@@ -116,7 +116,8 @@ class Store : public BasisStore, public AuditLedger {
   // team; all-participants: anyone). opt_outs(): those not withdrawn.
   // override_for(), case_access(): the latest for that user, profile and
   // organisation (the policy checks whether it is still in force).
-  // put_consent() keeps the viewer as recorded_by; session_moved_on() does nothing.
+  // put_consent() keeps the viewer as recorded_by; add_opt_out() keeps no
+  // recorder (add_opt_out_by() does); session_moved_on() does nothing.
 
   // ---- AuditLedger ------------------------------------------------------------------
   // append(): one chain for every instance; writers serialised by the store
@@ -137,8 +138,9 @@ class Store : public BasisStore, public AuditLedger {
                                 const Timestamp& at) = 0;
 
   // ---- Context tokens ---------------------------------------------------------------
-  // Records a token's unique id (jti) until it expires. False when it was
-  // already used: a replay, from whichever instance saw it first.
+  // Records a token's unique id (jti) until it expires (kept an hour longer,
+  // for instances whose clocks disagree). False when it was already used: a
+  // replay, from whichever instance saw it first.
   virtual bool use_token_once(const std::string& issuer, const std::string& jti, const Timestamp& expires) = 0;
 
   // ---- The audit trail ------------------------------------------------------------------
@@ -147,10 +149,12 @@ class Store : public BasisStore, public AuditLedger {
   virtual std::vector<AuditEvent> audit_events(uint64_t from_sequence, size_t limit) const = 0;
   // One person's events, oldest first (at most `limit`).
   virtual std::vector<AuditEvent> audit_events_about(const std::string& nhs_number, size_t limit) const = 0;
-  // Writes the whole chain as JSON lines to `path` (what ilinks-audit verify reads).
+  // Writes the whole chain as JSON lines to `path` (what ilinks-audit verify
+  // reads), each line as it was kept; through `path`.partial, renamed when complete.
   virtual void export_audit(const std::string& path) const = 0;
 
   // ---- Alerts ---------------------------------------------------------------------------
+  // Newest first (by the event's time), at most query.limit.
   virtual std::vector<StoredAlert> alerts(const AlertQuery& query) const = 0;
   // False when there is no such alert or it was already acknowledged.
   virtual bool acknowledge_alert(int64_t id, const std::string& by_user, const std::string& note, const Timestamp& at) = 0;
