@@ -40,7 +40,11 @@ inline ilinks::ServiceConfig service_config(const std::string& dir, std::vector<
   c.listen_address = "127.0.0.1";
   c.listen_port = 0;
   c.tokens.audience = kAudience;
-  c.tokens.issuers.push_back({kIssuer, "ES256", ec_key().public_pem});
+  ilinks::TrustedIssuer issuer;
+  issuer.issuer = kIssuer;
+  issuer.algorithm = "ES256";
+  issuer.public_key_pem = ec_key().public_pem;
+  c.tokens.issuers.push_back(issuer);
   c.organisations = std::move(organisations);
   c.store.kind = ilinks::StoreSettings::Kind::sqlite;
   c.store.location = dir + "/store.db";

@@ -467,10 +467,13 @@ struct RecordBuilder::Impl {
                       inputs[entries[groups[chosen][k]].input] + " " + entries[groups[chosen][k]].r.where, *this);
       for (size_t i : groups[chosen]) {  // the registered practice, by reference
         const Entry& p = entries[i];
-        if (!p.r.gp_reference.empty() && record.patient_.registered_gp.empty())
+        // The reference also gives the practice's ODS code when the
+        // Patient named the practice only by display (where overrides' explanations go).
+        bool named = !record.patient_.registered_gp.empty(), coded = !record.patient_.registered_gp_ods.empty();
+        if (!p.r.gp_reference.empty() && (!named || !coded))
           if (const Entry* gp = resolve(p.r.gp_reference, p)) {
-            record.patient_.registered_gp = gp->r.name;
-            if (record.patient_.registered_gp_ods.empty()) record.patient_.registered_gp_ods = gp->r.ods_code;
+            if (!named) record.patient_.registered_gp = gp->r.name;
+            if (!coded) record.patient_.registered_gp_ods = gp->r.ods_code;
           }
       }
     }

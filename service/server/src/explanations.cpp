@@ -71,6 +71,7 @@ std::string post_explanation(const FhirServer& server, const std::string& resour
 }
 
 void SharingService::deliver_explanations() {
+  std::lock_guard<std::mutex> one_round(delivery_lock_);
   std::vector<PendingExplanation> owed;
   try {
     owed = store_->undelivered_explanations();

@@ -9,6 +9,7 @@
 #pragma once
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -71,6 +72,7 @@ class SharingService {
   std::unique_ptr<class MllpListener> mllp_;
   std::thread http_thread_, delivery_thread_;
   std::atomic<bool> stopping_{false};
+  std::mutex delivery_lock_;  // one delivery round at a time in this instance
   int port_ = 0;
 };
 
