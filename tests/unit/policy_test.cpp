@@ -474,3 +474,38 @@ TEST_CASE("an audit role may not take a clinical profile's id") {
                        R"(", "version": "x", "audit_roles": [{"id": "1a", "name": "Officer", "sees": ["audit"]}]})";
   CHECK_THROWS_WITH_AS(Policy::from_json(policy, "local.json"), doctest::Contains("audit_roles[0].id"), PolicyFileError);
 }
+
+namespace {
+std::string sharing_consent(const std::string& policy_uri, const std::string& type = "permit", const std::string& when = "2026-10-01T09:30:00Z") {
+  return R"({"resourceType":"Consent","id":"c1","status":"active",
+    "scope":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/consentscope","code":"patient-privacy"}]},
+    "patient":{"reference":"Patient/joe"},"dateTime":")" + when + R"(",
+    "policy":[{"uri":")" + policy_uri + R"("}],"provision":{"type":")" + type + R"("}})";
+}
+}  // namespace
+
+TEST_CASE("a consent the GP practice recorded as FHIR under the sharing framework lets the clinician in, as a consent recorded here does") {
+  Record r = test::record_of({sharing_consent("https://ilinks.nhs.uk/policy/information-sharing-framework")}, "N84011");
+  Request req = test::request(r, "1a");
+  req.consent.reset();
+  req.now = *Timestamp::parse("2026-11-20T10:00:00Z");
+  View v = test::view_of(r, req);
+  CHECK(v.basis() == Basis::consent);
+  CHECK(v.basis_text().find("Consent (written) given by patient, recorded 01-Oct-2026") == 0);
+}
+
+TEST_CASE("a FHIR Consent given under some other agreement, or long ago, does not open the record") {
+  {
+    Record r = test::record_of({sharing_consent("https://research.example.org/biobank")}, "N84011");
+    Request req = test::request(r, "1a");
+    req.consent.reset();
+    req.now = *Timestamp::parse("2026-11-20T10:00:00Z");
+    CHECK(test::view_of(r, req).basis() == Basis::consent_required);
+  }
+  Record old = test::record_of({sharing_consent("https://ilinks.nhs.uk/policy/information-sharing-framework", "permit",
+                                                "2024-01-01T09:00:00Z")}, "N84011");
+  Request req = test::request(old, "1a");
+  req.consent.reset();
+  req.now = *Timestamp::parse("2026-11-20T10:00:00Z");
+  CHECK(test::view_of(old, req).basis() == Basis::consent_required);  // lapsed after the policy's year
+}

@@ -444,6 +444,8 @@ void read_directive(const json& r, ReadResource& out) {
     d.start = Date::parse_fhir(str(*period, "start"));
     d.end = Date::parse_fhir(str(*period, "end"));
   }
+  for (const json* p : each(r, "policy"))
+    if (p->is_object() && !str(*p, "uri").empty()) d.policy_uris.push_back(str(*p, "uri"));
   for (const json* p : each(*top, "provision")) {
     if (!p->is_object()) continue;
     ConsentDirective::Part part;

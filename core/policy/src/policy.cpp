@@ -80,6 +80,34 @@ bool opted_out(const Item& item, const OptOut& o) {
   return false;
 }
 
+// A consent a source holds: an active FHIR Consent (scope patient-privacy)
+// that permits sharing, was given under an agreement the policy names, and
+// says when it was given. The latest wins; it lapses as any consent does.
+std::optional<Consent> consent_from_sources(const Record& record, const Policy::Data& d, const Timestamp& now) {
+  std::optional<Consent> found;
+  if (d.consent_source_policies.empty()) return found;
+  Date today = now.local_date();
+  for (const auto& item : record.items()) {
+    if (!item.directive || item.status != "active" || item.directive->base_deny) continue;
+    const ConsentDirective& c = *item.directive;
+    bool named = std::any_of(c.policy_uris.begin(), c.policy_uris.end(), [&](const std::string& uri) {
+      return std::find(d.consent_source_policies.begin(), d.consent_source_policies.end(), uri) != d.consent_source_policies.end();
+    });
+    std::optional<Timestamp> given = Timestamp::parse(item.date_time);
+    if (!named || !given || !date_covers(c.start, c.end, today)) continue;
+    if (found && given->utc_seconds <= found->recorded_at.utc_seconds) continue;
+    Consent k;
+    k.recorded_by = item.source.name.empty() ? (item.source.ods_code.empty() ? "a source of the record" : item.source.ods_code)
+                                             : item.source.name;
+    k.recorded_at = *given;
+    k.method = "written";
+    k.given_by = "patient";
+    k.scope = Consent::Scope::all_participants;
+    found = k;
+  }
+  return found;
+}
+
 // The person's opt-outs: the host's, and those of active FHIR Consent
 // directives in the record. `unreadable` is set when a directive restricts in
 // a way this viewer cannot apply: then nothing is shown.
@@ -346,12 +374,16 @@ Decision Policy::view_for(const Record& record, const Request& req, AuditTrail& 
   bool override_in_force = req.override_ && profile->may_override && req.override_->user_id == viewer.user_id &&
                            req.override_->started <= req.now && req.now < req.override_->ends;
   const auto& methods = d.consent_methods;
-  bool consent_valid = false;
-  if (req.consent && std::find(methods.begin(), methods.end(), req.consent->method) != methods.end()) {
-    Timestamp lapses = req.consent->expires ? *req.consent->expires
-                                            : req.consent->recorded_at.plus_minutes(int64_t(d.consent_lapses_after_days) * 24 * 60);
-    consent_valid = req.consent->recorded_at <= req.now && req.now < lapses;
-  }
+  auto valid = [&](const std::optional<Consent>& c) {
+    if (!c || std::find(methods.begin(), methods.end(), c->method) == methods.end()) return false;
+    Timestamp lapses = c->expires ? *c->expires : c->recorded_at.plus_minutes(int64_t(d.consent_lapses_after_days) * 24 * 60);
+    return c->recorded_at <= req.now && req.now < lapses;
+  };
+  // Consent recorded at the point of care, else one a source holds as a FHIR
+  // Consent given under the programme's agreement (policy.json consent.from_sources).
+  std::optional<Consent> consent = req.consent;
+  if (!valid(consent)) consent = consent_from_sources(record, d, req.now);
+  bool consent_valid = valid(consent);
   bool unreadable_directive = false;
   std::vector<OptOut> opt_outs = opt_outs_of(record, req, unreadable_directive);
   bool whole_opt_out = unreadable_directive ||
@@ -370,10 +402,10 @@ Decision Policy::view_for(const Record& record, const Request& req, AuditTrail& 
     event.basis_detail = req.override_->reason_code + ": " + req.override_->text;
   } else if (consent_valid) {
     view.basis_ = Basis::consent;
-    view.basis_text_ = "Consent (" + req.consent->method + ") given by " + req.consent->given_by + ", recorded " +
-                       format_date(req.consent->recorded_at.local_date()) + " by " + req.consent->recorded_by + ".";
+    view.basis_text_ = "Consent (" + consent->method + ") given by " + consent->given_by + ", recorded " +
+                       format_date(consent->recorded_at.local_date()) + " by " + consent->recorded_by + ".";
     event.basis = "consent";
-    event.basis_detail = req.consent->method + " consent recorded " + req.consent->recorded_at.iso() + " by " + req.consent->recorded_by;
+    event.basis_detail = consent->method + " consent recorded " + consent->recorded_at.iso() + " by " + consent->recorded_by;
   } else {
     view.basis_ = Basis::consent_required;
     event.basis = "consent-required";

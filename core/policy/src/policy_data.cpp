@@ -409,7 +409,15 @@ std::shared_ptr<const Policy::Data> Policy::Data::load(std::string_view text, co
   d->notice = r.text(root, "notice", "");
 
   const json& consent = r.object(root, "consent", "");
-  r.only(consent, {"methods", "lapses_after_days", "why"}, "consent.");
+  r.only(consent, {"methods", "lapses_after_days", "from_sources", "why"}, "consent.");
+  if (consent.contains("from_sources")) {
+    const json& from = r.object(consent, "from_sources", "consent.");
+    r.only(from, {"policy_uris", "why"}, "consent.from_sources.");
+    for (const auto& u : r.list(from, "policy_uris", "consent.from_sources.")) {
+      if (!u.is_string() || u.get<std::string>().empty()) r.fail("consent.from_sources.policy_uris", "must list URIs");
+      d->consent_source_policies.push_back(u.get<std::string>());
+    }
+  }
   for (const auto& m : r.list(consent, "methods", "consent.")) {
     if (!m.is_string() || m.get<std::string>().empty()) r.fail("consent.methods", "must list texts");
     d->consent_methods.push_back(m.get<std::string>());

@@ -29,6 +29,7 @@ struct Policy::Data {
   bool own_shown_by_default = false;
   std::vector<std::string> consent_methods;
   int consent_lapses_after_days = 365;
+  std::vector<std::string> consent_source_policies;  // a source's FHIR Consent given under one of these counts as consent
   int override_minutes = 240, override_text_min = 10;
   std::vector<OverrideReason> override_reasons;
   struct CaseAccessRule {

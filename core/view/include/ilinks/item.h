@@ -156,6 +156,7 @@ struct ConsentDirective {
   bool base_deny = false;
   std::vector<Part> parts;                     // nested provisions
   std::optional<Date> start, end;              // provision.period
+  std::vector<std::string> policy_uris;        // Consent.policy[].uri: the agreement it was given under
 };
 
 // A source of the integrated record that did not answer when the record was
