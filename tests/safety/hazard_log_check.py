@@ -13,8 +13,9 @@ import re
 import subprocess
 import sys
 
-SUITES = {"core": "ilinks_core_tests", "render": "ilinks_render_tests", "leaks": "ilinks_leak_tests"}
-NAMED = re.compile(r"`\[(core|render|leaks|ctest)\] ([^`]+)`")
+SUITES = {"core": "ilinks_core_tests", "render": "ilinks_render_tests", "leaks": "ilinks_leak_tests",
+          "service": "ilinks_service_tests"}
+NAMED = re.compile(r"`\[(core|render|leaks|service|ctest)\] ([^`]+)`")
 
 
 def doctest_filter(name):
