@@ -75,7 +75,7 @@ inline std::string token_for(const ilinks::Viewer& viewer, const std::string& nh
   t.expires = t.issued_at.plus_minutes(0);
   t.expires.utc_seconds += lifetime_seconds;
   t.viewer = viewer;
-  t.patient_nhs_number = nhs_number;
+  t.patient_nhs_number = nhs_number;  // empty: no "patient" claim
   t.legitimate_relationship = relationship;
   return ilinks::sign_context_token(t, "ES256", key.private_pem);
 }

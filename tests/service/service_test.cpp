@@ -341,4 +341,27 @@ TEST_SUITE("sharing service") {
     CHECK(metrics->body.find("ilinks_request_seconds_count{route=\"/v1/view\"} 1") != std::string::npos);
     CHECK(metrics->body.find(test::kJoe) == std::string::npos);
   }
+
+  TEST_CASE("a user who sends more requests in a minute than the service allows is told to wait, and others are not") {
+    test::FhirTestServer fhir;
+    auto config = test::service_config(test::fresh_dir("rate"), {organisation("RVY", "Southport", fhir.at("ok"))});
+    config.limits.requests_per_user_per_minute = 3;
+    test::RunningService svc(config);
+    auto client = svc.client();
+    for (int i = 0; i < 3; ++i) CHECK(client.Get("/v1/view", test::bearer(test::token_for(test::clinician("busy"))))->status == 200);
+    auto refused = client.Get("/v1/view", test::bearer(test::token_for(test::clinician("busy"))));
+    CHECK(refused->status == 429);
+    CHECK(refused->get_header_value("Retry-After") == "60");
+    CHECK(client.Get("/v1/view", test::bearer(test::token_for(test::clinician("calm"))))->status == 200);
+  }
+
+  TEST_CASE("a privacy officer's token may name no person for alerts, but not for a person's audit") {
+    test::FhirTestServer fhir;
+    test::RunningService svc(test::service_config(test::fresh_dir("no-person"), {organisation("RVY", "Southport", fhir.at("ok"))}));
+    auto client = svc.client();
+    Viewer officer = test::clinician("po1", "PO", "ZZIG");
+    CHECK(client.Get("/v1/alerts", test::bearer(test::token_for(officer, "")))->status == 200);
+    CHECK(client.Get("/v1/audit", test::bearer(test::token_for(officer, "")))->status == 400);
+    CHECK(client.Get("/v1/view", test::bearer(test::token_for(test::clinician("u1"), "")))->status == 400);
+  }
 }

@@ -39,6 +39,8 @@ httplib::Server::Handler clinical(SharingService& s, const std::string& route,
     if (!caller) return;
     if (!caller->profile)
       return fail(res, 403, "forbidden", "\"" + caller->token.viewer.profile + "\" is an audit role: it sees no record");
+    if (caller->token.patient_nhs_number.empty())
+      return fail(res, 400, "no-person", "the context token names no person (its \"patient\" claim): this route is about one");
     api::guarded(s, res, [&] { handler(req, res, *caller); });
   });
 }
@@ -46,11 +48,14 @@ httplib::Server::Handler clinical(SharingService& s, const std::string& route,
 // A route for an audit role that may see `what` ("alerts", "audit", "own-access-log").
 httplib::Server::Handler auditing(SharingService& s, const std::string& route, const std::string& what,
                                   std::function<void(const HttpRequest&, Response&, const Caller&)> handler) {
-  return timed(s, route, [&s, what, handler](const HttpRequest& req, Response& res) {
+  bool about_person = what != "alerts";
+  return timed(s, route, [&s, what, about_person, handler](const HttpRequest& req, Response& res) {
     auto caller = api::authenticate(s, req, res);
     if (!caller) return;
     if (!caller->audit_role || !caller->audit_role->sees.count(what))
       return fail(res, 403, "forbidden", "this needs an audit role that sees " + what + " (policy.json audit_roles)");
+    if (about_person && caller->token.patient_nhs_number.empty())
+      return fail(res, 400, "no-person", "the context token names no person (its \"patient\" claim): this route is about one");
     api::guarded(s, res, [&] { handler(req, res, *caller); });
   });
 }

@@ -204,10 +204,12 @@ void read_claims(const json& claims, ContextToken& token) {
     v.organisation_name = name->get<std::string>();
   }
 
-  token.patient_nhs_number = required_text(claims, "patient");
-  // Exactly ten digits with a good check digit: a number the host mistyped
-  // or padded must not open someone else's record.
-  if (!is_valid_nhs_number(token.patient_nhs_number))
+  // Optional: a privacy officer reading alerts has no person open. Every
+  // route about a person refuses a token without one. When present: exactly
+  // ten digits with a good check digit: a number the host mistyped or padded
+  // must not open someone else's record.
+  token.patient_nhs_number = optional_text(claims, "patient");
+  if (member(claims, "patient") && !is_valid_nhs_number(token.patient_nhs_number))
     unproven("has a \"patient\" claim that is not a valid NHS number (ten digits, the last a correct check digit)");
 
   const json* relationship = member(claims, "relationship");
@@ -247,11 +249,12 @@ json claims_of(const ContextToken& token) {
   if (!v.organisation_name.empty()) organisation["name"] = v.organisation_name;
   json claims = {{"iss", token.issuer},   {"aud", token.audience},         {"sub", v.user_id},
                  {"jti", token.jti},      {"iat", token.issued_at.utc_seconds}, {"exp", token.expires.utc_seconds},
-                 {"profile", v.profile},  {"organisation", organisation},  {"patient", token.patient_nhs_number},
+                 {"profile", v.profile},  {"organisation", organisation},
                  {"relationship", token.legitimate_relationship}};
   auto optional = [&](const char* name, const std::string& value) {
     if (!value.empty()) claims[name] = value;
   };
+  optional("patient", token.patient_nhs_number);  // none: a token that names no person
   optional("name", v.user_name);
   optional("family_name", v.family_name);
   optional("postcode", v.postcode);
