@@ -1,5 +1,7 @@
 #include "fhir_consent.h"
 
+#include <algorithm>
+
 namespace ilinks {
 
 using nlohmann::json;
@@ -220,6 +222,14 @@ ImportedConsents import_fhir_consents(SharingService& s, const api::Caller& call
   } else {
     read_one(doc, "the Consent", nhs, consents, opt_outs, v);
   }
+  // Everything is checked before anything is recorded: a Bundle is taken whole or not at all.
+  const auto& methods = s.policy().consent_methods();
+  for (size_t i = 0; i < consents.size(); ++i)
+    if (std::find(methods.begin(), methods.end(), consents[i].method) == methods.end())
+      throw InputError("consent " + std::to_string(i + 1) + ": method \"" + consents[i].method + "\" is not one the policy knows");
+  for (size_t i = 0; i < opt_outs.size(); ++i)
+    if (opt_outs[i].scope != OptOut::Scope::whole_record && opt_outs[i].value.empty())
+      throw InputError("opt-out " + std::to_string(i + 1) + " does not say what it covers");
   ImportedConsents done;
   for (const auto& c : consents) {
     s.policy().record_consent(v, caller.person(), c, s.audit());  // audited; refused for an unknown method
