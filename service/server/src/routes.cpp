@@ -78,6 +78,16 @@ void send_view(Session& session, Response& res, int status = 200) {
   api::answer_text(res, status, view_as_json(*view, Timestamp::now().local_date()), "application/json");
 }
 
+// {"reason_code": ..., "text": ...}: why an override or wider access is needed.
+std::optional<std::pair<std::string, std::string>> reason_and_words(const HttpRequest& req, Response& res) {
+  auto body = api::body_of(req, res);
+  if (!body) return std::nullopt;
+  auto reason = api::text_member(*body, "reason_code", res);
+  auto text = reason ? api::text_member(*body, "text", res) : std::nullopt;
+  if (!reason || !text) return std::nullopt;
+  return std::make_pair(*reason, *text);
+}
+
 std::optional<OptOut> opt_out_of(const json& body, Response& res) {
   static const std::map<std::string, OptOut::Scope> kScopes = {
       {"whole-record", OptOut::Scope::whole_record}, {"segment", OptOut::Scope::segment},
@@ -194,24 +204,18 @@ void install_routes(httplib::Server& server, SharingService& s) {
 
   // ---- Override and wider access -------------------------------------------------------------
   server.Post("/v1/override", clinical(s, "/v1/override", [&s](const HttpRequest& req, Response& res, const Caller& c) {
-    auto body = api::body_of(req, res);
-    if (!body) return;
-    auto reason = api::text_member(*body, "reason_code", res);
-    auto text = reason ? api::text_member(*body, "text", res) : std::nullopt;
-    if (!reason || !text) return;
+    auto why = reason_and_words(req, res);
+    if (!why) return;
     CallerSession cs(s, c);
-    cs.session.start_override(*reason, *text);
+    cs.session.start_override(why->first, why->second);
     owe_explanation(s, c, *cs.session.record(), *s.store().override_for(c.token.patient_nhs_number, c.token.viewer));
     send_view(cs.session, res, 201);
   }));
   server.Post("/v1/case-access", clinical(s, "/v1/case-access", [&s](const HttpRequest& req, Response& res, const Caller& c) {
-    auto body = api::body_of(req, res);
-    if (!body) return;
-    auto reason = api::text_member(*body, "reason_code", res);
-    auto text = reason ? api::text_member(*body, "text", res) : std::nullopt;
-    if (!reason || !text) return;
+    auto why = reason_and_words(req, res);
+    if (!why) return;
     CallerSession cs(s, c);
-    cs.session.record_case_access(*reason, *text);
+    cs.session.record_case_access(why->first, why->second);
     send_view(cs.session, res, 201);
   }));
 
