@@ -232,6 +232,11 @@ async function visit(svc, input, c, user) {
   // What the viewer is finally sent.
   const last = await ask('GET', '/v1/view', { expect: c.shows_record ? 200 : undefined });
   last.final = true;
+  // Consent withdrawn: back to no consent (wider access alone opens nothing).
+  if (c.standing === 'consent') {
+    await ask('POST', '/v1/consent/withdraw', { state: 'withdrawn', expect: 200 });
+    await ask('GET', '/v1/view', { state: 'withdrawn', expect: 200 });
+  }
   return responses;
 }
 
@@ -285,7 +290,8 @@ test('no API response holds a marker of what the View withheld, for every profil
         if (c.withheld.length && c.withheld.some((m) => inRaw.has(m))) ++directProofs;
 
         const responses = await visit(svc, input, c, user);
-        // Before the standing was set the viewer stood as with no consent.
+        // Before the standing was set, and once consent is withdrawn, the
+        // viewer stands as with no consent.
         const before = byCase(c.profile, c.standing === 'no relationship' ? 'no relationship' : 'no consent');
         for (const res of responses) {
           ++responsesChecked;
@@ -294,8 +300,8 @@ test('no API response holds a marker of what the View withheld, for every profil
           if (res.unexpected) fail(where, `${res.what} ${res.unexpected}`);
           const found = markersIn(res.body);
           const isView = VIEW_ROUTES.has(res.what) && res.status >= 200 && res.status < 300;
-          const expectation = res.state === 'before' ? before : c;
-          const hidden = res.state === 'before' ? new Set(before.withheld) : withheld;
+          const expectation = res.state === 'final' ? c : before;
+          const hidden = res.state === 'final' ? withheld : new Set(before.withheld);
           const leaked = [...found].filter((m) => hidden.has(m));
           if (leaked.length) fail(where, `${res.what} (${res.status}) holds withheld markers ${leaked.slice(0, 20)}`, res.body);
           else if (found.size && (!isView || !expectation.shows_record))
@@ -312,6 +318,20 @@ test('no API response holds a marker of what the View withheld, for every profil
       // The audit roles: the privacy officer's and the person's routes, and what they may not reach.
       const po = { user: `leak-po-${tag}`, name: 'Privacy Officer', profile: 'PO', ods: VIEWER_ODS };
       const person = { user: `leak-person-${tag}`, name: 'The Person', profile: 'person', ods: VIEWER_ODS };
+      // Without a proven caller: no token, another issuer's key, and the routes that need none.
+      const stranger = makeIssuerKey();
+      const anonymous = [
+        ['GET', '/v1/view', undefined, 401], ['GET', '/v1/view', sign(stranger, po, input.nhs_number), 401],
+        ['GET', '/v1/view', 'not.a.token', 401], ['GET', '/healthz', undefined, 200], ['GET', '/metrics', undefined, 200],
+      ];
+      for (const [method, route, token, expected] of anonymous) {
+        const where = `${input.name}, no proven caller`;
+        const res = await call(svc, method, route, { token });
+        ++responsesChecked;
+        if (res.status !== expected) fail(where, `${method} ${route} answered ${res.status}, not ${expected}: ${res.body.slice(0, 300)}`);
+        const found = markersIn(res.body);
+        if (found.size) fail(where, `${method} ${route} holds markers of the record: ${[...found].slice(0, 20)}`, res.body);
+      }
       const auditCalls = [
         [po, 'GET', '/v1/audit', 200], [po, 'GET', '/v1/alerts', 200], [person, 'GET', '/v1/access-log', 200],
         [po, 'GET', '/v1/view', 403], [po, 'GET', '/v1/consents', 403], [po, 'POST', '/v1/override', 403],
