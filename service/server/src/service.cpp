@@ -104,13 +104,7 @@ void SharingService::start() {
   });
   install_routes(*http_, *this);
 
-  if (config_.listen_port == 0) port_ = http_->bind_to_any_port(config_.listen_address);
-  else port_ = http_->bind_to_port(config_.listen_address, config_.listen_port) ? config_.listen_port : -1;
-  if (port_ <= 0)
-    throw InputError("cannot listen on " + config_.listen_address + ":" + std::to_string(config_.listen_port) +
-                     " (in use, or not this machine's address)");
-  http_thread_ = std::thread([this] { http_->listen_after_bind(); });
-
+  // MLLP first: a port that cannot be bound stops start() before anything listens.
   if (!config_.mllp_address.empty()) {
     mllp_ = std::make_unique<MllpListener>(config_.mllp_address, config_.mllp_port, [this](const std::string& message) {
       StoredAdt adt;
@@ -132,6 +126,15 @@ void SharingService::start() {
     });
     mllp_->start();
   }
+  if (config_.listen_port == 0) port_ = http_->bind_to_any_port(config_.listen_address);
+  else port_ = http_->bind_to_port(config_.listen_address, config_.listen_port) ? config_.listen_port : -1;
+  if (port_ <= 0)
+    throw InputError("cannot listen on " + config_.listen_address + ":" + std::to_string(config_.listen_port) +
+                     " (in use, or not this machine's address)");
+  http_thread_ = std::thread([this] { http_->listen_after_bind(); });
+  // Until it runs, stop() could not stop it: wait (briefly) for it to start.
+  for (int i = 0; i < 200 && !http_->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+
   delivery_thread_ = std::thread([this] {
     while (!stopping_) {
       deliver_explanations();
