@@ -99,7 +99,7 @@ void SharingService::start() {
     else if (res.status == 400) api::fail(res, 400, "bad-request", "the request could not be read as HTTP");
     else api::fail(res, res.status, "error", "the request could not be answered");
   });
-  http_->set_exception_handler([this](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+  http_->set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
     api::fail(res, 500, "internal", "the service failed unexpectedly; nothing is shown");
   });
   install_routes(*http_, *this);
