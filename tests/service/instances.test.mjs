@@ -235,7 +235,8 @@ if (storeProblem) {
   test(`the store asked for (${STORE}) can be used`, () => assert.fail(storeProblem));
 } else {
   test(`[${STORE}] 1. consent recorded through instance A lets a colleague of the same organisation in through B, and not another organisation`, async () => {
-    const { configPath } = configure('consent');
+    // The record cache as deployed (60 s): what decides who sees it is read from the store each time, never cached.
+    const { configPath } = configure('consent', { limits: { record_cache_seconds: 60 } });
     const [a, b] = [await start(configPath), await start(configPath)];
     const joe = person('joe');
     const recorder = viewer('t1-recorder');
@@ -264,7 +265,7 @@ if (storeProblem) {
   });
 
   test(`[${STORE}] 2. an opt-out recorded on A is honoured on B at once, and after both instances restart`, async () => {
-    const { configPath } = configure('opt-outs');
+    const { configPath } = configure('opt-outs', { limits: { record_cache_seconds: 60 } });
     let [a, b] = [await start(configPath), await start(configPath)];
     const joan = person('joan');
     const onA = viewer('t2-gp-a');
@@ -290,7 +291,7 @@ if (storeProblem) {
     await Promise.all([stop(a, 'A'), stop(b, 'B')]);
   });
 
-  test(`[${STORE}] 3. one user's views split across A and B trip "many-patients" exactly once`, async () => {
+  test(`[${STORE}] 3. one user's views split across A and B trip "many-patients" exactly once`, async (t) => {
     // A local policy: the built-in one, but more than 3 people in 60 minutes is many.
     const builtinVersion = JSON.parse(fs.readFileSync(path.join(SOURCE(), 'core/data/policy.json'), 'utf8')).version;
     const policyFile = path.join(outputDir, 'volume-alert-policy.json');
@@ -322,6 +323,7 @@ if (storeProblem) {
       assert.deepEqual(await manyOf(svc, quiet.user), [], `through ${name}, 3 people is not more than 3: no alert for the quiet user`);
     }
     const [alert] = await manyOf(a, busy.user);
+    t.diagnostic(`the alert: event ${alert.audit_sequence}, "${alert.why}"`);
     await Promise.all([stop(a, 'A'), stop(b, 'B')]);
 
     const events = await exportedChain(configPath, 'audit');
@@ -331,7 +333,7 @@ if (storeProblem) {
     assert.equal(viewsBy(events, busy.user), 16, 'all 16 of the busy user\'s views are in the chain');
   });
 
-  test(`[${STORE}] 4. kill -9 mid-request loses no acknowledged audit event and leaves the chain valid; a new instance continues it`, async () => {
+  test(`[${STORE}] 4. kill -9 mid-request loses no acknowledged audit event and leaves the chain valid; a new instance continues it`, async (t) => {
     const { configPath } = configure('kill-9', { limits: { requests_per_user_per_minute: 100000 } });
     const victim = await start(configPath);
     const brenda = person('brenda');
@@ -361,6 +363,7 @@ if (storeProblem) {
 
     const acknowledged = okByUser(requests);
     const events = await exportedChain(configPath, 'after-kill');
+    t.diagnostic(`${ok} views got 200, ${cut.length} requests were cut by the kill; the chain holds ${events.length} events, ${events.filter((e) => e.action === 'view').length} of them views`);
     expectEveryAcknowledgedView(events, acknowledged, 'after kill -9');
 
     const successor = await start(configPath);
@@ -376,7 +379,7 @@ if (storeProblem) {
   });
 
   if (STORE === 'postgresql') {
-    test('[postgresql] 5. PostgreSQL restarted and crashed mid-run: 503 with words and nothing shown during the outage, then the same process serves, and the chain keeps every 200', async () => {
+    test('[postgresql] 5. PostgreSQL restarted and crashed mid-run: 503 with words and nothing shown during the outage, then the same process serves, and the chain keeps every 200', async (t) => {
       const { configPath } = configure('pg-restart', { limits: { requests_per_user_per_minute: 100000 } });
       const svc = await start(configPath);
       const david = person('david');
@@ -401,6 +404,7 @@ if (storeProblem) {
       }
       for (const w of windows) {
         const during = requests.filter((r) => r.started <= w.to && r.ended >= w.from);
+        t.diagnostic(`${w.name} took ${w.to - w.from} ms; the views that met it: ${summary(during)}`);
         assert.ok(during.some((r) => r.status === 503), `some view should meet the outage of ${w.name} and get 503 (else this test tests nothing): ${summary(during)}`);
         const next = windows[windows.indexOf(w) + 1];
         const afterwards = requests.filter((r) => r.started > w.to && (!next || r.ended < next.from));
@@ -460,7 +464,7 @@ if (storeProblem) {
       };
     }
 
-    test('[sqlite] 5. another process holding the write lock under load on A and B (released, then killed -9): 503 with words and nothing shown while held, then the same processes serve, and the chain keeps every 200', async () => {
+    test('[sqlite] 5. another process holding the write lock under load on A and B (released, then killed -9): 503 with words and nothing shown while held, then the same processes serve, and the chain keeps every 200', async (t) => {
       const { dir, configPath } = configure('sqlite-lock', { limits: { requests_per_user_per_minute: 100000 }, storeOptions: { busy_timeout_ms: 300 } });
       const [a, b] = [await start(configPath), await start(configPath)];
       const david = person('david');
@@ -487,6 +491,7 @@ if (storeProblem) {
       for (const w of windows) {
         // Asked for and answered while the lock was surely held: 503, every one.
         const held = requests.filter((r) => r.started >= w.from && r.ended <= w.to);
+        t.diagnostic(`the lock held then let go by ${w.how}: views answered while held ${summary(held)}, all views ${summary(requests)}`);
         assert.ok(held.length > 0, `views were asked for while the lock was held (${w.how})`);
         assert.deepEqual(held.filter((r) => r.status !== 503).map((r) => r.status), [], `every view answered while the lock was held (${w.how}) is 503`);
         const next = windows[windows.indexOf(w) + 1];
