@@ -62,6 +62,7 @@ function waitForLine(child, pattern, what, timeoutMs = 20000) {
       if (m) { clearTimeout(timer); resolve(m); }
     });
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`${what} exited (${code}) before it was ready: ${stderr}`)); });
+    child.on('error', (error) => { clearTimeout(timer); reject(new Error(`${what} could not be started: ${error.message}`)); });
   });
 }
 
@@ -90,17 +91,24 @@ export function writeConfig({ dir, key, organisations, store, mllp = false, poli
 export async function startService(options) {
   const config = options.configPath || writeConfig(options);
   const child = spawn(path.join(BIN(), 'ilinks-service'), ['serve', '--config', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
   const [, scheme, host, port] = await waitForLine(child, /^listening on (https?):\/\/([^:]+):(\d+)$/, 'ilinks-service');
-  return { url: `${scheme}://${host}:${port}`, child, config, kill: (signal = 'SIGTERM') => child.kill(signal),
-    exited: new Promise((resolve) => child.on('exit', resolve)) };
+  // stderr(): what the service has said so far (for a failing test's message).
+  return { url: `${scheme}://${host}:${port}`, child, config, kill: (signal = 'SIGTERM') => child.kill(signal), exited,
+    stderr: () => stderr };
 }
 
-// One API call: { status, body (text), json (when JSON) }.
-export async function call(svc, method, route, { token, body, contentType = 'application/json' } = {}) {
+// One API call: { status, body (text), json (when JSON) }. Throws when no
+// answer comes (the service is down, or killed mid-request), and after
+// timeoutMs rather than waiting for ever on a service that hangs.
+export async function call(svc, method, route, { token, body, contentType = 'application/json', timeoutMs = 30000 } = {}) {
   const headers = {};
   if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers['Content-Type'] = contentType;
-  const res = await fetch(svc.url + route, { method, headers, body: body === undefined ? undefined : (typeof body === 'string' ? body : JSON.stringify(body)) });
+  const res = await fetch(svc.url + route, { method, headers, body: body === undefined ? undefined : (typeof body === 'string' ? body : JSON.stringify(body)),
+    signal: AbortSignal.timeout(timeoutMs) });
   const text = await res.text();
   let json;
   try { json = JSON.parse(text); } catch { json = undefined; }
@@ -114,7 +122,9 @@ export async function exportAndVerify(configPath, out) {
     let text = '';
     child.stdout.on('data', (d) => { text += d; });
     child.stderr.on('data', (d) => { text += d; });
-    child.on('exit', (code) => resolve({ code, text }));
+    // 'close', not 'exit': the output may still be on its way when the process has exited.
+    child.on('close', (code) => resolve({ code, text }));
+    child.on('error', (error) => resolve({ code: -1, text: `${cmd} could not be run: ${error.message}` }));
   });
   const exported = await run(path.join(BIN(), 'ilinks-service'), ['export-audit', '--config', configPath, '--out', out]);
   if (exported.code !== 0) return { intact: false, text: exported.text };

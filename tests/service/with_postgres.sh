@@ -14,12 +14,19 @@
 #   ILINKS_TEST_PG_CRASH    the same, but the server stops as if killed
 #                           (immediate shutdown: no checkpoint, recovery from
 #                           its WAL on the way up)
+#   ILINKS_TEST_PG_STOP     a command that stops the server (fast shutdown)
+#                           and returns once it is down: the store is
+#                           unreachable until ILINKS_TEST_PG_START
+#   ILINKS_TEST_PG_START    a command that starts the stopped server and
+#                           returns once it accepts connections
 # and its exit status is this script's. The server is stopped and the folder
 # removed however the command ends. As root (here and in CI) the server runs
 # as the unprivileged postgres user, which Debian's package creates.
 #
 #   with_postgres.sh --restart FOLDER   (what ILINKS_TEST_PG_RESTART runs)
 #   with_postgres.sh --crash FOLDER     (what ILINKS_TEST_PG_CRASH runs)
+#   with_postgres.sh --stop FOLDER      (what ILINKS_TEST_PG_STOP runs)
+#   with_postgres.sh --start FOLDER     (what ILINKS_TEST_PG_START runs)
 set -euo pipefail
 
 say() { printf 'with_postgres.sh: %s\n' "$*" >&2; }
@@ -49,6 +56,20 @@ if [ "${1:-}" = "--restart" ] || [ "${1:-}" = "--crash" ]; then
   [ "$1" = "--restart" ] || mode=immediate
   if ! as_server "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m "$mode" -w -t 60 restart >/dev/null; then
     say "PostgreSQL in $dir did not restart ($mode shutdown); the end of its log:"
+    tail -n 20 "$dir/server.log" >&2 || true
+    exit 1
+  fi
+  exit 0
+fi
+if [ "${1:-}" = "--stop" ] || [ "${1:-}" = "--start" ]; then
+  dir="${2:?with_postgres.sh $1 needs the server folder}"
+  if [ "$1" = "--stop" ]; then
+    action=(-m fast -w -t 60 stop)
+  else
+    action=(-l "$dir/server.log" -w -t 60 start)
+  fi
+  if ! as_server "$bin/pg_ctl" -D "$dir/data" "${action[@]}" >/dev/null; then
+    say "PostgreSQL in $dir did not ${1#--}; the end of its log:"
     tail -n 20 "$dir/server.log" >&2 || true
     exit 1
   fi
@@ -109,6 +130,8 @@ export ILINKS_TEST_PG="host=$dir port=$port dbname=ilinks user=ilinks"
 self="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
 export ILINKS_TEST_PG_RESTART="bash $self --restart $dir"
 export ILINKS_TEST_PG_CRASH="bash $self --crash $dir"
+export ILINKS_TEST_PG_STOP="bash $self --stop $dir"
+export ILINKS_TEST_PG_START="bash $self --start $dir"
 status=0
 "$@" || status=$?
 exit "$status"

@@ -137,18 +137,29 @@ class SqlStore final : public Store {
         kept.previous_hash = r.text();
       }
       if (kept.action == "view") {
-        // The same user's views within the volume rules' window, from every instance.
-        int64_t now = kept.time.utc_seconds;
+        // The same user's views within the volume rules' window, from every
+        // instance; and those stamped up to a window later that reached the
+        // chain first (below).
+        int64_t now = kept.time.utc_seconds, window = volume_alert_window_seconds(thresholds);
         Rows rows = c.run("SELECT sequence, line FROM audit_events WHERE user_id = $1 AND time_utc > $2 AND time_utc <= $3"
                           " AND action = 'view' ORDER BY time_utc, sequence",
-                          Params() << kept.user_id << now - volume_alert_window_seconds(thresholds) << now);
-        std::vector<AuditEvent> earlier;
+                          Params() << kept.user_id << now - window << now + window);
+        std::vector<AuditEvent> earlier, later;
         for (const auto& row : rows) {
           sql::Reader r(row);
           std::string sequence = r.text();
-          earlier.push_back(sql::read_audit_line(r.text(), sequence));
+          AuditEvent seen = sql::read_audit_line(r.text(), sequence);
+          (seen.time.utc_seconds <= now ? earlier : later).push_back(std::move(seen));
         }
-        for (auto& a : volume_alerts(kept, earlier, thresholds)) kept.alerts.push_back(std::move(a));
+        // A view made a moment later (another request, or another instance,
+        // whose event reached the chain first) may already carry the alert:
+        // it is not raised twice for the same views.
+        for (auto& a : volume_alerts(kept, earlier, thresholds)) {
+          bool raised = std::any_of(later.begin(), later.end(), [&](const AuditEvent& v) {
+            return std::any_of(v.alerts.begin(), v.alerts.end(), [&](const Alert& b) { return b.rule == a.rule; });
+          });
+          if (!raised) kept.alerts.push_back(std::move(a));
+        }
       }
       kept.hash = kept.compute_hash();
       c.run("INSERT INTO audit_events (sequence, time_utc, time_offset, user_id, patient, action, hash, previous_hash, line)"
