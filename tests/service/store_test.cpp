@@ -564,6 +564,20 @@ TEST_CASE("views by one user spread over two instances raise many-patients exact
   CHECK(verify_audit_log(path).intact);
 }
 
+TEST_CASE("a view stamped before one that already raised many-patients, but kept after it, does not raise it again") {
+  // Each view's time is read before it waits for the chain: on a busy region
+  // a later-stamped view can reach the chain first.
+  auto store = open_store(fresh_settings());
+  AlertThresholds thresholds = small_thresholds();  // more than 3 people in 60 minutes
+  Timestamp t = at("2026-03-02T09:00:00+00:00");
+  for (int i = 0; i < 3; ++i) store->append(event("view", "eve", std::to_string(9000000000 + i), t.plus_minutes(i)), thresholds);
+  AuditEvent first = store->append(event("view", "eve", "9000000010", t.plus_minutes(10)), thresholds);
+  REQUIRE(first.alerts.size() == 1);
+  AuditEvent earlier = store->append(event("view", "eve", "9000000020", t.plus_minutes(5)), thresholds);
+  CHECK(earlier.alerts.empty());
+  CHECK(store->alerts(AlertQuery{}).size() == 1);
+}
+
 // ---- Alerts ---------------------------------------------------------------------------------
 
 TEST_CASE("alerts are found by user, organisation and time, and acknowledged once") {

@@ -301,6 +301,25 @@ TEST_SUITE("audit alerts") {
     }
   }
 
+  TEST_CASE("the volume alert is raised once, even when a view stamped earlier is recorded after the one that raised it") {
+    AlertThresholds few;
+    few.patients_per_user = 3;
+    few.out_of_hours_views = 1000;  // this case is about volume alone
+    AuditTrail audit(few);
+    auto view = [&](int minute, const std::string& person) {
+      AuditEvent e;
+      e.time = kNow.plus_minutes(minute);
+      e.action = "view";
+      e.user_id = "u1";
+      e.patient_nhs_number = person;
+      return audit.record(e);
+    };
+    for (int i = 0; i < 3; ++i) CHECK_FALSE(has_alert(view(i, std::to_string(9000000000LL + i)), "many-patients"));
+    CHECK(has_alert(view(10, "9000000010"), "many-patients"));        // the fourth person
+    CHECK_FALSE(has_alert(view(5, "9000000020"), "many-patients"));   // read its time earlier, recorded later
+    CHECK_FALSE(has_alert(view(20, "9000000030"), "many-patients"));  // still within the window: raised once
+  }
+
   TEST_CASE("a burst of views out of hours raises an alert; the same in hours does not") {
     auto burst = [](const char* start, const std::string& name) {
       std::string path = temp_path(name);

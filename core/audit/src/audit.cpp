@@ -224,8 +224,16 @@ std::vector<Alert> volume_alerts(const AuditEvent& e, const std::vector<AuditEve
   std::set<std::string> people{e.patient_nhs_number};
   bool people_raised = false, late_raised = false;
   int late = in_hours(e.time, th) ? 0 : 1;
+  const int64_t window = volume_alert_window_seconds(th);
   for (const auto& v : earlier) {
-    if (v.user_id != e.user_id || v.action != "view" || v.time.utc_seconds > now) continue;
+    if (v.user_id != e.user_id || v.action != "view") continue;
+    if (v.time.utc_seconds > now) {  // stamped later, kept first: only what it raised counts
+      if (v.time.utc_seconds - now <= window) {
+        people_raised = people_raised || raised(v, "many-patients");
+        late_raised = late_raised || raised(v, "out-of-hours");
+      }
+      continue;
+    }
     if (v.time.utc_seconds > people_since) {
       people.insert(v.patient_nhs_number);
       people_raised = people_raised || raised(v, "many-patients");
@@ -261,8 +269,10 @@ struct AuditTrail::State {
   void remember_and_check(AuditEvent& e) {
     if (e.action != "view") return;
     int64_t window = volume_alert_window_seconds(thresholds);
-    while (!recent_views.empty() && recent_views.front().time.utc_seconds <= e.time.utc_seconds - window)
-      recent_views.pop_front();
+    // Kept in the order recorded: a view stamped earlier may arrive after a later one.
+    recent_views.erase(std::remove_if(recent_views.begin(), recent_views.end(),
+                                      [&](const AuditEvent& v) { return v.time.utc_seconds <= e.time.utc_seconds - 2 * window; }),
+                       recent_views.end());
     std::vector<AuditEvent> earlier;
     for (const auto& v : recent_views)
       if (v.user_id == e.user_id) earlier.push_back(v);

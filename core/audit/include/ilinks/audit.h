@@ -75,12 +75,14 @@ struct AlertThresholds {
 };
 
 // The volume and out-of-hours rules for `event` (a view), given the same
-// user's earlier views, oldest first (at least those within the rules'
-// windows; older ones are ignored). An alert already raised in the window for
-// the same rule and user is not raised again: each concern reaches the
-// privacy officer once. The trail runs this over the events it has kept; a
-// shared ledger runs it over every instance's events.
-std::vector<Alert> volume_alerts(const AuditEvent& event, const std::vector<AuditEvent>& earlier_views,
+// user's other views already kept (at least those within a window either
+// side of its time; others are ignored). Views stamped before it are
+// counted. An alert already raised for the same rule and user in the window,
+// or by a view stamped up to a window later (its time was read before this
+// one reached the chain: two requests at once), is not raised again: each
+// concern reaches the privacy officer once. The trail runs this over the
+// events it has kept; a shared ledger over every instance's events.
+std::vector<Alert> volume_alerts(const AuditEvent& event, const std::vector<AuditEvent>& kept_views,
                                  const AlertThresholds& thresholds);
 // How far back volume_alerts looks, in seconds.
 int64_t volume_alert_window_seconds(const AlertThresholds& thresholds);
