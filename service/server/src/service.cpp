@@ -81,7 +81,7 @@ void SharingService::start() {
   time_t timeout_s = static_cast<time_t>((config_.limits.request_timeout_ms + 999) / 1000);
   http_->set_read_timeout(timeout_s);
   http_->set_write_timeout(timeout_s);
-  http_->set_keep_alive_timeout(5);
+  http_->set_keep_alive_timeout(2);  // also how long stop() may wait on an idle connection
   size_t max_header = config_.limits.max_header_bytes;
   http_->set_pre_routing_handler([max_header](const httplib::Request& req, httplib::Response& res) {
     size_t bytes = req.target.size();
