@@ -24,6 +24,40 @@ import readline from 'node:readline';
 import { AUDIENCE, ISSUER, makeIssuerKey, startService } from '../service/service_harness.mjs';
 
 const args = process.argv.slice(2);
+
+// --report: the tables, from DIR/sqlite.json and DIR/postgresql.json; writes DIR/results.json.
+if (args.includes('--report')) {
+  const out = path.resolve(args[args.indexOf('--out') + 1] || 'build/bench/service');
+  const stores = ['sqlite', 'postgresql'].filter((k) => fs.existsSync(path.join(out, `${k}.json`)))
+    .map((k) => JSON.parse(fs.readFileSync(path.join(out, `${k}.json`), 'utf8')));
+  const pad = (v, n) => String(v).padStart(n);
+  console.log('\nThe sharing service: views through the API (a new connection and a freshly signed token per request)');
+  console.log(`${'store'.padEnd(10)} ${'record'.padEnd(38)} ${'cache'.padStart(5)} ${'users'.padStart(5)} | ${'views/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} | ${'views'.padStart(6)} failed`);
+  for (const st of stores)
+    for (const r of [...st.views, ...(st.region?.views || [])])
+      console.log(`${st.store.padEnd(10)} ${(r.record + (r.keep_alive ? ', kept-alive' : '')).slice(0, 38).padEnd(38)} ${pad(r.cache_seconds + ' s', 5)} ${pad(r.users, 5)} | ` +
+        `${pad(r.views_per_s, 8)} ${pad(r.p50_ms, 8)} ${pad(r.p99_ms, 8)} | ${pad(r.views, 6)} ${Object.entries(r.failed).map(([k, n]) => `${n} ${k}`).join(', ') || '-'}`);
+  for (const st of stores)
+    for (const a of [...st.audit, ...(st.region ? [st.region.audit] : [])])
+      console.log(`audit chain (${st.store}, ${a.store}): ${a.intact ? 'verified' : 'NOT INTACT'}: ${a.says}; export ${a.export_seconds} s, verify ${a.verify_seconds} s`);
+  const regions = stores.filter((st) => st.region);
+  if (regions.length) {
+    console.log('\nThe store filled to a region\'s size: the store\'s calls (p50 / p99 ms), on the benchmark\'s own store and on the filled one');
+    for (const st of regions) {
+      const f = st.region.fill;
+      console.log(`${st.store}: filled with ${f.people} people (${f.consents} consents, ${f.opt_outs} opt-outs, ${f.overrides} overrides, ${f.wider_access} wider access, ${f.adt_messages} ADT), ` +
+        `${f.audit_events} audit events (${f.alerts} alerts) in ${st.region.fill_seconds} s (indexes ${f.index_seconds} s); ${Math.round(st.region.size_bytes / 1e9 * 10) / 10} GB`);
+      console.log(`  ${'call'.padEnd(52)} ${('small store (' + st.region.lookups_small.head + ' events)').padStart(26)} ${('filled (' + st.region.lookups.head + ' events)').padStart(26)}`);
+      for (const [call, small] of Object.entries(st.region.lookups_small.calls)) {
+        const big = st.region.lookups.calls[call];
+        console.log(`  ${call.padEnd(52)} ${pad(`${small.p50_ms} / ${small.p99_ms}`, 26)} ${pad(big ? `${big.p50_ms} / ${big.p99_ms}` : '-', 26)}`);
+      }
+      console.log(`  query plans: ${path.join(out, `explain-${st.store}.txt`)}`);
+    }
+  }
+  fs.writeFileSync(path.join(out, 'results.json'), JSON.stringify({ date: new Date().toISOString(), stores }, null, 1));
+  process.exit(0);
+}
 const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
 const BIN = process.env.ILINKS_BIN, ROOT = process.env.ILINKS_SOURCE_DIR;
 const KIND = option('--store', 'sqlite');
