@@ -32,11 +32,11 @@ if (args.includes('--report')) {
     .map((k) => JSON.parse(fs.readFileSync(path.join(out, `${k}.json`), 'utf8')));
   const pad = (v, n) => String(v).padStart(n);
   console.log('\nThe sharing service: views through the API (a new connection and a freshly signed token per request)');
-  console.log(`${'store'.padEnd(10)} ${'record'.padEnd(38)} ${'cache'.padStart(5)} ${'users'.padStart(5)} | ${'views/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} | ${'views'.padStart(6)} failed`);
+  console.log(`${'store'.padEnd(10)} ${'record'.padEnd(38)} ${'cache'.padStart(5)} ${'users'.padStart(5)} | ${'views/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} | ${'views'.padStart(6)} ${'load'.padStart(5)} failed`);
   for (const st of stores)
     for (const r of [...st.views, ...(st.region?.views || [])])
       console.log(`${st.store.padEnd(10)} ${(r.record + (r.keep_alive ? ', kept-alive' : '')).slice(0, 38).padEnd(38)} ${pad(r.cache_seconds + ' s', 5)} ${pad(r.users, 5)} | ` +
-        `${pad(r.views_per_s, 8)} ${pad(r.p50_ms, 8)} ${pad(r.p99_ms, 8)} | ${pad(r.views, 6)} ${Object.entries(r.failed).map(([k, n]) => `${n} ${k}`).join(', ') || '-'}`);
+        `${pad(r.views_per_s, 8)} ${pad(r.p50_ms, 8)} ${pad(r.p99_ms, 8)} | ${pad(r.views, 6)} ${pad(r.loadavg ?? '', 5)} ${Object.entries(r.failed).map(([k, n]) => `${n} ${k}`).join(', ') || '-'}`);
   for (const st of stores)
     for (const a of [...st.audit, ...(st.region ? [st.region.audit] : [])])
       console.log(`audit chain (${st.store}, ${a.store}): ${a.intact ? 'verified' : 'NOT INTACT'}: ${a.says}; export ${a.export_seconds} s, verify ${a.verify_seconds} s`);
@@ -140,14 +140,15 @@ function load(svc, record, users, extra = {}) {
     '--patient', record.nhs, '--ods', 'RVY', '--profile', '6', '--users', String(users), '--seconds', SECONDS,
     ...(extra.consent ? ['--consent'] : []), ...(extra.keepAlive ? ['--keep-alive'] : [])], { quiet: true });
   if (r.status !== 0 && r.status !== 3) throw new Error(`load failed: ${r.stderr}`);
-  return JSON.parse(r.stdout.trim());
+  // The machine's 1-minute load average as the run ends (2 cores: above 2, others were running too).
+  return { ...JSON.parse(r.stdout.trim()), loadavg: Number(fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0]) };
 }
 
 function showView(row) {
   const failed = Object.entries(row.failed).map(([k, n]) => `${n} ${k}`).join(', ') || '-';
   say(`${(row.record + (row.keep_alive ? ', kept-alive' : '')).padEnd(26)} cache ${String(row.cache_seconds).padStart(2)} s  ${String(row.users).padStart(2)} users: ` +
       `${String(row.views_per_s).padStart(7)} views/s  p50 ${String(row.p50_ms).padStart(7)} ms  p99 ${String(row.p99_ms).padStart(7)} ms` +
-      `  (${row.views} views, ${row.items_shown} items, ${row.view_kb} KB; failed: ${failed})`);
+      `  (${row.views} views, ${row.items_shown} items, ${row.view_kb} KB; load ${row.loadavg}; failed: ${failed})`);
 }
 
 async function exportAndVerify(name, configPath) {
