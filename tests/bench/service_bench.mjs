@@ -213,15 +213,20 @@ try {
     say('store calls on the filled store: measured');
     region.explain = run(bench, ['explain', '--store', storeSpec('region')]).stdout;
     fs.writeFileSync(path.join(OUT, `explain-${KIND}.txt`), region.explain);
-    const svc = await serve('region', 60);
+    // Views on the benchmark's own store and on the filled one, back to back.
     region.views = [];
-    for (const users of [1, 16]) {
-      const row = { store: KIND, cache_seconds: 60, record: `${SMALL.name} (region store)`, ...load(svc, SMALL, users, { consent: users === 1 }) };
-      region.views.push(row);
-      showView(row);
+    let svc;
+    for (const name of ['store', 'region']) {
+      svc = await serve(name, 60);
+      for (const users of [1, 16]) {
+        const row = { store: KIND, cache_seconds: 60, record: `${SMALL.name} (${name === 'region' ? 'filled' : 'small'} store)`,
+          ...load(svc, SMALL, users, { consent: users === 1 }) };
+        region.views.push(row);
+        showView(row);
+      }
+      svc.kill('SIGTERM');
+      await svc.exited;
     }
-    svc.kill('SIGTERM');
-    await svc.exited;
     region.audit = await exportAndVerify('region', svc.config);
     if (KIND === 'sqlite' && !process.env.ILINKS_BENCH_KEEP) for (const f of fs.readdirSync(dir)) if (f.startsWith('region.db')) fs.rmSync(path.join(dir, f));
     results.region = region;
