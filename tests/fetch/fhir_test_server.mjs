@@ -1,7 +1,9 @@
 // A FHIR test server on loopback for the fetch tests: the demo patients as
 // paged Bundles behind a bearer token, and the ways real servers fail.
 //
-//   node fhir_test_server.mjs DEMO_DIR     prints its base URL, then serves
+//   node fhir_test_server.mjs DEMO_DIR [--page-size N] [--port N]
+//                                prints its base URL, then serves (pages of 7
+//                                entries and any free port unless told)
 //
 // Under /ok/ (token "good-token"):
 //   Patient/{id}/$everything      the demo bundle, 7 entries a page, link "next" absolute
@@ -18,6 +20,11 @@
 // /org/{ODS}/...    as /ok/, for one organisation: only the entries whose
 //                   meta.source ends in /{ODS}, and the Patient of each person
 //                   it has any for (a person it has none for is not held)
+// /split/{ODS}/...  as /ok/, for one organisation of a deployment: its share
+//                   under host-samples/demo-patients/split-by-organisation.mjs
+//                   (every entry of a person served by exactly one organisation,
+//                   the Patient by each that holds anything for them)
+// /split            those organisations, as JSON: [{ ods, name, people }]
 // /twins/...        as /ok/, but the identifier search finds two Patients
 // /slow-search/...  as /ok/, but the identifier search answers after 3 s
 // SMART App Launch (EHR launch), with /ok/ as the FHIR server ("iss"):
@@ -28,11 +35,14 @@
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
+import { splitFolder } from '../../host-samples/demo-patients/split-by-organisation.mjs';
 
-const demoDir = process.argv[2];
+const args = process.argv.slice(2);
+const option = (name, fallback) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
+const demoDir = args.find((a, i) => !a.startsWith('--') && !(i > 0 && args[i - 1].startsWith('--')));
 const index = JSON.parse(fs.readFileSync(path.join(demoDir, 'index.json'), 'utf8'));
 const bundles = new Map(index.patients.map((p) => [p.id, JSON.parse(fs.readFileSync(path.join(demoDir, p.file), 'utf8'))]));
-const PAGE = 7;
+const PAGE = option('--page-size', 7);
 let tries = 0;
 const launches = new Map();  // launch id -> patient
 const codes = new Map();     // code -> { patient, redirect_uri, client_id }
@@ -71,6 +81,10 @@ function heldBy(ods) {
   }
   return organisations.get(ods);
 }
+
+// The deployment's shares (/split/), made on first use.
+let split;
+const splitShare = () => (split ||= splitFolder(demoDir));
 
 // Patient?identifier=system|value over `held`; twins: each match twice, under two ids.
 function findPatients(held, identifier, twins) {
@@ -174,6 +188,11 @@ const server = http.createServer((req, res) => {
       const [ods, ...orgRest] = rest.split('/');
       return answer(req, res, base, url, 'ok', orgRest.join('/'), heldBy(ods));
     }
+    case 'split': {
+      if (rest === '') return send(res, 200, splitShare().organisations);
+      const [ods, ...orgRest] = rest.split('/');
+      return answer(req, res, base, url, 'ok', orgRest.join('/'), splitShare().held.get(ods) || new Map());
+    }
     case 'slow-search':
       if (rest === 'Patient' && url.searchParams.has('identifier'))
         return setTimeout(() => answer(req, res, base, url, 'ok', rest), 3000);
@@ -194,6 +213,6 @@ const server = http.createServer((req, res) => {
       return send(res, 404, outcome('not-found', 'No such route'));
   }
 });
-server.listen(0, '127.0.0.1', () => {
+server.listen(option('--port', 0), '127.0.0.1', () => {
   console.log(`http://127.0.0.1:${server.address().port}`);
 });
