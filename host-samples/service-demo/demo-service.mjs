@@ -154,8 +154,9 @@ async function main() {
   const refused = acks.filter((a) => a.ack !== 'AA' && a.ack !== 'CA');
   if (refused.length) throw new Error(`ADT refused: ${refused.map((a) => `${a.control} ${a.ack} ${a.text}`).join('; ')}`);
 
-  // 6. How to call it: an A&E doctor at Southport looking at Joe Bradshaw.
-  const viewer = { user: 'rvy.ae.patel', name: 'Dr Anjali Patel', profile: '6', ods: 'RVY', orgName: 'Southport and Ormskirk Hospital NHS Trust' };
+  // 6. How to call it: an A&E doctor at Aintree looking at Joe Bradshaw, whose
+  //    record is at his practice, Southport (with its ADT admission) and community.
+  const viewer = { user: 'rem.ae.jones', name: 'Dr Rhys Jones', profile: '6', ods: 'REM', orgName: 'Aintree University Hospital NHS Foundation Trust' };
   const joe = '9990000115';
   const token = run(path.join(BIN, 'ilinks-token'), signArgs(viewer, joe));
   const signNow = `$(${[path.join(BIN, 'ilinks-token'), ...signArgs(viewer, joe)].map(quote).join(' ')})`;
@@ -163,7 +164,7 @@ async function main() {
   say(`  ${organisations.length} organisations, each its own FHIR endpoint at ${fhirUrl}/split/{ODS}: ${organisations.map((o) => o.ods).join(' ')}`);
   say(`  ADT over MLLP on ${mllp.host}:${mllp.port}: ${acks.length} messages sent from ${files.length} files, all acknowledged (AA)`);
   say(`  ${url}/healthz and ${url}/metrics need no token; /v1/ needs a context token signed by the demo issuer (${ISSUER})`);
-  say('  as an A&E doctor at Southport (profile 6, RVY) opening Joe Bradshaw; the first view asks for consent.');
+  say('  as an A&E doctor at Aintree (profile 6, REM) opening Joe Bradshaw; the first view asks for consent.');
   say('  This token is good for one request in the next 5 minutes:');
   console.log(`curl -s ${url}/v1/view -H 'Authorization: Bearer ${token}'`);
   say('  Record his verbal consent (the answer is his View), then look again; each command signs its own token:');
