@@ -82,6 +82,7 @@ void SharingService::start() {
   http_->set_read_timeout(timeout_s);
   http_->set_write_timeout(timeout_s);
   http_->set_keep_alive_timeout(2);  // also how long stop() may wait on an idle connection
+  http_->set_tcp_nodelay(true);       // small JSON answers on kept-alive connections go at once, not after ~40 ms
   size_t max_header = config_.limits.max_header_bytes;
   http_->set_pre_routing_handler([max_header](const httplib::Request& req, httplib::Response& res) {
     size_t bytes = req.target.size();
