@@ -81,10 +81,25 @@ TEST_SUITE("sharing service") {
     };
     std::string used = test::token_for(doctor);
     REQUIRE(client.Get("/v1/view", test::bearer(used))->status == 200);
-    ContextToken wrong_audience;
     Viewer unknown = doctor;
     unknown.profile = "9z";
+    auto signed_as = [&](const std::string& audience, int issued_seconds_from_now) {
+      ContextToken t;
+      t.issuer = test::kIssuer;
+      t.audience = audience;
+      t.jti = "odd-" + std::to_string(issued_seconds_from_now) + audience;
+      t.issued_at = Timestamp::now();
+      t.issued_at.utc_seconds += issued_seconds_from_now;
+      t.expires = t.issued_at;
+      t.expires.utc_seconds += 120;
+      t.viewer = doctor;
+      t.patient_nhs_number = test::kJoe;
+      t.legitimate_relationship = true;
+      return sign_context_token(t, "ES256", test::ec_key().private_pem);
+    };
     std::vector<Fault> faults = {
+        {"for another service (wrong audience)", test::bearer(signed_as("https://another.service.test/api", 0)), 403},
+        {"not valid yet (issued ten minutes ahead)", test::bearer(signed_as(test::kAudience, 600)), 401},
         {"no token", {}, 401},
         {"not a token", test::bearer("not.a.token"), 401},
         {"signed by a key the service does not trust", test::bearer(test::token_for(doctor, test::kJoe, true, 120, test::other_ec_key())), 401},
