@@ -3,6 +3,7 @@
 // every view is audited before it is sent; the audit routes read the store
 // and never the record. README "The sharing service" lists the routes with
 // curl examples.
+#include <algorithm>
 #include <chrono>
 
 #include "api.h"
@@ -245,6 +246,10 @@ void install_routes(httplib::Server& server, SharingService& s) {
       return fail(res, 403, "refused", "no legitimate relationship with this person is recorded for you");
     int64_t id = std::stoll(req.matches[1]);
     Timestamp now = Timestamp::now();
+    auto in_force = s.store().opt_outs_of(c.token.patient_nhs_number, false);
+    if (std::none_of(in_force.begin(), in_force.end(), [&](const StoredOptOut& o) { return o.id == id; }))
+      return fail(res, 404, "not-found", "this person has no opt-out " + std::to_string(id) + " in force");
+    // Audited before it takes effect: a withdrawal that cannot be audited does not happen.
     api::audit_service_event(s, &c, "consent", "recorded", "opt-out " + std::to_string(id) + " withdrawn", c.token.patient_nhs_number);
     if (!s.store().withdraw_opt_out(c.token.patient_nhs_number, id, c.token.viewer.user_id, now))
       return fail(res, 404, "not-found", "this person has no opt-out " + std::to_string(id) + " in force");
