@@ -169,7 +169,7 @@ int main(int argc, char** argv) {
   session.set_clock([now] { return now; });
   session.set_include_own_organisation(o.include_own);
   session.load(record);
-  session.set_viewer({o.user, o.user, o.profile, o.organisation, "", "ilinks-render", "", ""}, o.relationship == "yes");
+  session.set_viewer({o.user, o.user, o.profile, o.organisation, "", "ilinks-render", "", "", ""}, o.relationship == "yes");
   try {
     session.set_audit_trail(std::make_shared<ilinks::AuditTrail>(policy.alerts(), o.audit));
     if (o.consent == "given") {

@@ -151,7 +151,7 @@ TEST_SUITE("fetching one person's record from every organisation") {
 
     CHECK_FALSE(answers[2].answered);
     CHECK(answers[2].ods == "RVY");
-    CHECK(answers[2].why == "did not answer within 2 s");
+    CHECK(answers[2].why == "no answer within 2 s");
     CHECK(answers[2].pages.bodies.empty());
     CHECK(answers[2].seconds >= 1.9);
   }

@@ -7,6 +7,8 @@
 // and every notice the mirror reads is drawn.
 #include <doctest/doctest.h>
 
+#include "ilinks/record_builder.h"
+
 #include <functional>
 #include <map>
 #include <string>
@@ -170,6 +172,15 @@ std::vector<Standing> standings() {
          return test::view_of(r, test::request(r, "1a"));
        },
        [](const View& v) { return v.incomplete(); }},
+      {"a source did not answer", Tab::summary,
+       [=] {
+         RecordBuilder builder;
+         builder.add_file(std::string(ILINKS_DEMO_PATIENTS) + "/joe-bradshaw.json");
+         builder.add_unavailable_source({"Aintree University Hospital", "no answer within 8 s"});
+         Record r = builder.build();
+         return test::view_of(r, test::request(r, "1a"));
+       },
+       [](const View& v) { return v.shows_record() && v.unavailable_sources().size() == 1; }},
       {"wider community access available", Tab::community,
        [=] { Record r = with_community_notes(); return test::view_of(r, test::request(r, "7")); },
        [](const View& v) { return v.case_access_available(); }},

@@ -1,12 +1,14 @@
 #include <doctest/doctest.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <vector>
 
 #include "../tools/image_compare.h"
 #include "ilinks.h"
 #include "ilinks/backends.h"
+#include "ilinks/record_builder.h"
 #include "ilinks/record_widget.h"
 #include "policy_helpers.h"
 #include "record_helpers.h"
@@ -173,4 +175,36 @@ TEST_SUITE("the seven scenarios, drawn") {
       check_against_golden(render_view(shot.patient, shot.profile, shot.ods, shot.tab, 900, 640), name);
     }
   }
+}
+
+TEST_CASE("a source that did not answer is drawn as a warning strip under the banner, pushing the record down") {
+  auto draw = [](bool with_gap) {
+    ilinks::RecordBuilder builder;
+    builder.add_file(std::string(ILINKS_DEMO_PATIENTS) + "/joe-bradshaw.json");
+    if (with_gap) builder.add_unavailable_source({"Aintree University Hospital", "no answer within 8 s"});
+    ilinks::Record r = builder.build();
+    ilinks::RecordWidget w;
+    w.set_size(900, 640, 1.0f);
+    w.set_today(ilinks::Date{2026, 11, 22});
+    w.set_now(::test::kNow);
+    w.show(::test::view_of(r, ::test::request(r, "1a")));
+    Image img{900, 640, std::vector<unsigned char>(900 * 640 * 4)};
+    do {
+      std::fill(img.rgba.begin(), img.rgba.end(), 0);
+      ilinks::rasterize(w.draw_frame(), w.font_texture(), {img.rgba.data(), 900, 640, 900 * 4});
+    } while (w.needs_redraw());
+    return img;
+  };
+  Image whole = draw(false), gap = draw(true);
+  REQUIRE(save_png(std::string(ILINKS_TEST_OUTPUT) + "/source-did-not-answer-900x640.png", gap));
+  // The banner is the same; below it the screens differ from the strip down.
+  int first_difference = -1;
+  for (int y = 0; y < 640 && first_difference < 0; ++y)
+    for (int x = 0; x < 900; ++x)
+      if (std::memcmp(pixel(whole, x, y), pixel(gap, x, y), 4) != 0) {
+        first_difference = y;
+        break;
+      }
+  CHECK(first_difference > 60);   // not in the banner
+  CHECK(first_difference < 300);  // a strip near the top, where notices are, not at the foot
 }

@@ -138,7 +138,7 @@ std::vector<SourceAnswer> fetch_person(const std::vector<ParticipatingOrganisati
     SourceAnswer late;
     late.ods = organisations[i].ods;
     late.name = organisations[i].name;
-    late.why = "did not answer within " + detail::seconds_in_words(deadline_ms);
+    late.why = "no answer within " + detail::seconds_in_words(deadline_ms);
     late.seconds = waited;
     out.push_back(std::move(late));
   }

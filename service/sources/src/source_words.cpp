@@ -13,7 +13,7 @@ std::string seconds_in_words(long ms) {
 
 std::string why_fetch_failed(const FetchFailure& e, long timeout_ms) {
   std::string tries = e.attempts > 1 ? " (tried " + std::to_string(e.attempts) + " times)" : "";
-  if (e.timed_out) return "did not answer within " + seconds_in_words(timeout_ms) + tries;
+  if (e.timed_out) return "no answer within " + seconds_in_words(timeout_ms) + tries;
   if (!e.transport_words.empty()) {
     // Words about an answer ("its answer was cut short") happened after the
     // connection was made; the rest mean the server was never reached.

@@ -14,7 +14,7 @@ namespace ilinks::detail {
 std::string seconds_in_words(long ms);
 
 // A request that failed: "the server refused the service's credentials
-// (401)", "could not be reached: connection refused", "did not answer within 8 s".
+// (401)", "could not be reached: connection refused", "no answer within 8 s".
 // `timeout_ms` is the organisation's own limit on each request.
 std::string why_fetch_failed(const FetchFailure& e, long timeout_ms);
 

@@ -86,7 +86,7 @@ class View {
 
   // ---- Notices -------------------------------------------------------------
   // The record's sources that did not answer, each in words ("Aintree
-  // University Hospital did not answer (did not answer within 8 s): its
+  // University Hospital did not answer (no answer within 8 s): its
   // entries are not shown."); the screen shows them when it shows the record.
   const std::vector<std::string>& unavailable_sources() const { return unavailable_sources_; }
   // Always the same words, whether or not anything was withheld.

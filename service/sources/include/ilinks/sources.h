@@ -27,7 +27,7 @@ struct ParticipatingOrganisation {
 struct SourceAnswer {
   std::string ods, name;
   bool answered = false;            // false: failed or too slow; `why` says which
-  std::string why;                  // in words, no clinical data ("did not answer within 8 s")
+  std::string why;                  // in words, no clinical data ("no answer within 8 s")
   bool holds_person = false;        // answered and has a Patient with that NHS number
   FetchedPages pages;               // the Patient's record ($everything, or searches), every page
   double seconds = 0;               // how long it took
