@@ -30,9 +30,9 @@
 /* The header's version. Compare with ilinks_version() at run time: a library
  * with the same major version is ABI-compatible with this header. */
 #define ILINKS_VERSION_MAJOR 0
-#define ILINKS_VERSION_MINOR 2
+#define ILINKS_VERSION_MINOR 3
 #define ILINKS_VERSION_PATCH 0
-#define ILINKS_VERSION "0.2.0"
+#define ILINKS_VERSION "0.3.0"
 
 #if defined(_WIN32)
 #  if defined(ILINKS_BUILDING_LIBRARY)
@@ -60,6 +60,7 @@ typedef enum ilinks_result {
   ILINKS_ERROR_REFUSED = 5,   /* the policy refused: no viewer context, no relationship, an override not allowed */
   ILINKS_ERROR_AUDIT = 6,     /* the audit event could not be delivered: nothing is shown without it */
   ILINKS_ERROR_BUFFER = 7,    /* the caller's buffer is too small: *out_needed says how big it must be */
+  ILINKS_ERROR_UNAVAILABLE = 8, /* the sharing service could not be reached, or is down (its store, its audit): try again (0.3) */
   ILINKS_ERROR_INTERNAL = 99  /* a bug in ilinks-viewer: please report the last error text */
 } ilinks_result;
 
@@ -168,6 +169,76 @@ ILINKS_API int ilinks_viewer_record_case_access(ilinks_viewer* viewer, const cha
  * "setting" ("mental_health", "social_care", ...), "label" (an HL7 v3
  * security label, "PSY"), "organisation" (an ODS code). */
 ILINKS_API int ilinks_viewer_record_opt_out(ilinks_viewer* viewer, const char* scope, const char* value);
+
+/* ---- Through a sharing service (ABI 0.3) ---------------------------------------
+ * Hosts outside the data holders' boundary never hold a record: a sharing
+ * service (README "The sharing service") applies the policy, audits, and
+ * sends the View made for the user named in a signed context token. The
+ * viewer then draws that View and nothing else; its own policy and audit are
+ * not used (the service did both), and the widget's dialogs (consent,
+ * override, wider access) act at the service. Two ways:
+ *   - the library calls the service itself (native builds: libcurl):
+ *     ilinks_viewer_set_service, then ilinks_viewer_load_from_service;
+ *   - the host calls it and hands over each answer:
+ *     ilinks_viewer_load_view_json, with ilinks_viewer_on_service_action. */
+
+/* Shows a View a sharing service made: the JSON body of its GET /v1/view
+ * (or of a consent, override or wider-access POST), format "ilinks-view/1".
+ * It is read strictly: another format, an unknown member, a value of the
+ * wrong type or more than 64 MB is refused (ILINKS_ERROR_INPUT, saying what
+ * and where) and then no record is shown. A View about someone other than
+ * the person set with ilinks_viewer_set_patient is refused
+ * (ILINKS_ERROR_REFUSED). Added in 0.3. */
+ILINKS_API int ilinks_viewer_load_view_json(ilinks_viewer* viewer, const char* data, size_t size,
+                                            const char* source_name);
+
+/* The user finished one of the widget's dialogs while it shows a View from a
+ * service the host calls itself. `action_json` names the service route and
+ * holds its body:
+ *   {"action":"consent","method":"verbal","given_by":"patient","scope":"user"}
+ *   {"action":"override","reason_code":"emergency","text":"..."}
+ *   {"action":"case-access","reason_code":"extended-team","text":"..."}
+ * The host POSTs the rest to /v1/{action} and loads the View it answers
+ * with ilinks_viewer_load_view_json. Valid during the call only. Added in 0.3. */
+typedef void (*ilinks_service_action_fn)(void* user_data, const char* action_json);
+ILINKS_API int ilinks_viewer_on_service_action(ilinks_viewer* viewer, ilinks_service_action_fn callback, void* user_data);
+
+/* Gives a context token for the next request to the service: a JWT the
+ * host's own issuer signed for the signed-in user and the person open
+ * (README "Context tokens"). The service accepts each token once, so this is
+ * called for every request. `reason`: 0 a request needs a token, 1 the last
+ * one was refused as expired (one more try is made). Write it NUL-terminated
+ * into `buffer` and return its length; return 0 when there is none (nothing
+ * is sent), or the length needed when it does not fit (it is asked again
+ * with a buffer that big). */
+typedef size_t (*ilinks_token_fn)(void* user_data, int reason, char* buffer, size_t buffer_size);
+
+/* Native builds: the viewer calls the sharing service at `base_url` itself
+ * (https, or http for a service on this machine), with tokens from
+ * `token_provider`, each request timed out after `timeout_ms` (0: 15 s).
+ * From then ilinks_viewer_record_consent(_for), ilinks_viewer_start_override,
+ * ilinks_viewer_record_case_access, ilinks_viewer_record_opt_out and the
+ * widget's dialogs go to the service and show the View it answers. NULL
+ * base_url goes back to showing records the host loads. Each request blocks
+ * the calling thread until it is answered or times out. In the browser the
+ * <ilinks-record> element calls the service (its "service" attribute): this
+ * call is refused there (ILINKS_ERROR_ARGUMENT). Added in 0.3. */
+ILINKS_API int ilinks_viewer_set_service(ilinks_viewer* viewer, const char* base_url, ilinks_token_fn token_provider,
+                                         void* user_data, long timeout_ms);
+
+/* Fetches the View of the person named in the token from the service set
+ * with ilinks_viewer_set_service and shows it. The screen is cleared first.
+ * ILINKS_ERROR_REFUSED (the token or the policy refused), ILINKS_ERROR_UNAVAILABLE
+ * (no answer, or the service's store or audit is down), ILINKS_ERROR_INPUT (an
+ * answer that is not a View), each with the service's own words. Added in 0.3. */
+ILINKS_API int ilinks_viewer_load_from_service(ilinks_viewer* viewer);
+
+/* Consent with its scope (0.3): `scope` "user" (this user only, as
+ * ilinks_viewer_record_consent), "organisation" (everyone in the user's
+ * organisation), "team" (the user's team) or "all-participants" (everyone in
+ * the sharing agreement). */
+ILINKS_API int ilinks_viewer_record_consent_for(ilinks_viewer* viewer, const char* method, const char* given_by,
+                                                const char* scope);
 
 /* ---- Callbacks (ABI 0.2) -------------------------------------------------------
  * Each is called on the calling thread, during the call that caused it (a load,
