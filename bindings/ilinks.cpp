@@ -231,6 +231,7 @@ std::string not_here(const char* call) {
                              "opt-outs: send it there (ilinks_viewer_on_service_action says how) and load the View it answers";
 }
 
+#if !defined(__EMSCRIPTEN__)
 // A token from the host's provider, grown to fit; empty when it has none.
 std::string token_from(ilinks_token_fn provider, void* user_data, bool expired) {
   std::string buffer(8192, '\0');
@@ -242,6 +243,7 @@ std::string token_from(ilinks_token_fn provider, void* user_data, bool expired) 
   }
   return {};
 }
+#endif
 
 }  // namespace
 
