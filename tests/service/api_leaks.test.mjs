@@ -2,7 +2,7 @@
 // signed context token would: the records the native leak test planted
 // markers in (build/test-output/leaks, written by ilinks_leak_tests; ctest
 // runs it first, fixture planted-records) are served by two organisations'
-// FHIR endpoints (a small FHIR server in this test), and ilinks-service is
+// FHIR endpoints (tests/service/leak_sources.mjs), and ilinks-service is
 // asked for them for every role profile and every standing, as
 // tests/unit/leak_test.cpp's expected_view() sets each one up: consent
 // (POST /v1/consent), wider access when the case says so (POST
@@ -23,9 +23,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { makeIssuerKey, sign, startService, call } from './service_harness.mjs';
+import { FHIR_TOKEN, ORGANISATIONS, OVERRIDE_WORDS, VIEWER_ODS, WIDER_ACCESS_WORDS, leakOrganisations, markersIn, roundsOf,
+  startLeakFhir } from './leak_sources.mjs';
 
 const env = (name) => {
   const value = process.env[name];
@@ -35,106 +36,7 @@ const env = (name) => {
 const leaksDir = path.join(env('ILINKS_TEST_OUTPUT'), 'leaks');
 const outDir = path.join(env('ILINKS_TEST_OUTPUT'), 'service-leaks');
 
-// As expected_view() in tests/unit/leak_test.cpp.
-const VIEWER_ODS = 'ZZVIEW';
-const OVERRIDE_WORDS = 'Collapsed in clinic, unable to consent';
-const WIDER_ACCESS_WORDS = 'Extended team case review this week';
-const NHS_SYSTEM = 'https://fhir.nhs.uk/Id/nhs-number';
-// The two organisations that hold each record between them (codes in no
-// participants file, and not the viewer's: no item is the viewer's own).
-const ORGANISATIONS = [{ ods: 'ZZLKA1', name: 'Leak Test Trust A' }, { ods: 'ZZLKB2', name: 'Leak Test Trust B' }];
-const FHIR_TOKEN = 'leak-test-token';
-const PAGE = 10;           // entries a page, so that every record comes in several pages
 const CONCURRENCY = 6;     // cases at once (the service answers 16 requests at once)
-
-// Every marker in a response, as an attacker would look: in its bytes, in
-// every JSON string once unescaped, and in every string that decodes from
-// base64 (a document's data) or parses as JSON again, to any depth.
-function markersIn(text) {
-  const found = new Set();
-  const look = (t, depth) => {
-    for (const m of t.match(/QZ\d+X/g) || []) found.add(m);
-    if (depth > 4) return;
-    let parsed;
-    try { parsed = JSON.parse(t); } catch { parsed = undefined; }
-    if (parsed !== undefined && typeof parsed === 'object') return walk(parsed, depth + 1);
-    const compact = t.replace(/\s+/g, '');
-    if (compact.length >= 8 && /^[A-Za-z0-9+/_-]+={0,2}$/.test(compact)) look(Buffer.from(compact, 'base64').toString('latin1'), depth + 1);
-  };
-  const walk = (v, depth) => {
-    if (typeof v === 'string') return look(v, depth);
-    if (v && typeof v === 'object') for (const x of Object.values(v)) walk(x, depth);
-  };
-  look(text, 0);
-  return found;
-}
-
-// ---- The organisations' FHIR endpoints ------------------------------------------------------
-// /r{round}/{ODS}/Patient?identifier=system|value   a searchset with the Patient it holds
-// /r{round}/{ODS}/Patient/{id}/$everything          its share of the record, PAGE entries a page
-// Each record is shared between the two: the Patient to both, the other
-// entries in turn. A round holds each NHS number once (two of the planted
-// records are given the same one), so each round has its own service.
-const held = new Map();   // `${round}/${ods}` -> Map(patient id -> entries)
-
-function share(round, bundle) {
-  const entries = bundle.entry || [];
-  const patient = entries.find((e) => e.resource?.resourceType === 'Patient');
-  assert.ok(patient, 'a planted record has its Patient');
-  const others = entries.filter((e) => e !== patient);
-  ORGANISATIONS.forEach((org, n) => {
-    const key = `${round}/${org.ods}`;
-    if (!held.has(key)) held.set(key, new Map());
-    const mine = others.filter((_, i) => i % ORGANISATIONS.length === n)
-      .map((e) => (e.fullUrl ? { fullUrl: e.fullUrl, resource: e.resource } : { resource: e.resource }));
-    held.get(key).set(patient.resource.id, [{ ...(patient.fullUrl ? { fullUrl: patient.fullUrl } : {}), resource: patient.resource }, ...mine]);
-  });
-  return patient.resource.id;
-}
-
-function sendFhir(res, status, body) {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/fhir+json', 'Content-Length': Buffer.byteLength(text) });
-  res.end(text);
-}
-const outcome = (code, text) => ({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code, diagnostics: text }] });
-
-function searchset(url, entries) {
-  const pageNo = Number(url.searchParams.get('_page') || 0);
-  const bundle = { resourceType: 'Bundle', type: 'searchset', total: entries.length, link: [{ relation: 'self', url: url.href }],
-    entry: entries.slice(pageNo * PAGE, (pageNo + 1) * PAGE) };
-  if ((pageNo + 1) * PAGE < entries.length) {
-    const next = new URL(url.href);
-    next.searchParams.set('_page', String(pageNo + 1));
-    bundle.link.push({ relation: 'next', url: next.href });
-  }
-  return bundle;
-}
-
-function startFhir() {
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url, `http://127.0.0.1:${server.address().port}`);
-    if (req.headers.authorization !== `Bearer ${FHIR_TOKEN}`) return sendFhir(res, 401, outcome('login', 'no valid bearer token'));
-    const [, round, ods, ...rest] = url.pathname.split('/');
-    const records = held.get(`${round}/${ods}`);
-    const route = decodeURIComponent(rest.join('/'));
-    if (!records) return sendFhir(res, 404, outcome('not-found', 'no such organisation'));
-    if (route === 'Patient' && url.searchParams.has('identifier')) {
-      const wanted = url.searchParams.get('identifier');
-      const found = [];
-      for (const entries of records.values()) {
-        const p = entries[0];
-        if ((p.resource.identifier || []).some((i) => `${i.system}|${i.value}` === wanted))
-          found.push({ ...p, search: { mode: 'match' } });
-      }
-      return sendFhir(res, 200, searchset(url, found));
-    }
-    const m = route.match(/^Patient\/([^/]+)\/\$everything$/);
-    if (m && records.has(m[1])) return sendFhir(res, 200, searchset(url, records.get(m[1])));
-    return sendFhir(res, 404, outcome('not-found', `no route ${route}`));
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
 
 // The record as a browser in direct mode downloads it: every page of
 // Patient/{id}/$everything from each organisation (wasm/ilinks-fhir.js).
@@ -153,7 +55,7 @@ async function directDownload(base, id) {
 
 // ---- The run ---------------------------------------------------------------------------------
 
-let fhir, fhirUrl;
+let fhir, fhirUrl, share;
 const services = [];
 const key = makeIssuerKey();
 
@@ -162,8 +64,8 @@ before(async () => {
     throw new Error(`no planted records in ${leaksDir}: ilinks_leak_tests writes them (ctest runs it first)`);
   fs.rmSync(outDir, { recursive: true, force: true });
   fs.mkdirSync(outDir, { recursive: true });
-  fhir = await startFhir();
-  fhirUrl = `http://127.0.0.1:${fhir.address().port}`;
+  fhir = await startLeakFhir();
+  ({ url: fhirUrl, share } = fhir);
 });
 
 after(async () => {
@@ -244,13 +146,7 @@ test('no API response holds a marker of what the View withheld, for every profil
   const index = JSON.parse(fs.readFileSync(path.join(leaksDir, 'index.json'), 'utf8'));
   assert.ok(index.length >= 11, `only ${index.length} planted records`);
 
-  // Rounds: no NHS number twice in one.
-  const rounds = [];
-  for (const input of index) {
-    let round = rounds.find((r) => !r.some((i) => i.nhs_number === input.nhs_number));
-    if (!round) rounds.push(round = []);
-    round.push(input);
-  }
+  const rounds = roundsOf(index);
 
   const failures = [];
   const fail = (where, what, body) => {
@@ -266,7 +162,7 @@ test('no API response holds a marker of what the View withheld, for every profil
     const dir = path.join(outDir, `round-${r}`);
     const svc = await startService({
       dir, key, store: { kind: 'sqlite', path: path.join(dir, 'store.db') },
-      organisations: ORGANISATIONS.map((o) => ({ ods: o.ods, name: o.name, fhir: { base_url: `${fhirUrl}/r${r}/${o.ods}`, bearer_token: FHIR_TOKEN } })),
+      organisations: leakOrganisations(fhirUrl, `r${r}`),
       limits: { record_cache_seconds: 3600, fetch_deadline_ms: 20000, request_timeout_ms: 60000 },
     });
     services.push(svc);
