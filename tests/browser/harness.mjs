@@ -3,6 +3,8 @@
 // headless, with WebGL2 through SwiftShader and no background networking
 // (this machine's network is closed).
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -29,3 +31,22 @@ export const launchChromium = () => chromium.launch({
   args: ['--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--no-sandbox', '--disable-background-networking',
     '--disable-component-update', '--disable-sync', '--no-first-run'],
 });
+
+// A page of the test's own on loopback: `page` (HTML) at /, and each prefix
+// of `folders` ({ '/widget/': DIR }) served from its folder, nothing cached.
+// Resolves with { url, origin, close() }.
+export async function servePage(page, folders) {
+  const types = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
+  const server = http.createServer((req, res) => {
+    const { pathname } = new URL(req.url, 'http://localhost');
+    if (pathname === '/') return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(page);
+    const prefix = Object.keys(folders).find((p) => pathname.startsWith(p));
+    const file = prefix && path.join(folders[prefix], path.basename(pathname));
+    if (!file || !fs.existsSync(file)) return res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': types[path.extname(file)] || 'application/octet-stream', 'cache-control': 'no-store' });
+    fs.createReadStream(file).pipe(res);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  return { url: `${origin}/`, origin, close: () => server.close() };
+}

@@ -63,13 +63,11 @@ before(async () => {
   epr = await startServer('host-samples/web-epr/serve.mjs', ['--port', '0', '--widget', widgetDir,
     '--service', `http://127.0.0.1:${port}`, '--issuer-key', keyFile, '--issuer', ISSUER, '--audience', AUDIENCE],
   'the sample EPR server (service mode)');
+  // The page is on the EPR's origin and the service on another: the service must allow it (CORS).
   configPath = writeConfig({ dir: outDir, key, port, store: { kind: 'sqlite', path: path.join(outDir, 'store.db') },
     organisations: [{ ods: 'RVY', name: 'Southport and Ormskirk Hospital NHS Trust',
-      fhir: { base_url: `${fhir.url}/ok`, bearer_token: 'good-token', timeout_ms: 4000, attempts: 2, backoff_ms: 10 } }] });
-  // The page is on the EPR's origin and the service on another: the service must allow it (CORS).
-  const config = JSON.parse(fs.readFileSync(configPath, 'utf8'));
-  config.browser_origins = [new URL(epr.url).origin];
-  fs.writeFileSync(configPath, JSON.stringify(config, null, 1));
+      fhir: { base_url: `${fhir.url}/ok`, bearer_token: 'good-token', timeout_ms: 4000, attempts: 2, backoff_ms: 10 } }],
+    browserOrigins: [new URL(epr.url).origin] });
   service = await startService({ configPath });
   browser = await launchChromium();
   for (const [name, user] of [['gp', 'dr.example'], ['nurse', 'nurse.example'], ['hospital', 'dr.jones']])

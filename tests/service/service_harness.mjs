@@ -75,7 +75,8 @@ export async function startFhirServer(dir = path.join(SOURCE(), 'host-samples/de
 
 // Writes dir/service.json (and the issuer's key beside it) and starts
 // `ilinks-service serve`. store: { kind: 'sqlite', path } or { kind: 'postgresql', connection }.
-export function writeConfig({ dir, key, organisations, store, mllp = false, policy = 'builtin', limits = {}, port = 0 }) {
+// browserOrigins: the web pages whose widget may call the service (CORS).
+export function writeConfig({ dir, key, organisations, store, mllp = false, policy = 'builtin', limits = {}, port = 0, browserOrigins }) {
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'issuer.pem'), key.publicPem);
   const config = {
@@ -84,6 +85,7 @@ export function writeConfig({ dir, key, organisations, store, mllp = false, poli
     limits: { record_cache_seconds: 0, fetch_deadline_ms: 4000, ...limits },
   };
   if (mllp) config.mllp = { address: '127.0.0.1', port: 0 };
+  if (browserOrigins) config.browser_origins = browserOrigins;
   fs.writeFileSync(path.join(dir, 'service.json'), JSON.stringify(config, null, 1));
   return path.join(dir, 'service.json');
 }
