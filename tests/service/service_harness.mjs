@@ -66,9 +66,10 @@ function waitForLine(child, pattern, what, timeoutMs = 20000) {
   });
 }
 
-// The FHIR test server over the demo patients (or `dir`, with its index.json).
-export async function startFhirServer(dir = path.join(SOURCE(), 'host-samples/demo-patients')) {
-  const child = spawn('node', [path.join(SOURCE(), 'tests/fetch/fhir_test_server.mjs'), dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+// The FHIR test server over the demo patients (or `dir`, with its index.json);
+// options such as ['--page-size', '200'] are passed on.
+export async function startFhirServer(dir = path.join(SOURCE(), 'host-samples/demo-patients'), options = []) {
+  const child = spawn('node', [path.join(SOURCE(), 'tests/fetch/fhir_test_server.mjs'), dir, ...options], { stdio: ['ignore', 'pipe', 'pipe'] });
   const [url] = await waitForLine(child, /^http:\/\/\S+$/, 'the FHIR test server');
   return { url, child, stop: () => child.kill('SIGTERM') };
 }
