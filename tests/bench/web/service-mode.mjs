@@ -113,9 +113,10 @@ async function load(pageName, record) {
     tab.on('requestfinished', (request) => {
       const { pathname } = new URL(request.url());
       if (pathname.startsWith('/widget/') || /\.(html|css)$|fhir-react-page\.js$|^\/token$/.test(pathname)) return;
-      // On the wire (the service may gzip), as JSON, and how long from asking to the last byte.
-      received.push(Promise.all([request.sizes(), request.response().then((r) => r.body())])
-        .then(([sizes, body]) => ({ wire: sizes.responseBodySize, json: body.length, ms: request.timing().responseEnd })));
+      // On the wire (compressed as the server chose), as JSON, and how long from asking to the last byte.
+      received.push(Promise.all([request.sizes(), request.response().then(async (r) => [await r.body(), await r.headerValue('content-encoding')])])
+        .then(([sizes, [body, encoding]]) => ({ wire: sizes.responseBodySize, json: body.length, ms: request.timing().responseEnd,
+          encoding: encoding || 'none' })));
     });
     await tab.goto(`${base}/${pageName}?record=/records/${record.name}.json&nhs=${record.nhs}&service=${encodeURIComponent(svc.url)}` +
       `&user=bench-${++loadNo}`);
@@ -130,7 +131,7 @@ async function load(pageName, record) {
     times.push(marks.firstRecord);
     const got = await Promise.all(received);
     bytes.push({ wire: got.reduce((a, b) => a + b.wire, 0), json: got.reduce((a, b) => a + b.json, 0),
-      waited_ms: Math.round(got.reduce((a, b) => a + b.ms, 0)), answers: got.length });
+      waited_ms: Math.round(got.reduce((a, b) => a + b.ms, 0)), answers: got.length, encodings: [...new Set(got.map((g) => g.encoding))] });
     await context.close();
   }
   // The byte counts are the same in every load; the median load's are reported.
@@ -155,7 +156,8 @@ const ms = (l) => (l.first_record_ms === null ? `>${LIMIT_MS}` : String(l.first_
 const pad = (v, n) => String(v).padStart(n);
 console.log(`Service mode in the browser: ms from page load to the first drawn record, median of ${runs} cold loads (consent asked for and ` +
   'recorded in each); what the browser downloaded of the record: service mode every answer of the service (the View asking for consent, ' +
-  'the consented View) on the wire (gzip) and as JSON, and the time spent waiting for them; direct mode and fhir-react the Bundle');
+  'the consented View) on the wire (compressed as the service chose: see encodings in the JSON) and as JSON, and the time spent waiting ' +
+  'for them, from asking to the last byte; direct mode and fhir-react the Bundle');
 console.log(`${'record'.padEnd(14)} ${pad('Bundle', 8)} | ${pad('service', 8)} ${pad('wire', 8)} ${pad('JSON', 8)} ${pad('waited', 8)} | ` +
   `${pad('direct', 8)} ${pad('wire', 8)} | ${pad('fhir-react', 10)} ${pad('wire', 8)}`);
 for (const l of loads) {
