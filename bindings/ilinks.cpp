@@ -22,8 +22,10 @@
 #include "ilinks/nhs_number.h"
 #include "ilinks/policy.h"
 #include "ilinks/record_widget.h"
+#include "ilinks/service_client.h"
 #include "ilinks/session.h"
 #include "ilinks/view_export.h"
+#include "ilinks/view_wire.h"
 
 #include <nlohmann/json.hpp>
 
@@ -36,6 +38,7 @@ int result_of(ilinks::ErrorKind kind) {
     case ilinks::ErrorKind::policy_file: return ILINKS_ERROR_INPUT;
     case ilinks::ErrorKind::audit: return ILINKS_ERROR_AUDIT;
     case ilinks::ErrorKind::refused: return ILINKS_ERROR_REFUSED;
+    case ilinks::ErrorKind::unavailable: return ILINKS_ERROR_UNAVAILABLE;
   }
   return ILINKS_ERROR_INTERNAL;
 }
@@ -67,12 +70,23 @@ struct ilinks_viewer {
   void* document_user_data = nullptr;
   ilinks_copy_fn copy_callback = nullptr;
   void* copy_user_data = nullptr;
+  // Views from a sharing service (0.3): what is on screen came from one, not
+  // from the session; the service the viewer calls itself (native), or the
+  // host's callback that calls it.
+  bool showing_service_view = false;
+  std::string host_patient;  // the NHS number the host set, digits only
+  std::optional<ilinks::ServiceClient> service;
+  ilinks_token_fn token_provider = nullptr;
+  void* token_user_data = nullptr;
+  ilinks_service_action_fn action_callback = nullptr;
+  void* action_user_data = nullptr;
 
   ilinks_viewer() {
     // The widget's own dialogs go the same way as the host's calls; a failure
     // there has no call to return it from, so it goes to the error callback.
     widget.on_consent_outcome([this](const ilinks::ConsentOutcome& o) {
       try {
+        if (through_service()) return act_at_service(action_of(o));
         switch (o.kind) {
           case ilinks::ConsentOutcome::Kind::consent: session.record_consent(o.method, o.given_by); break;
           case ilinks::ConsentOutcome::Kind::override_: session.start_override(o.reason_code, o.text); break;
@@ -97,6 +111,53 @@ struct ilinks_viewer {
     });
   }
 
+  // ---- Through a sharing service ------------------------------------------------
+  bool through_service() const { return service.has_value() || showing_service_view; }
+
+  // A dialog's outcome as the service route's body, with "action" naming the route.
+  static nlohmann::json action_of(const ilinks::ConsentOutcome& o) {
+    switch (o.kind) {
+      case ilinks::ConsentOutcome::Kind::consent:
+        return {{"action", "consent"}, {"method", o.method}, {"given_by", o.given_by}, {"scope", "user"}};
+      case ilinks::ConsentOutcome::Kind::override_:
+        return {{"action", "override"}, {"reason_code", o.reason_code}, {"text", o.text}};
+      case ilinks::ConsentOutcome::Kind::case_access:
+        return {{"action", "case-access"}, {"reason_code", o.reason_code}, {"text", o.text}};
+    }
+    return {};
+  }
+
+  // Sends what the user recorded to the service and shows the View it
+  // answers; or hands it to the host that calls the service itself.
+  void act_at_service(nlohmann::json action) {
+    std::string route = action["action"].get<std::string>();
+    if (service) {
+      action.erase("action");
+      if (route == "opt-outs") {
+        service->post(route, action.dump());
+        return show_from_service(service->view());
+      }
+      return show_from_service(service->post_for_view(route, action.dump()));
+    }
+    if (!action_callback)
+      throw ilinks::Refused("this View came from a sharing service, and the host has not said how to reach it "
+                            "(ilinks_viewer_set_service or ilinks_viewer_on_service_action)");
+    action_callback(action_user_data, action.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+  }
+
+  // Shows a View a service made, if it is about the person open in the host.
+  void show_from_service(ilinks::ServiceView got) {
+    widget.clear();
+    showing_service_view = false;
+    const std::string& about = got.view().patient().nhs_number;
+    if (!host_patient.empty() && about != host_patient)
+      throw ilinks::Refused("the View is about someone other than the person open in the host; nothing of it is shown");
+    bool ask = got.view().basis() == ilinks::Basis::consent_required;
+    widget.show(got.view());
+    showing_service_view = true;
+    if (ask && consent_request_callback) consent_request_callback(consent_request_user_data);
+  }
+
   void report(int code, const std::string& message) {
     last_error = message;
     if (error_callback) error_callback(error_user_data, code, message.c_str());
@@ -105,6 +166,7 @@ struct ilinks_viewer {
   // Shows what the session's View is now. On a refusal or an audit failure
   // nothing stays on screen, not even what an earlier viewer saw.
   void refresh() {
+    showing_service_view = false;  // whatever the session shows replaces a service's View
     std::optional<ilinks::View> view;
     try {
       view = session.view();
@@ -161,6 +223,24 @@ int guarded(ilinks_viewer* v, const char* call, Body&& body) {
   } catch (...) {
     return v->fail(ILINKS_ERROR_INTERNAL, std::string(call) + ": unexpected failure");
   }
+}
+
+// The words for a host that calls a sharing service itself and asks the viewer to record something.
+std::string not_here(const char* call) {
+  return std::string(call) + ": the View shown came from a sharing service, which keeps consent, overrides and "
+                             "opt-outs: send it there (ilinks_viewer_on_service_action says how) and load the View it answers";
+}
+
+// A token from the host's provider, grown to fit; empty when it has none.
+std::string token_from(ilinks_token_fn provider, void* user_data, bool expired) {
+  std::string buffer(8192, '\0');
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    size_t n = provider(user_data, expired ? 1 : 0, buffer.data(), buffer.size());
+    if (n == 0) return {};
+    if (n < buffer.size()) return std::string(buffer.data(), n);
+    buffer.assign(std::min<size_t>(n + 1, 1u << 20), '\0');  // a token is a few kB; 1 MB is plenty
+  }
+  return {};
 }
 
 }  // namespace
@@ -256,8 +336,74 @@ int ilinks_viewer_load_fhir_server(ilinks_viewer* v, const char* base_url, const
   });
 }
 
+int ilinks_viewer_load_view_json(ilinks_viewer* v, const char* data, size_t size, const char* source_name) {
+  return guarded(v, "ilinks_viewer_load_view_json", [&] {
+    std::string source = source_name && *source_name ? source_name : "the sharing service's View";
+    if (!data && size > 0) return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_load_view_json: data is NULL");
+    v->widget.clear();  // never leave the previous person on screen
+    v->session.clear();
+    v->showing_service_view = false;
+    try {
+      v->show_from_service(ilinks::ServiceView::read(std::string_view(data ? data : "", size), source));
+    } catch (const ilinks::InputError& e) {
+      return v->fail(ILINKS_ERROR_INPUT, std::string("ilinks_viewer_load_view_json: ") + e.what());
+    }
+    return v->ok();
+  });
+}
+
+int ilinks_viewer_on_service_action(ilinks_viewer* v, ilinks_service_action_fn callback, void* user_data) {
+  return guarded(v, "ilinks_viewer_on_service_action", [&] {
+    v->action_callback = callback;
+    v->action_user_data = user_data;
+    return v->ok();
+  });
+}
+
+int ilinks_viewer_set_service(ilinks_viewer* v, const char* base_url, ilinks_token_fn token_provider, void* user_data,
+                              long timeout_ms) {
+  return guarded(v, "ilinks_viewer_set_service", [&] {
+#if defined(__EMSCRIPTEN__)
+    (void)base_url, (void)token_provider, (void)user_data, (void)timeout_ms;
+    return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_set_service: native builds only; in the browser the "
+                                          "<ilinks-record> element calls the service (its service attribute)");
+#else
+    if (!base_url) {
+      v->service.reset();
+      v->token_provider = nullptr;
+      return v->ok();
+    }
+    std::string url = base_url;
+    if (url.rfind("https://", 0) != 0 && url.rfind("http://", 0) != 0)
+      return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_set_service: base_url must start with https:// (or http:// on this machine)");
+    if (!token_provider) return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_set_service: a token provider is required");
+    if (timeout_ms < 0) return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_set_service: timeout_ms must be 0 or more");
+    v->token_provider = token_provider;
+    v->token_user_data = user_data;
+    ilinks::ServiceSettings settings;
+    settings.base_url = url;
+    if (timeout_ms > 0) settings.timeout_ms = timeout_ms;
+    v->service.emplace(settings, [v](bool expired) { return token_from(v->token_provider, v->token_user_data, expired); });
+    return v->ok();
+#endif
+  });
+}
+
+int ilinks_viewer_load_from_service(ilinks_viewer* v) {
+  return guarded(v, "ilinks_viewer_load_from_service", [&] {
+    if (!v->service)
+      return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_load_from_service: no sharing service is set (ilinks_viewer_set_service)");
+    v->widget.clear();  // never leave the previous person on screen while the next View is fetched
+    v->session.clear();
+    v->showing_service_view = false;
+    v->show_from_service(v->service->view());
+    return v->ok();
+  });
+}
+
 int ilinks_viewer_clear(ilinks_viewer* v) {
   return guarded(v, "ilinks_viewer_clear", [&] {
+    v->showing_service_view = false;
     v->widget.clear();
     v->session.clear();
     return v->ok();
@@ -292,6 +438,7 @@ int ilinks_viewer_set_patient(ilinks_viewer* v, const char* nhs_number) {
     if (!digits.empty() && !ilinks::is_valid_nhs_number(digits))
       return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_set_patient: not a valid NHS number (10 digits, modulus 11)");
     v->session.set_host_patient(digits);
+    v->host_patient = digits;
     v->refresh();
     return v->ok();
   });
@@ -319,7 +466,33 @@ int ilinks_viewer_record_consent(ilinks_viewer* v, const char* method, const cha
     if (std::find(methods.begin(), methods.end(), method) == methods.end())
       return v->fail(ILINKS_ERROR_ARGUMENT, std::string("ilinks_viewer_record_consent: consent: method \"") + method +
                                                 "\" is not one the policy knows (verbal, written)");
+    if (v->service) {
+      v->act_at_service({{"action", "consent"}, {"method", method}, {"given_by", by}, {"scope", "user"}});
+      return v->ok();
+    }
+    if (v->showing_service_view) return v->fail(ILINKS_ERROR_ARGUMENT, not_here("ilinks_viewer_record_consent"));
     v->session.record_consent(method, by);
+    v->refresh();
+    return v->ok();
+  });
+}
+
+int ilinks_viewer_record_consent_for(ilinks_viewer* v, const char* method, const char* given_by, const char* scope) {
+  return guarded(v, "ilinks_viewer_record_consent_for", [&] {
+    if (!method || !given_by || !scope)
+      return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_record_consent_for: method, given_by and scope are required");
+    std::string by = given_by;
+    if (by != "patient" && by != "representative")
+      return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_record_consent_for: given_by must be \"patient\" or \"representative\"");
+    ilinks::Consent::Scope chosen;
+    if (!ilinks::consent_scope_from_id(scope, chosen))
+      return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_record_consent_for: scope must be user, organisation, team or all-participants");
+    if (v->service) {
+      v->act_at_service({{"action", "consent"}, {"method", method}, {"given_by", by}, {"scope", scope}});
+      return v->ok();
+    }
+    if (v->showing_service_view) return v->fail(ILINKS_ERROR_ARGUMENT, not_here("ilinks_viewer_record_consent_for"));
+    v->session.record_consent(method, by, chosen);
     v->refresh();
     return v->ok();
   });
@@ -328,6 +501,11 @@ int ilinks_viewer_record_consent(ilinks_viewer* v, const char* method, const cha
 int ilinks_viewer_start_override(ilinks_viewer* v, const char* reason_code, const char* text) {
   return guarded(v, "ilinks_viewer_start_override", [&] {
     if (!reason_code || !text) return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_start_override: reason_code and text are required");
+    if (v->service) {
+      v->act_at_service({{"action", "override"}, {"reason_code", reason_code}, {"text", text}});
+      return v->ok();
+    }
+    if (v->showing_service_view) return v->fail(ILINKS_ERROR_ARGUMENT, not_here("ilinks_viewer_start_override"));
     v->session.start_override(reason_code, text);
     v->refresh();
     return v->ok();
@@ -338,6 +516,11 @@ int ilinks_viewer_record_case_access(ilinks_viewer* v, const char* reason_code, 
   return guarded(v, "ilinks_viewer_record_case_access", [&] {
     if (!reason_code || !text)
       return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_record_case_access: reason_code and text are required");
+    if (v->service) {
+      v->act_at_service({{"action", "case-access"}, {"reason_code", reason_code}, {"text", text}});
+      return v->ok();
+    }
+    if (v->showing_service_view) return v->fail(ILINKS_ERROR_ARGUMENT, not_here("ilinks_viewer_record_case_access"));
     v->session.record_case_access(reason_code, text);
     v->refresh();
     return v->ok();
@@ -357,6 +540,12 @@ int ilinks_viewer_record_opt_out(ilinks_viewer* v, const char* scope, const char
       return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_record_opt_out: scope must be record, segment, setting, label or organisation");
     if (*chosen != ilinks::OptOut::Scope::whole_record && (!value || !*value))
       return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_record_opt_out: this scope needs a value");
+    if (v->service) {
+      v->act_at_service({{"action", "opt-outs"}, {"scope", std::string(scope) == "record" ? "whole-record" : scope},
+                         {"value", value ? value : ""}});
+      return v->ok();
+    }
+    if (v->showing_service_view) return v->fail(ILINKS_ERROR_ARGUMENT, not_here("ilinks_viewer_record_opt_out"));
     v->session.record_opt_out({*chosen, value ? value : ""});
     v->refresh();
     return v->ok();

@@ -15,6 +15,7 @@ int audit_to_element(void*, const char* event_json) { return ilinks_js_audit(eve
 void consent_request_to_element(void*) { ilinks_js_event("consent-required", ""); }
 void error_to_element(void*, int, const char* message) { ilinks_js_event("error", message); }
 void copy_to_element(void*, const char* text) { ilinks_js_event("copy", text); }
+void service_action_to_element(void*, const char* action_json) { ilinks_js_event("service-action", action_json); }
 }  // namespace
 
 extern "C" {
@@ -48,11 +49,14 @@ EMSCRIPTEN_KEEPALIVE int ilinks_wasm_attach_audit(ilinks_viewer* viewer) {
 
 // The other callbacks, as Module.onEvent(name, detail): "consent-required",
 // "error" (a failure in the widget's own dialogs), "copy" (text to put on
-// the clipboard). Documents open in the widget's own reader.
+// the clipboard), "service-action" (a dialog finished while a sharing
+// service's View is shown: the element sends it to the service; JSON as
+// ilinks_viewer_on_service_action). Documents open in the widget's own reader.
 EMSCRIPTEN_KEEPALIVE int ilinks_wasm_attach_events(ilinks_viewer* viewer) {
   int rc = ilinks_viewer_on_consent_request(viewer, &consent_request_to_element, nullptr);
   if (rc == ILINKS_OK) rc = ilinks_viewer_on_error(viewer, &error_to_element, nullptr);
   if (rc == ILINKS_OK) rc = ilinks_viewer_on_copy(viewer, &copy_to_element, nullptr);
+  if (rc == ILINKS_OK) rc = ilinks_viewer_on_service_action(viewer, &service_action_to_element, nullptr);
   return rc;
 }
 

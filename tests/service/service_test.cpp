@@ -37,9 +37,10 @@ int count_action(const std::vector<AuditEvent>& events, const std::string& actio
   return n;
 }
 
-bool tab_has(const json& view, const std::string& tab_id, const std::string& words) {
-  for (const auto& tab : view["tabs"])
-    if (tab.value("tab", "") == tab_id && tab.dump().find(words) != std::string::npos) return true;
+// The View on the wire ("ilinks-view/1") holds items of this segment ("S", "C", "D", "H").
+bool holds_items_in(const json& view, const std::string& segment) {
+  for (const auto& item : view["items"])
+    if (item.value("segment", "") == segment) return true;
   return false;
 }
 
@@ -52,15 +53,17 @@ TEST_SUITE("sharing service") {
     auto client = svc.client();
     Viewer doctor = test::clinician("u1");
     json first = test::json_of(client.Get("/v1/view", test::bearer(test::token_for(doctor))));
+    CHECK(first["format"] == "ilinks-view/1");
     CHECK(first["basis"] == "consent-required");
-    CHECK(first["shows_record"] == false);
+    CHECK(first["items"].empty());
     auto consent = client.Post("/v1/consent", test::bearer(test::token_for(doctor)), R"({"method": "verbal", "given_by": "patient"})",
                                "application/json");
     REQUIRE(consent);
     CHECK(consent->status == 201);
     json shown = test::json_of(consent);
     CHECK(shown["basis"] == "consent");
-    CHECK(shown["patient"]["name"] == "BRADSHAW, Joseph Edward (Mr)");
+    CHECK(shown["patient"]["name"]["family"] == "Bradshaw");
+    CHECK(holds_items_in(shown, "S"));
     // It lasts: the next request (a new token) finds it in the store.
     json again = test::json_of(client.Get("/v1/view", test::bearer(test::token_for(doctor))));
     CHECK(again["basis"] == "consent");
@@ -132,7 +135,7 @@ TEST_SUITE("sharing service") {
     std::string said = view["unavailable_sources"][0];
     CHECK(said.rfind("Aintree University Hospital ", 0) == 0);
     CHECK(said.find("its entries are not shown") != std::string::npos);
-    CHECK(tab_has(view, "summary", "items"));
+    CHECK(holds_items_in(view, "S"));
     CHECK(svc.service.metrics().prometheus_text().find("ilinks_source_fetch_failures_total{organisation=\"REM\"} 1") != std::string::npos);
   }
 

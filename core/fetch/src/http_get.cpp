@@ -68,7 +68,7 @@ std::string transport_words(CURLcode rc, long os_errno) {
 }  // namespace
 
 #if defined(ILINKS_HAVE_CURL)
-Response get_once(const Settings& s, const std::string& url) {
+Response exchange_once(const Settings& s, const Exchange& x) {
   static const bool curl_ready = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
   Response r;
   if (!curl_ready) {
@@ -80,9 +80,16 @@ Response get_once(const Settings& s, const std::string& url) {
     r.transport_error = "the HTTP library could not start";
     return r;
   }
-  curl_slist* headers = curl_slist_append(nullptr, "Accept: application/fhir+json");
+  curl_slist* headers = curl_slist_append(nullptr, ("Accept: " + x.accept).c_str());
   if (!s.bearer_token.empty()) headers = curl_slist_append(headers, ("Authorization: Bearer " + s.bearer_token).c_str());
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  if (x.method == "POST") {
+    headers = curl_slist_append(headers, ("Content-Type: " + x.content_type).c_str());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, x.body.c_str());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(x.body.size()));
+  } else if (x.method != "GET") {
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, x.method.c_str());
+  }
+  curl_easy_setopt(curl, CURLOPT_URL, x.url.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, s.timeout_ms);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
@@ -106,13 +113,19 @@ Response get_once(const Settings& s, const std::string& url) {
   return r;
 }
 #else
-Response get_once(const Settings&, const std::string&) {
+Response exchange_once(const Settings&, const Exchange&) {
   Response r;
   r.transport_error = "fetching over HTTP is not available in this build; the host fetches and calls load";
   r.transport_words = r.transport_error;
   return r;
 }
 #endif
+
+Response get_once(const Settings& s, const std::string& url) {
+  Exchange x;
+  x.url = url;
+  return exchange_once(s, x);
+}
 
 Response get(const Settings& s, const std::string& url, int& attempts_made) {
   long wait_ms = s.backoff_ms;

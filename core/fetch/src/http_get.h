@@ -1,5 +1,6 @@
-// http_get.h (internal): one HTTP GET for the FHIR clients (fhir_client.cpp,
-// terminology.cpp), tried again on 429, 5xx and timeouts.
+// http_get.h (internal): HTTP for the FHIR clients (fhir_client.cpp,
+// terminology.cpp: GET, tried again on 429, 5xx and timeouts) and the sharing
+// service's client (service_client.cpp: GET and POST, once).
 //
 // Native builds use libcurl; a build without it (WebAssembly: the host
 // fetches) answers every request with a transport error in words.
@@ -27,6 +28,16 @@ struct Response {
   // A complete 2xx answer.
   bool ok() const { return transport_error.empty() && status >= 200 && status < 300; }
 };
+
+// One request, once: GET by default; POST sends `body` as `content_type`.
+struct Exchange {
+  std::string method = "GET";
+  std::string url;
+  std::string body;
+  std::string content_type = "application/json";
+  std::string accept = "application/fhir+json";
+};
+Response exchange_once(const Settings& settings, const Exchange& exchange);
 
 // One GET of `url` (Accept: application/fhir+json), once.
 Response get_once(const Settings& settings, const std::string& url);

@@ -11,6 +11,7 @@ const char* error_kind_id(ErrorKind kind) {
     case ErrorKind::policy_file: return "policy-file";
     case ErrorKind::audit: return "audit";
     case ErrorKind::refused: return "refused";
+    case ErrorKind::unavailable: return "unavailable";
   }
   return "";
 }

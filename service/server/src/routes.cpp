@@ -10,7 +10,7 @@
 #include "explanations.h"
 #include "fhir_consent.h"
 #include "ilinks/session.h"
-#include "ilinks/view_export.h"
+#include "ilinks/view_wire.h"
 
 namespace ilinks {
 namespace {
@@ -72,11 +72,12 @@ struct CallerSession {
   Session session;
 };
 
-// Sends the caller's View (audited by the policy as it is made).
+// Sends the caller's View (audited by the policy as it is made), whole, as
+// "ilinks-view/1" (ilinks/view_wire.h): what the viewer draws, nothing more.
 void send_view(Session& session, Response& res, int status = 200) {
   std::optional<View> view = session.view();
   if (!view) return fail(res, 404, "no-record", "there is no record to show");
-  api::answer_text(res, status, view_as_json(*view, Timestamp::now().local_date()), "application/json");
+  api::answer_text(res, status, view_to_wire(*view), "application/json");
 }
 
 // {"reason_code": ..., "text": ...}: why an override or wider access is needed.

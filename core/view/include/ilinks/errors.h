@@ -14,8 +14,9 @@ enum class ErrorKind {
   policy_file,  // a policy, classification, participants, layout or code list file is not valid
   audit,        // an audit event could not be written or delivered: nothing was shown
   refused,      // the sharing policy refuses what was asked (with its reason)
+  unavailable,  // a server the viewer depends on (the sharing service) did not answer, or cannot now
 };
-const char* error_kind_id(ErrorKind kind);  // "input", "policy-file", "audit", "refused"
+const char* error_kind_id(ErrorKind kind);  // "input", "policy-file", "audit", "refused", "unavailable"
 
 class Error : public std::runtime_error {
  public:
@@ -49,6 +50,13 @@ class AuditError : public Error {
 class Refused : public Error {
  public:
   explicit Refused(const std::string& what) : Error(ErrorKind::refused, what) {}
+};
+
+// The sharing service could not be reached, or said it cannot answer now
+// (its store or audit trail is down): nothing new is shown; try again.
+class Unavailable : public Error {
+ public:
+  explicit Unavailable(const std::string& what) : Error(ErrorKind::unavailable, what) {}
 };
 
 }  // namespace ilinks

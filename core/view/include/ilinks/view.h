@@ -104,7 +104,8 @@ class View {
   View& operator=(View&&) = default;
 
  private:
-  friend class Policy;
+  friend class Policy;       // makes Views from a record (ilinks/policy.h)
+  friend class ServiceView;  // reads the Views a sharing service made (ilinks/view_wire.h)
   View() = default;
   Patient patient_;
   bool incomplete_ = false;

@@ -1,0 +1,630 @@
+// The View as "ilinks-view/1" JSON, and its strict reader (ilinks/view_wire.h).
+//
+// Writer and reader are written member by member, side by side per type, so
+// that a member added to one is seen missing from the other (the round-trip
+// test compares every tab's mirror of a View and of the View read back).
+#include "ilinks/view_wire.h"
+
+#include <cmath>
+#include <cstdio>
+#include <functional>
+#include <initializer_list>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "ilinks/errors.h"
+#include "ilinks/nhs_number.h"
+
+namespace ilinks {
+
+using nlohmann::json;
+
+namespace {
+
+// ---------------------------------------------------------------------------
+// Names of the model's values on the wire
+// ---------------------------------------------------------------------------
+
+const char* const kGenders[] = {"not-recorded", "male", "female", "other", "unknown"};
+const char* const kSettings[] = {"unknown", "primary_care", "community", "mental_health", "social_care", "acute_hospital", "diagnostics"};
+const char* const kSegments[] = {"-", "S", "C", "D", "H"};
+const char* const kBases[] = {"consent-required", "opted-out", "consent", "override"};
+
+// "YYYY", "YYYY-MM" or "YYYY-MM-DD", as precise as the date is (FHIR `date`).
+std::string date_text(const Date& d) {
+  char buf[16];
+  if (d.precision == Date::Precision::year) std::snprintf(buf, sizeof buf, "%04d", d.year);
+  else if (d.precision == Date::Precision::month) std::snprintf(buf, sizeof buf, "%04d-%02d", d.year, d.month);
+  else std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", d.year, d.month, d.day);
+  return buf;
+}
+
+// ---------------------------------------------------------------------------
+// Writing: members at their defaults are left out
+// ---------------------------------------------------------------------------
+
+void put(json& o, const char* name, const std::string& text) {
+  if (!text.empty()) o[name] = text;
+}
+void put(json& o, const char* name, bool flag) {
+  if (flag) o[name] = true;
+}
+void put(json& o, const char* name, const std::vector<std::string>& texts) {
+  if (!texts.empty()) o[name] = texts;
+}
+void put(json& o, const char* name, const std::optional<double>& number) {
+  if (number && std::isfinite(*number)) o[name] = *number;  // JSON has no NaN: an unreadable number is no number
+}
+void put(json& o, const char* name, const std::optional<Date>& date) {
+  if (date) o[name] = date_text(*date);
+}
+template <typename T>
+void put(json& o, const char* name, const std::vector<T>& list, json (*write)(const T&)) {
+  if (list.empty()) return;
+  json a = json::array();
+  for (const auto& x : list) a.push_back(write(x));
+  o[name] = std::move(a);
+}
+
+json write_coding(const Coding& c) {
+  json o = json::object();
+  put(o, "system", c.system);
+  put(o, "code", c.code);
+  put(o, "display", c.display);
+  return o;
+}
+
+json write_value(const Value& v) {
+  json o = json::object();
+  put(o, "number", v.number);
+  put(o, "comparator", v.comparator);
+  put(o, "unit", v.unit);
+  put(o, "text", v.text);
+  put(o, "codings", v.codings, write_coding);
+  return o;
+}
+
+json write_range(const ReferenceRange& r) {
+  json o = json::object();
+  put(o, "low", r.low);
+  put(o, "high", r.high);
+  put(o, "unit", r.unit);
+  put(o, "text", r.text);
+  return o;
+}
+
+json write_component(const Component& c) {
+  json o = json::object();
+  put(o, "name", c.name);
+  put(o, "codings", c.codings, write_coding);
+  json value = write_value(c.value);
+  if (!value.empty()) o["value"] = std::move(value);
+  put(o, "ranges", c.ranges, write_range);
+  put(o, "interpretation", c.interpretation);
+  return o;
+}
+
+json write_participant(const Participant& p) {
+  json o = json::object();
+  put(o, "role", p.role);
+  put(o, "name", p.name);
+  put(o, "organisation", p.organisation);
+  put(o, "contact", p.contact);
+  return o;
+}
+
+json write_link(const Link& l) { return {{"relation", l.relation}, {"target", l.target}}; }
+
+json write_directive_part(const ConsentDirective::Part& p) {
+  json o = {{"deny", p.deny}};
+  put(o, "organisations", p.organisations);
+  put(o, "items", p.items);
+  put(o, "security_labels", p.security_labels);
+  put(o, "unreadable", p.unreadable);
+  return o;
+}
+
+json write_directive(const ConsentDirective& d) {
+  json o = json::object();
+  put(o, "base_deny", d.base_deny);
+  put(o, "parts", d.parts, write_directive_part);
+  put(o, "start", d.start);
+  put(o, "end", d.end);
+  put(o, "policy_uris", d.policy_uris);
+  return o;
+}
+
+json write_item(const Item& i) {
+  json o = {{"key", i.key}, {"kind", i.kind}};
+  put(o, "source_id", i.source_id);
+  put(o, "display", i.display);
+  put(o, "codings", i.codings, write_coding);
+  put(o, "categories", i.categories, write_coding);
+  put(o, "reasons", i.reasons, write_coding);
+  put(o, "status", i.status);
+  put(o, "date", i.date);
+  put(o, "end_date", i.end_date);
+  put(o, "date_time", i.date_time);
+  json value = write_value(i.value);
+  if (!value.empty()) o["value"] = std::move(value);
+  put(o, "ranges", i.ranges, write_range);
+  put(o, "interpretation", i.interpretation);
+  put(o, "components", i.components, write_component);
+  put(o, "text", i.text);
+  put(o, "participants", i.participants, write_participant);
+  json source = json::object();
+  put(source, "ods_code", i.source.ods_code);
+  put(source, "name", i.source.name);
+  if (i.source.setting != CareSetting::unknown) source["setting"] = kSettings[static_cast<int>(i.source.setting)];
+  put(source, "found_by", i.source.found_by);
+  put(source, "setting_found_by", i.source.setting_found_by);
+  if (!source.empty()) o["source"] = std::move(source);
+  put(o, "source_system", i.source_system);
+  // Item::input (the file or URL the service read it from) stays with the service.
+  put(o, "security_labels", i.security_labels, write_coding);
+  put(o, "links", i.links, write_link);
+  if (i.directive) o["directive"] = write_directive(*i.directive);
+  o["segment"] = kSegments[static_cast<int>(i.segment)];
+  o["tier"] = i.tier;
+  put(o, "rule", i.rule);
+  if (i.exclusion) {
+    json e = {{"category", i.exclusion->category}};
+    put(e, "matched", i.exclusion->matched);
+    put(e, "through", i.exclusion->through);
+    o["exclusion"] = std::move(e);
+  }
+  put(o, "sensitive_test", i.sensitive_test);
+  put(o, "tags", i.tags);
+  return o;
+}
+
+json write_patient(const Patient& p) {
+  json o = json::object();
+  put(o, "resource_id", p.resource_id);
+  put(o, "nhs_number", p.nhs_number);
+  json name = json::object();
+  put(name, "family", p.name.family);
+  put(name, "given", p.name.given);
+  put(name, "prefix", p.name.prefix);
+  put(name, "text", p.name.text);
+  if (!name.empty()) o["name"] = std::move(name);
+  if (p.preferred_name) o["preferred_name"] = *p.preferred_name;
+  put(o, "birth_date", p.birth_date);
+  if (p.gender != Gender::not_recorded) o["gender"] = kGenders[static_cast<int>(p.gender)];
+  put(o, "deceased", p.deceased);
+  put(o, "deceased_date", p.deceased_date);
+  if (p.address) {
+    json a = json::object();
+    put(a, "lines", p.address->lines);
+    put(a, "city", p.address->city);
+    put(a, "district", p.address->district);
+    put(a, "postal_code", p.address->postal_code);
+    put(a, "country", p.address->country);
+    o["address"] = std::move(a);
+  }
+  put(o, "telecom", p.telecom, +[](const Telecom& t) {
+    json x = json::object();
+    put(x, "system", t.system);
+    put(x, "value", t.value);
+    put(x, "use", t.use);
+    return x;
+  });
+  put(o, "registered_gp", p.registered_gp);
+  put(o, "registered_gp_ods", p.registered_gp_ods);
+  return o;
+}
+
+json write_reason(const ConsentOptions::Reason& r) { return {{"code", r.code}, {"display", r.display}}; }
+
+// ---------------------------------------------------------------------------
+// Reading: one JSON value and where it is, for errors that say where
+// ---------------------------------------------------------------------------
+
+class Node {
+ public:
+  Node(const json& value, std::string where, const std::string& source) : j_(value), where_(std::move(where)), source_(source) {}
+
+  [[noreturn]] void fail(const std::string& why) const {
+    throw InputError(source_ + ": not a View a sharing service made: at " + (where_.empty() ? "/" : where_) + ": " + why);
+  }
+
+  // An object holding no member but these.
+  const Node& object(std::initializer_list<const char*> allowed) const {
+    if (!j_.is_object()) fail("expected an object");
+    for (const auto& [name, value] : j_.items()) {
+      (void)value;
+      bool known = false;
+      for (const char* a : allowed) known = known || name == a;
+      if (!known) fail("unknown member \"" + printable(name) + "\" (format " + kViewWireFormat + " has no such member)");
+    }
+    return *this;
+  }
+
+  bool has(const char* name) const { return j_.contains(name); }
+  Node at(const char* name) const { return Node(j_.at(name), where_ + "/" + name, source_); }
+
+  std::string text(const char* name) const {
+    if (!has(name)) return {};
+    const json& v = j_.at(name);
+    if (!v.is_string()) at(name).fail("expected text");
+    return v.get<std::string>();
+  }
+  std::optional<std::string> optional_text(const char* name) const {
+    if (!has(name)) return std::nullopt;
+    return text(name);
+  }
+  std::string required_text(const char* name) const {
+    if (!has(name)) fail("the member \"" + std::string(name) + "\" is missing");
+    return text(name);
+  }
+  bool flag(const char* name) const {
+    if (!has(name)) return false;
+    const json& v = j_.at(name);
+    if (!v.is_boolean()) at(name).fail("expected true or false");
+    return v.get<bool>();
+  }
+  int integer(const char* name, int low, int high, int fallback) const {
+    if (!has(name)) return fallback;
+    const json& v = j_.at(name);
+    if (!v.is_number_integer()) at(name).fail("expected a whole number");
+    auto n = v.get<int64_t>();
+    if (n < low || n > high) at(name).fail("expected " + std::to_string(low) + " to " + std::to_string(high));
+    return static_cast<int>(n);
+  }
+  std::optional<double> number(const char* name) const {
+    if (!has(name)) return std::nullopt;
+    const json& v = j_.at(name);
+    if (!v.is_number()) at(name).fail("expected a number");
+    return v.get<double>();
+  }
+  std::optional<Date> date(const char* name) const {
+    auto t = optional_text(name);
+    if (!t) return std::nullopt;
+    auto d = Date::parse_fhir(*t);
+    if (!d || d->year < 1 || t->size() > 10) at(name).fail("expected a date as YYYY, YYYY-MM or YYYY-MM-DD");
+    return d;
+  }
+  // One of `names` (an enum's names on the wire); its index.
+  template <size_t N>
+  int choice(const char* name, const char* const (&names)[N], int fallback) const {
+    if (!has(name)) return fallback;
+    std::string t = text(name);
+    for (size_t i = 0; i < N; ++i)
+      if (t == names[i]) return static_cast<int>(i);
+    std::string list;
+    for (size_t i = 0; i < N; ++i) list += (i ? ", " : "") + std::string(names[i]);
+    at(name).fail("\"" + printable(t) + "\" is not one of " + list);
+  }
+  std::vector<std::string> texts(const char* name) const {
+    std::vector<std::string> out;
+    each(name, [&](const Node& n) {
+      if (!n.j_.is_string()) n.fail("expected text");
+      out.push_back(n.j_.get<std::string>());
+    });
+    return out;
+  }
+  void each(const char* name, const std::function<void(const Node&)>& read) const {
+    if (!has(name)) return;
+    const json& a = j_.at(name);
+    if (!a.is_array()) at(name).fail("expected a list");
+    for (size_t i = 0; i < a.size(); ++i) read(Node(a[i], where_ + "/" + name + "/" + std::to_string(i), source_));
+  }
+  template <typename T>
+  std::vector<T> list(const char* name, T (*read)(const Node&)) const {
+    std::vector<T> out;
+    each(name, [&](const Node& n) { out.push_back(read(n)); });
+    return out;
+  }
+
+ private:
+  // A member name from the input, safe to put in an error: printable ASCII, cut short.
+  static std::string printable(const std::string& s) {
+    std::string out;
+    for (char c : s.substr(0, 40)) out += (c >= 0x20 && c < 0x7f) ? c : '?';
+    return s.size() > 40 ? out + "..." : out;
+  }
+
+  const json& j_;
+  std::string where_;
+  const std::string& source_;
+};
+
+Coding read_coding(const Node& n) {
+  n.object({"system", "code", "display"});
+  return {n.text("system"), n.text("code"), n.text("display")};
+}
+
+Value read_value(const Node& n) {
+  n.object({"number", "comparator", "unit", "text", "codings"});
+  Value v;
+  v.number = n.number("number");
+  v.comparator = n.text("comparator");
+  v.unit = n.text("unit");
+  v.text = n.text("text");
+  v.codings = n.list("codings", read_coding);
+  return v;
+}
+
+ReferenceRange read_range(const Node& n) {
+  n.object({"low", "high", "unit", "text"});
+  ReferenceRange r;
+  r.low = n.number("low");
+  r.high = n.number("high");
+  r.unit = n.text("unit");
+  r.text = n.text("text");
+  return r;
+}
+
+Component read_component(const Node& n) {
+  n.object({"name", "codings", "value", "ranges", "interpretation"});
+  Component c;
+  c.name = n.text("name");
+  c.codings = n.list("codings", read_coding);
+  if (n.has("value")) c.value = read_value(n.at("value"));
+  c.ranges = n.list("ranges", read_range);
+  c.interpretation = n.text("interpretation");
+  return c;
+}
+
+Participant read_participant(const Node& n) {
+  n.object({"role", "name", "organisation", "contact"});
+  return {n.text("role"), n.text("name"), n.text("organisation"), n.text("contact")};
+}
+
+Link read_link(const Node& n) {
+  n.object({"relation", "target"});
+  return {n.required_text("relation"), n.required_text("target")};
+}
+
+ConsentDirective::Part read_directive_part(const Node& n) {
+  n.object({"deny", "organisations", "items", "security_labels", "unreadable"});
+  ConsentDirective::Part p;
+  if (!n.has("deny")) n.fail("the member \"deny\" is missing");
+  p.deny = n.flag("deny");
+  p.organisations = n.texts("organisations");
+  p.items = n.texts("items");
+  p.security_labels = n.texts("security_labels");
+  p.unreadable = n.flag("unreadable");
+  return p;
+}
+
+ConsentDirective read_directive(const Node& n) {
+  n.object({"base_deny", "parts", "start", "end", "policy_uris"});
+  ConsentDirective d;
+  d.base_deny = n.flag("base_deny");
+  d.parts = n.list("parts", read_directive_part);
+  d.start = n.date("start");
+  d.end = n.date("end");
+  d.policy_uris = n.texts("policy_uris");
+  return d;
+}
+
+Item read_item(const Node& n) {
+  n.object({"key", "kind", "source_id", "display", "codings", "categories", "reasons", "status", "date", "end_date", "date_time",
+            "value", "ranges", "interpretation", "components", "text", "participants", "source", "source_system",
+            "security_labels", "links", "directive", "segment", "tier", "rule", "exclusion", "sensitive_test", "tags"});
+  Item i;
+  i.key = n.required_text("key");
+  i.kind = n.required_text("kind");
+  if (i.key.empty() || i.kind.empty()) n.fail("an item needs a key and a kind");
+  i.source_id = n.text("source_id");
+  i.display = n.text("display");
+  i.codings = n.list("codings", read_coding);
+  i.categories = n.list("categories", read_coding);
+  i.reasons = n.list("reasons", read_coding);
+  i.status = n.text("status");
+  i.date = n.date("date");
+  i.end_date = n.date("end_date");
+  i.date_time = n.text("date_time");
+  if (n.has("value")) i.value = read_value(n.at("value"));
+  i.ranges = n.list("ranges", read_range);
+  i.interpretation = n.text("interpretation");
+  i.components = n.list("components", read_component);
+  i.text = n.text("text");
+  i.participants = n.list("participants", read_participant);
+  if (n.has("source")) {
+    Node s = n.at("source");
+    s.object({"ods_code", "name", "setting", "found_by", "setting_found_by"});
+    i.source.ods_code = s.text("ods_code");
+    i.source.name = s.text("name");
+    i.source.setting = static_cast<CareSetting>(s.choice("setting", kSettings, 0));
+    i.source.found_by = s.text("found_by");
+    i.source.setting_found_by = s.text("setting_found_by");
+  }
+  i.source_system = n.text("source_system");
+  i.security_labels = n.list("security_labels", read_coding);
+  i.links = n.list("links", read_link);
+  if (n.has("directive")) i.directive = read_directive(n.at("directive"));
+  if (!n.has("segment") || !n.has("tier")) n.fail("an item needs its segment and tier");
+  i.segment = static_cast<Segment>(n.choice("segment", kSegments, 0));
+  i.tier = n.integer("tier", 0, 3, 0);
+  if ((i.segment == Segment::none) != (i.tier == 0)) n.at("tier").fail("a tier is 1 to 3 in a segment, and 0 only outside one");
+  i.rule = n.text("rule");
+  if (n.has("exclusion")) {
+    Node e = n.at("exclusion");
+    e.object({"category", "matched", "through"});
+    i.exclusion = ExclusionMark{e.required_text("category"), e.text("matched"), e.text("through")};
+  }
+  i.sensitive_test = n.text("sensitive_test");
+  i.tags = n.texts("tags");
+  return i;
+}
+
+Patient read_patient(const Node& n) {
+  n.object({"resource_id", "nhs_number", "name", "preferred_name", "birth_date", "gender", "deceased", "deceased_date", "address",
+            "telecom", "registered_gp", "registered_gp_ods"});
+  Patient p;
+  p.resource_id = n.text("resource_id");
+  p.nhs_number = n.text("nhs_number");
+  if (!p.nhs_number.empty() && !is_valid_nhs_number(p.nhs_number))
+    n.at("nhs_number").fail("not a valid NHS number (10 digits, modulus 11)");
+  if (n.has("name")) {
+    Node m = n.at("name");
+    m.object({"family", "given", "prefix", "text"});
+    p.name = {m.text("family"), m.texts("given"), m.texts("prefix"), m.text("text")};
+  }
+  p.preferred_name = n.optional_text("preferred_name");
+  p.birth_date = n.date("birth_date");
+  p.gender = static_cast<Gender>(n.choice("gender", kGenders, 0));
+  p.deceased = n.flag("deceased");
+  p.deceased_date = n.date("deceased_date");
+  if (n.has("address")) {
+    Node a = n.at("address");
+    a.object({"lines", "city", "district", "postal_code", "country"});
+    p.address = Address{a.texts("lines"), a.text("city"), a.text("district"), a.text("postal_code"), a.text("country")};
+  }
+  p.telecom = n.list("telecom", +[](const Node& t) {
+    t.object({"system", "value", "use"});
+    return Telecom{t.text("system"), t.text("value"), t.text("use")};
+  });
+  p.registered_gp = n.text("registered_gp");
+  p.registered_gp_ods = n.text("registered_gp_ods");
+  return p;
+}
+
+ConsentOptions::Reason read_reason(const Node& n) {
+  n.object({"code", "display"});
+  return {n.required_text("code"), n.text("display")};
+}
+
+// How deeply arrays and objects nest, outside strings; past `limit` it stops
+// counting. Read before parsing, so no input can make the parser recurse deep.
+int nesting_depth(std::string_view text, int limit) {
+  int depth = 0, deepest = 0;
+  bool in_string = false, escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+      if (deepest > limit) return deepest;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+}  // namespace
+
+std::string view_to_wire(const View& v) {
+  json o = {{"format", kViewWireFormat}, {"basis", kBases[static_cast<int>(v.basis())]}};
+  o["patient"] = write_patient(v.patient());
+  put(o, "incomplete", v.incomplete());
+  put(o, "basis_text", v.basis_text());
+  if (v.override_ends()) o["override_ends"] = v.override_ends()->iso();
+  put(o, "override_reason", v.override_reason());
+  json profile = {{"id", v.profile_id()}};
+  put(profile, "name", v.profile_name());
+  o["profile"] = std::move(profile);
+  json tiers = json::object();
+  for (Segment s : {Segment::summary, Segment::community, Segment::diagnostics, Segment::hospital})
+    if (v.tier(s) > 0) tiers[segment_letter(s)] = v.tier(s);
+  o["tiers"] = std::move(tiers);
+  put(o, "case_access_available", v.case_access_available());
+  put(o, "case_access_text", v.case_access_text());
+  const ConsentOptions& c = v.consent_options();
+  json options = {{"methods", c.methods},
+                  {"override_text_min_characters", c.override_text_min_characters},
+                  {"case_access_text_min_characters", c.case_access_text_min_characters}};
+  put(options, "may_override", c.may_override);
+  put(options, "override_reasons", c.override_reasons, write_reason);
+  put(options, "case_access_reasons", c.case_access_reasons, write_reason);
+  o["consent_options"] = std::move(options);
+  json items = json::array();
+  for (const Item& i : v.items()) items.push_back(write_item(i));
+  o["items"] = std::move(items);
+  put(o, "unavailable_sources", v.unavailable_sources());
+  put(o, "notice", v.notice());
+  put(o, "opt_out_notice", v.opt_out_notice());
+  if (v.own_organisation_items_hidden() > 0) o["own_organisation_items_hidden"] = v.own_organisation_items_hidden();
+  put(o, "policy_version", v.policy_version());
+  return o.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+ServiceView ServiceView::read(std::string_view text, const std::string& source) {
+  if (text.size() > kViewWireMaxBytes)
+    throw InputError(source + ": not read: " + std::to_string(text.size() / (1024 * 1024)) + " MB is more than a View may be (" +
+                     std::to_string(kViewWireMaxBytes / (1024 * 1024)) + " MB)");
+  if (nesting_depth(text, kViewWireMaxDepth) > kViewWireMaxDepth)
+    throw InputError(source + ": not a View a sharing service made: lists and objects nest deeper than a View's " +
+                     std::to_string(kViewWireMaxDepth) + " levels");
+  json j;
+  try {
+    j = json::parse(text);
+  } catch (const json::parse_error& e) {
+    std::string what = e.what();  // "[json.exception.parse_error.101] parse error at line 1, column 2: <why>"
+    throw InputError(source + ": not JSON: at byte " + std::to_string(e.byte) + ":" + what.substr(what.rfind(':') + 1));
+  }
+  Node root(j, "", source);
+  if (!j.is_object() || !j.contains("format"))
+    root.fail(std::string("no \"format\": \"") + kViewWireFormat + "\" (a record, a FHIR resource or another document is not a View)");
+  if (!j.at("format").is_string() || j.at("format").get<std::string>() != kViewWireFormat)
+    root.at("format").fail(std::string("expected \"") + kViewWireFormat + "\" (a newer service? this viewer reads only that format)");
+  root.object({"format", "basis", "patient", "incomplete", "basis_text", "override_ends", "override_reason", "profile", "tiers",
+               "case_access_available", "case_access_text", "consent_options", "items", "unavailable_sources", "notice",
+               "opt_out_notice", "own_organisation_items_hidden", "policy_version"});
+
+  View v;
+  if (!root.has("basis") || !root.has("patient") || !root.has("profile") || !root.has("items"))
+    root.fail("a View needs its basis, patient, profile and items");
+  v.basis_ = static_cast<Basis>(root.choice("basis", kBases, 0));
+  v.patient_ = read_patient(root.at("patient"));
+  v.incomplete_ = root.flag("incomplete");
+  v.basis_text_ = root.text("basis_text");
+  if (auto ends = root.optional_text("override_ends")) {
+    v.override_ends_ = Timestamp::parse(*ends);
+    if (!v.override_ends_) root.at("override_ends").fail("expected a date and time with its zone (2026-11-29T18:05:00+00:00)");
+  }
+  v.override_reason_ = root.text("override_reason");
+  Node profile = root.at("profile");
+  profile.object({"id", "name"});
+  v.profile_id_ = profile.required_text("id");
+  v.profile_name_ = profile.text("name");
+  if (root.has("tiers")) {
+    Node tiers = root.at("tiers");
+    tiers.object({"S", "C", "D", "H"});
+    for (Segment s : {Segment::summary, Segment::community, Segment::diagnostics, Segment::hospital})
+      v.tiers_[static_cast<size_t>(s)] = tiers.integer(segment_letter(s), 1, 3, 0);
+  }
+  v.case_access_available_ = root.flag("case_access_available");
+  v.case_access_text_ = root.text("case_access_text");
+  if (root.has("consent_options")) {
+    Node c = root.at("consent_options");
+    c.object({"methods", "may_override", "override_reasons", "override_text_min_characters", "case_access_reasons",
+              "case_access_text_min_characters"});
+    ConsentOptions& o = v.consent_options_;
+    if (c.has("methods")) o.methods = c.texts("methods");
+    o.may_override = c.flag("may_override");
+    o.override_reasons = c.list("override_reasons", read_reason);
+    o.override_text_min_characters = c.integer("override_text_min_characters", 0, 10000, o.override_text_min_characters);
+    o.case_access_reasons = c.list("case_access_reasons", read_reason);
+    o.case_access_text_min_characters = c.integer("case_access_text_min_characters", 0, 10000, o.case_access_text_min_characters);
+  }
+  v.items_ = root.list("items", read_item);
+  v.unavailable_sources_ = root.texts("unavailable_sources");
+  v.notice_ = root.text("notice");
+  v.opt_out_notice_ = root.text("opt_out_notice");
+  v.own_hidden_ = root.integer("own_organisation_items_hidden", 0, 1 << 30, 0);
+  v.policy_version_ = root.text("policy_version");
+
+  // What the policy guarantees of every View, checked again here.
+  if (!v.shows_record() && !v.items_.empty())
+    root.at("items").fail("a View on the basis \"" + std::string(basis_id(v.basis_)) + "\" shows no record, yet it holds items");
+  std::set<std::string> keys;
+  for (size_t i = 0; i < v.items_.size(); ++i)
+    if (!keys.insert(v.items_[i].key).second)
+      root.at("items").fail("item " + std::to_string(i) + " repeats the key of an earlier item");
+  for (size_t i = 0; i < v.items_.size(); ++i)
+    for (const Link& l : v.items_[i].links)
+      if (!keys.count(l.target))
+        root.at("items").fail("item " + std::to_string(i) + " links to an item the View does not hold (a View only links shown items)");
+  return ServiceView(std::move(v));
+}
+
+}  // namespace ilinks
