@@ -3,7 +3,21 @@
 //   <script type="module" src="/widget/ilinks-record.js"></script>
 //   <ilinks-record src="/fhir/Patient-123-everything.json"></ilinks-record>
 //
+// Two modes. Service mode (the `service` and `nhs-number` attributes) is for
+// every host outside a data holder's own boundary: the page never holds a
+// record; a sharing service applies the policy, keeps the audit trail and
+// sends the View made for the user its context token names. Direct mode (a
+// record from `src`, `fhir-base` or `iss`, or load()) applies the policy in
+// the page, and is only for hosts inside the boundary of the organisation
+// that holds the record.
+//
+//   <ilinks-record service="https://ilinks.example.nhs.uk" nhs-number="9990000115"></ilinks-record>
+//   element.tokenProvider = async (reason, { nhsNumber }) => (await epr.signContextToken(nhsNumber));
+//
 // Attributes
+//   service    the sharing service's base URL: GET {service}/v1/view with
+//              Authorization: Bearer <context token>, for the person in
+//              nhs-number; src, fhir-base and iss are then not used
 //   src        URL of a FHIR R4 Bundle or Patient resource (JSON) to show
 //   fhir-base, patient   or: a FHIR server and a patient id; the record is
 //              Patient/{id}/$everything, every page (set the accessToken
@@ -20,12 +34,29 @@
 //   organisation the widget shows only the person's identity and a consent
 //   request; with them, what the sharing policy allows, audited.
 // Properties and methods
+//   contextToken             service mode: a first context token, used once
+//                            (a property, never an attribute: not in the markup)
+//   tokenProvider            service mode: async (reason, { nhsNumber }) => token,
+//                            asked for every request after contextToken;
+//                            reason "request", or "expired" when the service
+//                            refused the last one as expired (one retry)
+//   refresh()                service mode: clears the screen and asks for the View
+//                            again (the EPR's user or role changed)
 //   load(json, sourceName)   show a record the host already holds (string or bytes); also loadRecord
 //   setViewer({ userId, userName, profile, organisation, organisationName, relationship })
-//   recordConsent(method, givenBy)   "verbal"|"written", "patient"|"representative"
+//   recordConsent(method, givenBy, scope)   "verbal"|"written", "patient"|"representative";
+//                            scope (service mode) "user"|"organisation"|"team"|"all-participants"
 //   override(reasonCode, text)       an emergency override, in the user's own words
 //   recordCaseAccess(reasonCode, text)   why the user needs the wider community record
 //                            (Community tier 3: free text and documents, shared case by case)
+//   recordOptOut(scope, value)       the person restricts sharing ("whole-record",
+//                            "segment", "setting", "label", "organisation"; "entry" in service mode)
+//   withdrawConsent()        service mode: withdraws the consents that let this user in
+//   In service mode each of these is a POST to the service, and the View it
+//   answers is shown (after an opt-out the View is asked for again); so are the
+//   widget's own consent, override and wider-access dialogs. A refusal leaves
+//   the View on screen, says why in the message strip and in ilinks-error,
+//   and rejects the returned promise.
 //   setTab(id)               "summary", "community", "diagnostics", "hospital", "timeline"
 //   mirrorText()             what is on screen as text (what a screen reader gets)
 //   state                    "empty" (no src) | "loading" | "ready" (the record is drawn)
@@ -33,9 +64,13 @@
 //   renderer                 the renderer in use: "webgl2" or "cpu"
 // Events
 //   ilinks-ready   detail { renderer }     the record is drawn and settled
-//   ilinks-error   detail { message }      the record could not be shown; says why
-//   ilinks-audit   detail { ...event }     each audit event (view, consent, override,
-//                                          case-access, refusal) as written; the page may forward it
+//   ilinks-error   detail { message }      the record could not be shown, or an action was
+//                                          refused; says why ("The sharing service refused: ...")
+//   ilinks-audit   detail { ...event }     direct mode: each audit event (view, consent, override,
+//                                          case-access, refusal) as written; the page keeps it.
+//                  detail { informational: true, recordedBy: 'sharing service', action: 'view', basis }
+//                                          service mode: one per View received. The service keeps
+//                                          the audit trail; these are for the page's own interest.
 //   ilinks-consent-required                the record waits for the person's consent
 // Copying (the reader's "Copy text", Ctrl+C in the search box) goes to the
 // browser clipboard, and only of what the View shows or the user typed.
@@ -66,14 +101,51 @@ const CONTEXT_ATTRIBUTES = ['user-id', 'user-name', 'profile', 'organisation', '
 
 const OK = 0;
 
+// Service mode: the routes the widget's own dialogs may ask for (Module.onEvent
+// 'service-action'), and how long an answer may take before the user is told.
+const SERVICE_ACTIONS = { consent: '/v1/consent', override: '/v1/override', 'case-access': '/v1/case-access',
+  withdraw: '/v1/consent/withdraw' };
+const SERVICE_TIMEOUT_MS = 20000;
+
+// The service's own words ({"error", "message"}) as a clinician reads them.
+function serviceRefusal(status, said) {
+  if (status === 401 || status === 403 || status === 429) return `The sharing service refused: ${said}`;
+  if (status === 503) return `The sharing service is unavailable just now: ${said}`;
+  if (status >= 500) return `The sharing service failed (${status}): ${said}`;
+  if (status >= 400 && status < 500 && status !== 404) return `The sharing service could not accept the request: ${said}`;
+  return `The sharing service answered ${status}: ${said}`;
+}
+
+function serviceWords(text) {
+  try {
+    const body = JSON.parse(text);
+    return typeof body?.message === 'string' ? body.message : '';
+  } catch {
+    return '';
+  }
+}
+
+// A fetch that got no answer: the browser says only "Failed to fetch" for a
+// service that is down, a network fault and a CORS refusal alike.
+function noAnswer(e) {
+  if (e?.name === 'TimeoutError') return `no answer within ${SERVICE_TIMEOUT_MS / 1000} s`;
+  return `no answer (${e?.message || e}): the service may be down, the network may have failed, ` +
+    'or the service does not list this page\'s origin in its browser_origins';
+}
+
 export class IlinksRecord extends HTMLElement {
   static get observedAttributes() {
-    return ['src', 'fhir-base', 'patient', 'iss', 'launch', 'today', 'nhs-number', ...CONTEXT_ATTRIBUTES];
+    return ['service', 'src', 'fhir-base', 'patient', 'iss', 'launch', 'today', 'nhs-number', ...CONTEXT_ATTRIBUTES];
   }
 
   // The bearer token for fhir-base: a property, never an attribute, so that it
   // is not in the page's markup.
   accessToken = '';
+  // Service mode: a first context token (used once: the service accepts each
+  // token once), then tokenProvider(reason, { nhsNumber }) for every request.
+  // Properties, never attributes, and never shown, logged or put in an event.
+  contextToken = '';
+  tokenProvider = null;
 
   #module = null;
   #viewer = 0;
@@ -90,6 +162,7 @@ export class IlinksRecord extends HTMLElement {
   #recordLoaded = false;  // a record was accepted and is being (or has been) drawn
   #resizeObserver = new ResizeObserver(() => this.#schedule());
   #started = null;
+  #consentAsked = false;  // the viewer itself said consent is required during the last View's load
 
   constructor() {
     super();
@@ -117,25 +190,65 @@ export class IlinksRecord extends HTMLElement {
 
   attributeChangedCallback(name, oldValue, newValue) {
     if (oldValue === newValue || !this.#module) return;
-    if (['src', 'fhir-base', 'patient', 'iss', 'launch'].includes(name)) this.#loadFromSrc();
+    if (name === 'service') {
+      if (this.#serviceMode()) this.#loadFromService();
+      else this.#loadFromSrc();
+    }
+    if (['src', 'fhir-base', 'patient', 'iss', 'launch'].includes(name) && !this.hasAttribute('service')) this.#loadFromSrc();
     if (name === 'today') this.#applyToday();
     if (CONTEXT_ATTRIBUTES.includes(name)) this.#applyContext();
-    if (name === 'nhs-number') { this.#showNoOne(); this.#applyPatient(); }
+    if (name === 'nhs-number') {
+      this.#showNoOne();
+      this.#applyPatient();
+      if (this.hasAttribute('service')) {
+        ++this.#loadSerial;  // an answer still on its way is about the previous person: never shown
+        this.#recordLoaded = false;
+        if (this.#serviceMode()) this.#loadFromService();
+      }
+    }
   }
 
-  async recordConsent(method = 'verbal', givenBy = 'patient') {
+  async recordConsent(method = 'verbal', givenBy = 'patient', scope = 'user') {
     await this.#started;
-    this.#callChecked((M, p) => M._ilinks_viewer_record_consent(this.#viewer, p[0], p[1]), [method, givenBy]);
+    if (this.#serviceMode()) return this.#serviceAction('/v1/consent', { method, given_by: givenBy, scope });
+    if (scope === 'user') this.#callChecked((M, p) => M._ilinks_viewer_record_consent(this.#viewer, p[0], p[1]), [method, givenBy]);
+    else this.#callChecked((M, p) => M._ilinks_viewer_record_consent_for(this.#viewer, p[0], p[1], p[2]), [method, givenBy, scope]);
   }
 
   async override(reasonCode, text) {
     await this.#started;
+    if (this.#serviceMode()) return this.#serviceAction('/v1/override', { reason_code: reasonCode, text });
     this.#callChecked((M, p) => M._ilinks_viewer_start_override(this.#viewer, p[0], p[1]), [reasonCode, text]);
   }
 
   async recordCaseAccess(reasonCode, text) {
     await this.#started;
+    if (this.#serviceMode()) return this.#serviceAction('/v1/case-access', { reason_code: reasonCode, text });
     this.#callChecked((M, p) => M._ilinks_viewer_record_case_access(this.#viewer, p[0], p[1]), [reasonCode, text]);
+  }
+
+  // The service answers an opt-out with its id, not a View: the View is asked for again.
+  async recordOptOut(scope, value = '') {
+    await this.#started;
+    if (this.#serviceMode()) return this.#serviceAction('/v1/opt-outs', { scope, value }, { viewAgain: true });
+    // The C ABI names the whole record "record"; the service's API "whole-record".
+    const abiScope = scope === 'whole-record' ? 'record' : scope;
+    this.#callChecked((M, p) => M._ilinks_viewer_record_opt_out(this.#viewer, p[0], p[1]), [abiScope, value]);
+  }
+
+  async withdrawConsent() {
+    await this.#started;
+    if (this.#serviceMode()) return this.#serviceAction('/v1/consent/withdraw', undefined);
+    // Direct mode keeps consent for this session only: it ends with the user or person.
+    const message = 'Withdrawing consent is kept by a sharing service: this element has no service attribute';
+    this.dispatchEvent(new CustomEvent('ilinks-error', { detail: { message }, bubbles: true }));
+    throw new Error(message);
+  }
+
+  // Service mode: the View again, for whoever the next context token names.
+  async refresh() {
+    await this.#started;
+    if (this.#serviceMode()) await this.#loadFromService();
   }
 
   async setTab(id) {
@@ -183,7 +296,12 @@ export class IlinksRecord extends HTMLElement {
     };
     M._ilinks_wasm_attach_audit(this.#viewer);
     M.onEvent = (name, detail) => {
-      if (name === 'consent-required') this.dispatchEvent(new CustomEvent('ilinks-consent-required', { bubbles: true }));
+      if (name === 'consent-required') {
+        this.#consentAsked = true;
+        this.dispatchEvent(new CustomEvent('ilinks-consent-required', { bubbles: true }));
+      }
+      // The widget's own dialogs, when the View came from a service: the service acts.
+      if (name === 'service-action') this.#onServiceAction(detail);
       if (name === 'error') this.dispatchEvent(new CustomEvent('ilinks-error', { detail: { message: detail }, bubbles: true }));
       // Copying is the user's own action in the widget (a button, Ctrl+C): the
       // text is what the View shows, or what they typed.
@@ -215,7 +333,8 @@ export class IlinksRecord extends HTMLElement {
       this.#context2d = this.#canvas.getContext('2d');
     }
     this.#applyToday();
-    if (this.hasAttribute('src') || (this.hasAttribute('fhir-base') && this.hasAttribute('patient')) ||
+    if (this.#serviceMode()) await this.#loadFromService();
+    else if (this.hasAttribute('src') || (this.hasAttribute('fhir-base') && this.hasAttribute('patient')) ||
         (this.hasAttribute('iss') && this.hasAttribute('launch'))) await this.#loadFromSrc();
     else { this.#setState('empty'); this.#schedule(); }
   }
@@ -325,6 +444,131 @@ export class IlinksRecord extends HTMLElement {
       return;
     }
     if (serial === this.#loadSerial) this.#loadBytes(bytes, src);
+  }
+
+  #serviceMode() { return this.hasAttribute('service') && !!this.getAttribute('nhs-number'); }
+
+  async #loadFromService() {
+    const serial = ++this.#loadSerial;
+    this.#recordLoaded = false;
+    this.#showNoOne();
+    this.#setState('loading');
+    try {
+      const text = await this.#askService('GET', '/v1/view');
+      if (serial === this.#loadSerial) this.#showView(text);
+    } catch (e) {
+      if (serial === this.#loadSerial) this.#fail(e.message);
+    }
+  }
+
+  // A POST to the service; the View it answers (or, with viewAgain, the View
+  // asked for afterwards) replaces the one on screen. A refusal leaves the
+  // View on screen and says why; the caller's promise is rejected with it.
+  async #serviceAction(route, body, { viewAgain = false } = {}) {
+    const serial = ++this.#loadSerial;
+    try {
+      let text = await this.#askService('POST', route, body);
+      if (viewAgain && serial === this.#loadSerial) text = await this.#askService('GET', '/v1/view');
+      if (serial === this.#loadSerial) this.#showView(text);
+    } catch (e) {
+      if (serial !== this.#loadSerial) return;  // another person (or action) since: not this View's business
+      this.#refused(e.message);
+      throw e;
+    }
+  }
+
+  #onServiceAction(json) {
+    let name, body;
+    try {
+      ({ action: name, ...body } = JSON.parse(json));
+    } catch {
+      name = '';
+    }
+    if (!SERVICE_ACTIONS[name] || !this.#serviceMode()) {
+      this.#refused(`The widget asked the sharing service for "${name}", which this element cannot send`);
+      return;
+    }
+    this.#serviceAction(SERVICE_ACTIONS[name], body).catch(() => {});  // already shown and dispatched
+  }
+
+  // One request with a fresh context token; the answer's text when 2xx, else
+  // an Error in words. A token refused as expired is replaced once.
+  async #askService(method, route, body) {
+    const base = this.getAttribute('service').replace(/\/+$/, '');
+    const nhsNumber = this.getAttribute('nhs-number') || '';
+    let token = await this.#nextToken('request', nhsNumber);
+    for (let retried = false; ; retried = true) {
+      const headers = { Authorization: `Bearer ${token}` };
+      if (body !== undefined) headers['Content-Type'] = 'application/json';
+      let response, text;
+      try {
+        // No cookies: who is looking is the token's to say, and nothing is cached.
+        response = await fetch(`${base}${route}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+          credentials: 'omit', cache: 'no-store', signal: AbortSignal.timeout(SERVICE_TIMEOUT_MS) });
+        text = await response.text();
+      } catch (e) {
+        throw new Error(`The sharing service could not be reached at ${base}: ${noAnswer(e)}`);
+      }
+      if (response.ok) return text;
+      const said = serviceWords(text) || `${response.status} ${response.statusText}`.trim();
+      if (response.status === 401 && !retried && /expired/i.test(said) && typeof this.tokenProvider === 'function') {
+        token = await this.#nextToken('expired', nhsNumber);
+        continue;
+      }
+      throw new Error(serviceRefusal(response.status, said));
+    }
+  }
+
+  async #nextToken(reason, nhsNumber) {
+    if (reason === 'request' && this.contextToken) {
+      const token = this.contextToken;
+      this.contextToken = '';  // the service would refuse it a second time
+      return token;
+    }
+    if (typeof this.tokenProvider !== 'function')
+      throw new Error('No context token for the sharing service: the EPR must set the element\'s tokenProvider (or contextToken) property');
+    let token;
+    try {
+      token = await this.tokenProvider(reason, { nhsNumber });
+    } catch (e) {
+      throw new Error(`The EPR could not give a context token for the sharing service: ${e?.message || e}`);
+    }
+    if (typeof token !== 'string' || !token) throw new Error('The EPR gave no context token for the sharing service');
+    return token;
+  }
+
+  // Shows a View the service made (ilinks-view/1); the service audited it.
+  #showView(text) {
+    const M = this.#module;
+    if (typeof M._ilinks_viewer_load_view_json !== 'function') {
+      this.#fail('This build of the record viewer cannot show a View from a sharing service (no ilinks_viewer_load_view_json)');
+      return;
+    }
+    const bytes = new TextEncoder().encode(text);
+    const data = M._malloc(Math.max(bytes.length, 1));
+    M.HEAPU8.set(bytes, data);
+    this.#consentAsked = false;
+    const rc = this.#call((M2, name) => M2._ilinks_viewer_load_view_json(this.#viewer, data, bytes.length, name), 'the sharing service');
+    M._free(data);
+    this.#recordLoaded = rc === OK;
+    if (rc !== OK) { this.#fail(this.#lastError()); return; }
+    this.#message.hidden = true;
+    this.#setState('loading');
+    this.#schedule();
+    let basis = '';
+    try { basis = String(JSON.parse(text).basis || ''); } catch { /* load_view_json read it: it is JSON */ }
+    // The service wrote the audit event; this one only tells the page a View arrived (no clinical content).
+    this.dispatchEvent(new CustomEvent('ilinks-audit', {
+      detail: { informational: true, recordedBy: 'sharing service', action: 'view', basis }, bubbles: true }));
+    if (basis === 'consent-required' && !this.#consentAsked)
+      this.dispatchEvent(new CustomEvent('ilinks-consent-required', { bubbles: true }));
+  }
+
+  // An action the service refused: the View stays; the strip and ilinks-error say why.
+  #refused(message) {
+    this.#message.textContent = message;
+    this.#message.hidden = false;
+    this.dispatchEvent(new CustomEvent('ilinks-error', { detail: { message }, bubbles: true }));
   }
 
   #loadBytes(bytes, sourceName) {

@@ -7,12 +7,16 @@
 // (ilinks-token, with a demo issuer key made afresh).
 //
 //   node host-samples/service-demo/demo-service.mjs --bin build/bin --dir build/demo-service
-//        [--port 8443] [--mllp-port 2575] [--ready FILE]
+//        [--port 8443] [--mllp-port 2575] [--ready FILE] [--browser-origin ORIGIN ...]
 //
 // --dir is emptied and filled: issuer-key.pem (private, owner only),
-// issuer-public.pem, service.json, store.db. Prints how to call the service
-// (curl with signed tokens), touches --ready once it is, and runs until
-// SIGINT or SIGTERM, then stops what it started.
+// issuer-public.pem, service.json, store.db. --browser-origin (repeatable)
+// lists a web EPR page's origin in the service's browser_origins (CORS), so
+// that the sample EPR's widget may call it. Prints how to call the service
+// (curl with signed tokens), writes --ready once it is (lines: the service's
+// URL, the issuer, the audience, the issuer's private key file: what the
+// sample EPR needs to sign context tokens), and runs until SIGINT or SIGTERM,
+// then stops what it started.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -29,6 +33,7 @@ const DIR = path.resolve(option('--dir', path.join(ROOT, 'build/demo-service')))
 const PORT = Number(option('--port', '8443'));
 const MLLP_PORT = Number(option('--mllp-port', '2575'));
 const READY = option('--ready', '');
+const BROWSER_ORIGINS = args.flatMap((a, i) => (a === '--browser-origin' && i + 1 < args.length ? [args[i + 1]] : []));
 const DEMO = path.join(ROOT, 'host-samples/demo-patients');
 export const ISSUER = 'https://epr.demo.ilinks.example';
 export const AUDIENCE = 'https://ilinks.north-mersey.example/api';
@@ -135,6 +140,7 @@ async function main() {
     store: { kind: 'sqlite', path: 'store.db' },
     mllp: { address: '127.0.0.1', port: MLLP_PORT },
   };
+  if (BROWSER_ORIGINS.length) config.browser_origins = BROWSER_ORIGINS;
   const configPath = path.join(DIR, 'service.json');
   fs.writeFileSync(configPath, JSON.stringify(config, null, 1) + '\n');
   run(path.join(BIN, 'ilinks-service'), ['check', '--config', configPath]);
@@ -171,7 +177,8 @@ async function main() {
   console.log(`curl -s -X POST ${url}/v1/consent -H 'Content-Type: application/json' -d '{"method":"verbal","scope":"organisation"}' -H "Authorization: Bearer ${signNow}"`);
   console.log(`curl -s ${url}/v1/view -H "Authorization: Bearer ${signNow}"`);
   say(`  (other people: --patient with an NHS number from host-samples/demo-patients/index.json; who looked: ${path.join(BIN, 'ilinks-service')} export-audit --config ${configPath} --out audit.jsonl && ${path.join(BIN, 'ilinks-audit')} verify audit.jsonl)`);
-  if (READY) fs.writeFileSync(READY, `${url}\n`);
+  if (BROWSER_ORIGINS.length) say(`  web pages that may call it (browser_origins): ${BROWSER_ORIGINS.join(' ')}`);
+  if (READY) fs.writeFileSync(READY, [url, ISSUER, AUDIENCE, path.join(DIR, 'issuer-key.pem')].join('\n') + '\n');
 }
 
 main().catch((e) => {

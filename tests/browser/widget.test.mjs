@@ -10,6 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer, startSampleEpr, launchChromium } from './harness.mjs';
@@ -536,5 +537,106 @@ test('a record about someone other than the person open in the EPR is refused, a
   await page.waitForSelector('#record[data-state="error"]', { timeout: 15000 });
   assert.match(await messageOf(page), /about a different person \(NHS number\) from the one open in your system/);
   assert.equal(await page.locator('#record .mirror [role=heading]', { hasText: 'DOYLE' }).count(), 0);
+  await page.close();
+});
+
+// Service mode, end to end: the sample EPR (serve.mjs --service) signs a
+// context token for each request, the widget asks a real ilinks-service (CORS:
+// the EPR's origin is its one browser origin) and shows the View it sends.
+async function startServiceAndEpr(name) {
+  process.env.ILINKS_SOURCE_DIR ??= repo;  // service_harness.mjs finds the FHIR test server there
+  const harness = await import('../service/service_harness.mjs');
+  const dir = path.join(outDir, `${name}-${process.pid}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const key = harness.makeIssuerKey();
+  const keyFile = path.join(dir, 'epr-issuer-key.pem');
+  fs.writeFileSync(keyFile, key.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+  // The service's port first: the EPR names it, and the service names the EPR's origin.
+  const port = await new Promise((resolve) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => { const p = probe.address().port; probe.close(() => resolve(p)); });
+  });
+  const epr = await startServer('host-samples/web-epr/serve.mjs', ['--port', '0', '--widget', widgetDir,
+    '--service', `http://127.0.0.1:${port}`, '--issuer-key', keyFile, '--issuer', harness.ISSUER, '--audience', harness.AUDIENCE],
+  'the sample EPR server (service mode)');
+  const configPath = harness.writeConfig({ dir, key, port, store: { kind: 'sqlite', path: path.join(dir, 'store.db') },
+    organisations: [{ ods: 'RVY', name: 'Southport and Ormskirk Hospital NHS Trust',
+      fhir: { base_url: `${fhirUrl}/ok`, bearer_token: 'good-token', timeout_ms: 4000, attempts: 2, backoff_ms: 10 } }] });
+  const config = JSON.parse(fs.readFileSync(configPath, 'utf8'));
+  config.browser_origins = [new URL(epr.url).origin];
+  fs.writeFileSync(configPath, JSON.stringify(config));
+  const svc = await harness.startService({ configPath });
+  return { svc, epr, stop: () => { svc.kill(); epr.process.kill(); } };
+}
+
+test('service mode: the widget shows the View a real ilinks-service sends; a refusal is shown in words and the View stays', async () => {
+  const { svc, epr, stop } = await startServiceAndEpr('browser-service-mode');
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 760 }, deviceScaleFactor: 1 });
+    const problems = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    const audit = [];
+    await page.exposeFunction('noteAudit', (e) => audit.push(e));
+    await page.addInitScript(() => document.addEventListener('ilinks-audit', (e) => window.noteAudit(e.detail)));
+    await page.goto(`${epr.url}?today=${TODAY}#patient=joe`);
+    await page.waitForSelector('#record[data-state="ready"], #record[data-state="error"]', { timeout: 30000 });
+    assert.equal(await page.getAttribute('#record', 'data-state'), 'ready', `widget error: ${await messageOf(page)}`);
+    // The page holds no record: the View came from the service, which asks for consent first.
+    await waitForMirror(page, 'button', 'Record consent...');
+    assert.deepEqual(audit, [{ informational: true, recordedBy: 'sharing service', action: 'view', basis: 'consent-required' }]);
+
+    await page.evaluate(() => document.getElementById('record').recordConsent('verbal', 'patient', 'organisation'));
+    await waitForMirror(page, '[role=tabpanel]', '');
+    assert.equal(await page.locator('#record .mirror [role=heading][aria-level="1"]').textContent(), 'BRADSHAW, Joseph Edward (Mr)');
+    assert.equal(audit.at(-1).basis, 'consent');
+
+    // A token the service refuses (signed by a key it does not trust): the
+    // service's own words in the strip and in ilinks-error; the View stays.
+    const refused = await page.evaluate(async () => {
+      const record = document.getElementById('record');
+      const errors = [];
+      record.addEventListener('ilinks-error', (e) => errors.push(e.detail.message));
+      const ownProvider = record.tokenProvider;
+      record.tokenProvider = async (reason, ctx) => {
+        const [head, body] = (await ownProvider(reason, ctx)).split('.');
+        return `${head}.${body}.${'A'.repeat(86)}`;  // a signature that does not verify
+      };
+      let thrown = '';
+      try { await record.override('emergency', 'Collapsed in clinic, unable to consent'); } catch (e) { thrown = e.message; }
+      record.tokenProvider = ownProvider;
+      return { thrown, errors, state: record.state };
+    });
+    assert.match(refused.thrown, /^The sharing service refused: .*signature/i);
+    assert.deepEqual(refused.errors, [refused.thrown]);
+    assert.equal(await messageOf(page), refused.thrown);
+    assert.equal(refused.state, 'ready');
+    assert.equal(await page.locator('#record .mirror [role=heading][aria-level="1"]').textContent(), 'BRADSHAW, Joseph Edward (Mr)');
+    await page.screenshot({ path: path.join(outDir, 'browser-service-refused.png') });
+
+    // Another person: cleared at once, then their own View (consent was Joe's).
+    await page.evaluate(() => { location.hash = 'patient=margaret'; });
+    await waitForMirror(page, '[role=heading][aria-level="1"]', 'HUGHES');
+    assert.equal(await page.locator('#record .mirror [role=heading]', { hasText: 'BRADSHAW' }).count(), 0);
+    assert.deepEqual(problems, []);
+    await page.close();
+  } finally {
+    stop();
+  }
+});
+
+test('service mode: a service that cannot be reached is said in words, and no one is shown', async () => {
+  const page = await browser.newPage({ viewport: { width: 900, height: 600 } });
+  await page.goto(`${baseUrl}?today=${TODAY}#patient=joe`);  // direct mode's page: its element is given a service instead
+  await page.waitForSelector('#record[data-state="ready"]', { timeout: 30000 });
+  const message = await page.evaluate(async () => {
+    const record = document.getElementById('record');
+    record.tokenProvider = async () => 'not-even-a-token';
+    record.setAttribute('service', 'http://127.0.0.1:9');  // discard port: nothing listens
+    await new Promise((resolve) => record.addEventListener('ilinks-error', resolve, { once: true }));
+    return record.shadowRoot.querySelector('.message').textContent;
+  });
+  assert.match(message, /^The sharing service could not be reached at http:\/\/127\.0\.0\.1:9: no answer/);
+  assert.equal(await page.getAttribute('#record', 'data-state'), 'error');
+  assert.equal(await page.locator('#record .mirror [role=heading]', { hasText: 'BRADSHAW' }).count(), 0);
   await page.close();
 });

@@ -1,5 +1,6 @@
-# The sharing service end to end, in one process (service_test.cpp).
-add_executable(ilinks_service_tests ${PROJECT_SOURCE_DIR}/tests/unit/main.cpp service_test.cpp)
+# The sharing service end to end, in one process (service_test.cpp), and
+# CORS for web EPR pages (cors_test.cpp).
+add_executable(ilinks_service_tests ${PROJECT_SOURCE_DIR}/tests/unit/main.cpp service_test.cpp cors_test.cpp)
 target_link_libraries(ilinks_service_tests PRIVATE ilinks_service_lib ilinks_header_only OpenSSL::Crypto)
 target_include_directories(ilinks_service_tests PRIVATE "${CMAKE_CURRENT_SOURCE_DIR}")
 target_compile_definitions(ilinks_service_tests PRIVATE ${_service_test_paths})

@@ -53,6 +53,7 @@ struct Deployment {
         {"explanations_to", {{"N84011", {{"base_url", "https://fhir.ainsdale.example/R4"}, {"bearer_token", kBearer}}}}},
         {"store", {{"kind", "sqlite"}, {"path", "data/store.db"}}},
         {"mllp", {{"address", "127.0.0.1"}, {"port", 2575}}},
+        {"browser_origins", {"https://epr.southport.nhs.uk", "http://127.0.0.1:8080", "http://[::1]:8080"}},
         {"limits",
          {{"max_body_bytes", 131072}, {"max_header_bytes", 16384}, {"requests_per_user_per_minute", 60},
           {"max_concurrent_requests", 8}, {"request_timeout_ms", 15000}, {"fetch_deadline_ms", 9000},
@@ -137,6 +138,7 @@ TEST_SUITE("service configuration") {
     CHECK(c.limits.request_timeout_ms == 15000);
     CHECK(c.limits.fetch_deadline_ms == 9000);
     CHECK(c.limits.record_cache_seconds == 0);
+    CHECK(c.browser_origins == std::vector<std::string>{"https://epr.southport.nhs.uk", "http://127.0.0.1:8080", "http://[::1]:8080"});
   }
 
   TEST_CASE("a minimal file takes the defaults: plain HTTP on 127.0.0.1:8443, the built-in policy, no MLLP") {
@@ -153,6 +155,7 @@ TEST_SUITE("service configuration") {
     CHECK(c.limits.max_body_bytes == ServiceLimits{}.max_body_bytes);
     CHECK(c.tokens.max_lifetime_seconds == 300);
     CHECK(c.tokens.clock_skew_seconds == 30);
+    CHECK(c.browser_origins.empty());  // no web page on another origin may call the API
   }
 
   TEST_CASE("paths are read relative to the configuration file's own folder, wherever the service starts") {
@@ -440,6 +443,31 @@ TEST_SUITE("service configuration") {
     Deployment d("escaped");
     d.config["limits"]["a/b~c"] = 1;
     CHECK(has(d.fault(), "service.json /limits/a~1b~0c: is not a member"));
+  }
+
+  TEST_CASE("browser origins are named one by one, as a browser writes them; never * or null") {
+    Deployment d("origins");
+    for (const char* wildcard : {"*", "null"}) {
+      CAPTURE(wildcard);
+      d.config["browser_origins"] = {"https://epr.example.nhs.uk", wildcard};
+      CHECK(has(d.fault(), "service.json /browser_origins/1: must name one web EPR's origin"));
+      CHECK(has(d.fault(), "would let any page call the API"));
+    }
+    // Forms a browser never sends in Origin would never match: refused, not ignored.
+    for (const char* bad : {"https://epr.example.nhs.uk/", "https://epr.example.nhs.uk/epr", "HTTPS://epr.example.nhs.uk",
+                            "https://EPR.example.nhs.uk", "epr.example.nhs.uk", "ftp://epr.example.nhs.uk", "https://",
+                            "https://epr.example.nhs.uk:", "https://epr.example.nhs.uk:99999", "https://:8080",
+                            "https://epr example"}) {
+      CAPTURE(bad);
+      d.config["browser_origins"] = {bad};
+      CHECK(has(d.fault(), "service.json /browser_origins/0: must be an origin as a browser sends it"));
+    }
+    d.config["browser_origins"] = {"http://127.0.0.1:8080", "http://127.0.0.1:8080"};
+    CHECK(d.fault() == "service.json /browser_origins/1: http://127.0.0.1:8080 is already /browser_origins/0");
+    d.config["browser_origins"] = {8080};
+    CHECK(has(d.fault(), "service.json /browser_origins/0: must be a text"));
+    d.config["browser_origins"] = "http://127.0.0.1:8080";
+    CHECK(has(d.fault(), "service.json /browser_origins: must be a list"));
   }
 
   TEST_CASE("a configuration file that cannot be opened is named") {

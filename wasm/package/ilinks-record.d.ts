@@ -17,10 +17,29 @@ export interface IlinksAuditEvent {
   [member: string]: unknown;
 }
 
+/**
+ * Service mode: one per View received. The sharing service wrote the audit event and keeps the trail;
+ * this only tells the page that a View arrived, and on what basis. No clinical content.
+ */
+export interface IlinksServiceViewNotice {
+  informational: true;
+  recordedBy: 'sharing service';
+  action: 'view';
+  /** The View's basis, e.g. "consent-required", "consent", "override". */
+  basis: string;
+}
+
+/** Service mode: asked for a context token for each request; "expired" after the service refused one as expired. */
+export type IlinksTokenProvider = (reason: 'request' | 'expired', context: { nhsNumber: string }) => Promise<string> | string;
+
+export type IlinksOptOutScope = 'whole-record' | 'segment' | 'setting' | 'label' | 'organisation' | 'entry';
+
 export interface IlinksRecordEventMap extends HTMLElementEventMap {
   'ilinks-ready': CustomEvent<{ renderer: 'webgl2' | 'cpu' }>;
+  /** The record could not be shown, or an action was refused; the message says why in words. */
   'ilinks-error': CustomEvent<{ message: string }>;
-  'ilinks-audit': CustomEvent<IlinksAuditEvent>;
+  /** Direct mode: each audit event as written (the page keeps it). Service mode: a notice per View. */
+  'ilinks-audit': CustomEvent<IlinksAuditEvent | IlinksServiceViewNotice>;
   'ilinks-consent-required': CustomEvent<null>;
 }
 
@@ -31,6 +50,15 @@ export class IlinksRecord extends HTMLElement {
   readonly renderer: 'webgl2' | 'cpu' | null;
   /** Bearer token for the fhir-base attribute (never an attribute). */
   accessToken: string;
+  /**
+   * Service mode (the `service` and `nhs-number` attributes): a first context token, used once (the service
+   * accepts each token once), then emptied. Never an attribute.
+   */
+  contextToken: string;
+  /** Service mode: gives a fresh context token for every request after contextToken. */
+  tokenProvider: IlinksTokenProvider | null;
+  /** Service mode: clears the screen and asks the service for the View again (the EPR's user or role changed). */
+  refresh(): Promise<void>;
   /** Shows a record the page already holds (FHIR R4 JSON). */
   load(json: string | ArrayBuffer | Uint8Array, sourceName?: string): Promise<void>;
   /** load() under the name vendors look for first. */
@@ -38,10 +66,18 @@ export class IlinksRecord extends HTMLElement {
   /** Who is looking, in one call (sets the user-id ... relationship attributes). */
   setViewer(viewer: { userId: string; userName?: string; profile: string; organisation: string;
                       organisationName?: string; relationship?: boolean }): void;
-  /** The person consented: audited, then the record shows. Rejects with the reason. */
-  recordConsent(method?: 'verbal' | 'written', givenBy?: 'patient' | 'representative'): Promise<void>;
+  /**
+   * The person consented: audited, then the record shows. Rejects with the reason. In service mode the
+   * consent is recorded by the service for `scope` (default "user") and the View it answers is shown.
+   */
+  recordConsent(method?: 'verbal' | 'written', givenBy?: 'patient' | 'representative',
+                scope?: 'user' | 'organisation' | 'team' | 'all-participants'): Promise<void>;
   /** An emergency override with a reason code from the policy and the user's own words. */
   override(reasonCode: string, text: string): Promise<void>;
+  /** The person restricts sharing. Service mode: recorded by the service, then the View is asked for again. */
+  recordOptOut(scope: IlinksOptOutScope, value?: string): Promise<void>;
+  /** Service mode only: withdraws the consents that let this user in; the View answered is shown. */
+  withdrawConsent(): Promise<void>;
   /**
    * Records why the user needs the wider community record of this person (Community tier 3: free text and
    * documents, shared case by case): a reason code from the policy ("extended-team", "case-review",

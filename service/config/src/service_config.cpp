@@ -220,6 +220,50 @@ void read_mllp(const ConfigReader& r, const json& root, ServiceConfig& c) {
   c.mllp_port = static_cast<int>(r.whole(*mllp, "/mllp", "port", 0, kLargestPort, 0, true));
 }
 
+// An origin as a browser writes it in its Origin header: compared byte for
+// byte, so a form a browser never sends ("HTTPS://EPR", a trailing "/", a
+// path) would silently never match and is refused here instead.
+bool is_origin(const std::string& o) {
+  std::string rest;
+  if (o.rfind("https://", 0) == 0) rest = o.substr(8);
+  else if (o.rfind("http://", 0) == 0) rest = o.substr(7);
+  else return false;
+  if (rest.empty() || rest.front() == ':') return false;
+  size_t colon = rest.rfind(':');
+  bool bracketed = rest.front() == '[';  // an IPv6 literal: [::1]:8080
+  if (bracketed && (colon == std::string::npos || colon < rest.find(']'))) colon = std::string::npos;
+  std::string host = colon == std::string::npos ? rest : rest.substr(0, colon);
+  if (colon != std::string::npos) {
+    std::string port = rest.substr(colon + 1);
+    if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos || std::stoi(port) > 65535)
+      return false;
+  }
+  for (char c : host)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+          (bracketed && (c == '[' || c == ']' || c == ':'))))
+      return false;
+  return !host.empty();
+}
+
+void read_browser_origins(const ConfigReader& r, const json& root, ServiceConfig& c) {
+  const json* origins = r.list_member(root, "", "browser_origins", false);
+  if (!origins) return;
+  for (size_t i = 0; i < origins->size(); ++i) {
+    const std::string at = pointer_to("/browser_origins", i);
+    const json& entry = (*origins)[i];
+    if (!entry.is_string()) r.fail(at, "must be a text: an origin such as \"https://epr.example.nhs.uk\"");
+    std::string origin = entry.get<std::string>();
+    if (origin == "*" || origin == "null")
+      r.fail(at, "must name one web EPR's origin: \"" + origin + "\" would let any page call the API");
+    if (!is_origin(origin))
+      r.fail(at, "must be an origin as a browser sends it: http(s)://host[:port] in lower case, with no path or "
+                 "trailing slash (\"https://epr.example.nhs.uk\")");
+    for (size_t j = 0; j < c.browser_origins.size(); ++j)
+      if (c.browser_origins[j] == origin) r.fail(at, origin + " is already /browser_origins/" + std::to_string(j));
+    c.browser_origins.push_back(origin);
+  }
+}
+
 void read_limits(const ConfigReader& r, const json& root, ServiceConfig& c) {
   const json* limits = r.object_member(root, "", "limits", false);
   if (!limits) return;
@@ -257,7 +301,7 @@ ServiceConfig service_config_from_json(const std::string& text, const std::strin
   if (!root.is_object()) r.fail("", "must be a JSON object");
   r.only(root, "",
          {"format", "listen", "tls", "audience", "issuers", "policy", "organisations", "explanations_to", "store", "mllp",
-          "limits"});
+          "limits", "browser_origins"});
   const json* format = r.member(root, "", "format", true);
   if (!format->is_string() || format->get<std::string>() != "ilinks-service/1")
     r.fail("/format", "must be \"ilinks-service/1\"");
@@ -274,6 +318,7 @@ ServiceConfig service_config_from_json(const std::string& text, const std::strin
   read_store(r, root, c);
   read_mllp(r, root, c);
   read_limits(r, root, c);
+  read_browser_origins(r, root, c);
   return c;
 }
 

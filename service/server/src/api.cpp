@@ -137,6 +137,42 @@ std::optional<Caller> authenticate(SharingService& service, const httplib::Reque
   return caller;
 }
 
+namespace {
+bool listed_origin(const ServiceConfig& config, const std::string& origin) {
+  for (const auto& o : config.browser_origins)
+    if (o == origin) return true;
+  return false;
+}
+}  // namespace
+
+bool answer_preflight(const ServiceConfig& config, const httplib::Request& req, httplib::Response& res) {
+  if (req.method != "OPTIONS" || req.path.rfind("/v1/", 0) != 0) return false;
+  std::string origin = req.get_header_value("Origin");
+  if (!listed_origin(config, origin)) {
+    // The origin is the browser's, not a secret; naming it tells whoever
+    // reads the network log which entry browser_origins lacks.
+    fail(res, 403, "origin-not-allowed",
+         (origin.empty() ? std::string("a request with no Origin") : "the origin " + origin) +
+             " is not one of this service's browser_origins: its pages may not call the API");
+    return true;
+  }
+  res.status = 204;
+  res.set_header("Access-Control-Allow-Methods", "GET, POST, DELETE");
+  res.set_header("Access-Control-Allow-Headers", "Authorization, Content-Type");
+  res.set_header("Access-Control-Max-Age", "600");
+  return true;
+}
+
+void allow_origin(const ServiceConfig& config, const httplib::Request& req, httplib::Response& res) {
+  if (config.browser_origins.empty()) return;
+  // Answers differ by Origin: a cache must not hand one page's answer to another.
+  res.set_header("Vary", "Origin");
+  std::string origin = req.get_header_value("Origin");
+  if (!listed_origin(config, origin)) return;
+  res.set_header("Access-Control-Allow-Origin", origin);
+  res.set_header("Access-Control-Expose-Headers", "WWW-Authenticate, Retry-After");
+}
+
 void guarded(SharingService& service, httplib::Response& res, const std::function<void()>& work) {
   try {
     work();

@@ -51,4 +51,15 @@ void audit_service_event(SharingService& service, const Caller* caller, const st
 // with no details (they are logged without clinical data).
 void guarded(SharingService& service, httplib::Response& res, const std::function<void()>& work);
 
+// CORS, for web EPR pages whose widget calls the API from their own origin
+// (config "browser_origins", compared exactly; never "*"). A preflight
+// (OPTIONS /v1/...) is answered here: true when `req` was one. Its answer
+// allows GET, POST and DELETE with Authorization and Content-Type for a
+// listed origin, and is 403 in words for any other.
+bool answer_preflight(const ServiceConfig& config, const httplib::Request& req, httplib::Response& res);
+// Every answer (a View, an error) to a listed origin names it in
+// Access-Control-Allow-Origin, so the page can read the service's words;
+// an origin not listed gets no CORS header and the browser withholds the answer.
+void allow_origin(const ServiceConfig& config, const httplib::Request& req, httplib::Response& res);
+
 }  // namespace ilinks::api

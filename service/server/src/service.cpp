@@ -84,14 +84,20 @@ void SharingService::start() {
   http_->set_keep_alive_timeout(2);  // also how long stop() may wait on an idle connection
   http_->set_tcp_nodelay(true);       // small JSON answers on kept-alive connections go at once, not after ~40 ms
   size_t max_header = config_.limits.max_header_bytes;
-  http_->set_pre_routing_handler([max_header](const httplib::Request& req, httplib::Response& res) {
+  const ServiceConfig& config = config_;
+  http_->set_pre_routing_handler([max_header, &config](const httplib::Request& req, httplib::Response& res) {
     size_t bytes = req.target.size();
     for (const auto& h : req.headers) bytes += h.first.size() + h.second.size() + 4;
     if (bytes > max_header) {
       api::fail(res, 431, "headers-too-large", "the request's headers are larger than this service accepts");
       return httplib::Server::HandlerResponse::Handled;
     }
+    if (api::answer_preflight(config, req, res)) return httplib::Server::HandlerResponse::Handled;
     return httplib::Server::HandlerResponse::Unhandled;
+  });
+  // After every answer, the routes' and the error handler's alike.
+  http_->set_post_routing_handler([&config](const httplib::Request& req, httplib::Response& res) {
+    api::allow_origin(config, req, res);
   });
   http_->set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty()) return;  // a route's own answer

@@ -17,6 +17,7 @@
 //   "store": {"kind": "sqlite", "path": "store.db"} | {"kind": "postgresql", "connection": "host=... dbname=...",
 //            "connections": 4},                                              (and "busy_timeout_ms" for either)
 //   "mllp": {"address": "127.0.0.1", "port": 2575},                                 (optional; address defaults to 127.0.0.1)
+//   "browser_origins": ["https://epr.southport.nhs.uk"],       (optional: web EPR pages whose widget may call the API)
 //   "limits": {"max_body_bytes": 65536, "max_header_bytes": 8192, "requests_per_user_per_minute": 120,
 //              "max_concurrent_requests": 16, "request_timeout_ms": 20000, "fetch_deadline_ms": 10000,
 //              "record_cache_seconds": 60,
@@ -28,7 +29,10 @@
 // suit its algorithm; TLS files, a policy file and a SQLite file's folder must
 // exist. A deployment's name is checked to be a name only: the server finds
 // it. ODS codes are capital letters and digits. Bearer tokens and the
-// PostgreSQL connection are never repeated in a complaint.
+// PostgreSQL connection are never repeated in a complaint. A browser origin is
+// scheme://host[:port] exactly as a browser sends it in Origin (no path, no
+// trailing slash, lower case); "*" and "null" are refused: the service names
+// the EPR pages it trusts, one by one.
 #pragma once
 #include <map>
 #include <optional>
@@ -66,6 +70,9 @@ struct ServiceConfig {
   std::string mllp_address;          // empty: no MLLP listener
   int mllp_port = 0;
   ServiceLimits limits;
+  // Origins answered with Access-Control-Allow-Origin (CORS), compared
+  // exactly; empty: no browser page may call the API from another origin.
+  std::vector<std::string> browser_origins;
 };
 
 // Reads and checks the whole file. Throws PolicyFileError ("service.json
