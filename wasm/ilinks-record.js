@@ -602,6 +602,10 @@ export class IlinksRecord extends HTMLElement {
   #showNoOne() {
     this.#module._ilinks_viewer_clear(this.#viewer);
     this.#message.hidden = true;
+    // The accessible mirror too, now: it follows the canvas only once a frame
+    // settles, and a screen reader must not read the previous person meanwhile.
+    this.#mirror.replaceChildren();
+    this.#mirrorVersion = -1;
     this.#schedule();
   }
 
