@@ -90,7 +90,8 @@ import { smartEhrLaunch } from './ilinks-smart.js';
 const STYLE = `
 :host { display: block; position: relative; min-height: 200px; contain: content; }
 canvas { display: block; width: 100%; height: 100%; outline: none; }
-.message { position: absolute; left: 16px; right: 16px; top: 48px; padding: 8px 12px;
+/* At the foot: a refusal while a record is shown must never cover the banner (who this is). */
+.message { position: absolute; left: 16px; right: 16px; bottom: 16px; padding: 8px 12px;
   font: 14px "Liberation Sans", Arial, sans-serif; color: #212b32; background: #fff4c2;
   border-left: 4px solid #ffb81c; }
 .message[hidden] { display: none; }
