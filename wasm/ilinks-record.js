@@ -86,11 +86,13 @@ import { forwardInput } from './ilinks-input.js';
 import { updateMirror } from './ilinks-mirror.js';
 import { fetchPatientRecord } from './ilinks-fhir.js';
 import { smartEhrLaunch } from './ilinks-smart.js';
+import { SERVICE_ACTIONS, askService } from './ilinks-service.js';
 
 const STYLE = `
 :host { display: block; position: relative; min-height: 200px; contain: content; }
 canvas { display: block; width: 100%; height: 100%; outline: none; }
-.message { position: absolute; left: 16px; right: 16px; top: 48px; padding: 8px 12px;
+/* At the foot: a refusal while a record is shown must never cover the banner (who this is). */
+.message { position: absolute; left: 16px; right: 16px; bottom: 16px; padding: 8px 12px;
   font: 14px "Liberation Sans", Arial, sans-serif; color: #212b32; background: #fff4c2;
   border-left: 4px solid #ffb81c; }
 .message[hidden] { display: none; }
@@ -100,38 +102,6 @@ canvas:focus-visible { outline: 3px solid #ffeb3b; outline-offset: -3px; }
 const CONTEXT_ATTRIBUTES = ['user-id', 'user-name', 'profile', 'organisation', 'organisation-name', 'relationship'];
 
 const OK = 0;
-
-// Service mode: the routes the widget's own dialogs may ask for (Module.onEvent
-// 'service-action'), and how long an answer may take before the user is told.
-const SERVICE_ACTIONS = { consent: '/v1/consent', override: '/v1/override', 'case-access': '/v1/case-access',
-  withdraw: '/v1/consent/withdraw' };
-const SERVICE_TIMEOUT_MS = 20000;
-
-// The service's own words ({"error", "message"}) as a clinician reads them.
-function serviceRefusal(status, said) {
-  if (status === 401 || status === 403 || status === 429) return `The sharing service refused: ${said}`;
-  if (status === 503) return `The sharing service is unavailable just now: ${said}`;
-  if (status >= 500) return `The sharing service failed (${status}): ${said}`;
-  if (status >= 400 && status < 500 && status !== 404) return `The sharing service could not accept the request: ${said}`;
-  return `The sharing service answered ${status}: ${said}`;
-}
-
-function serviceWords(text) {
-  try {
-    const body = JSON.parse(text);
-    return typeof body?.message === 'string' ? body.message : '';
-  } catch {
-    return '';
-  }
-}
-
-// A fetch that got no answer: the browser says only "Failed to fetch" for a
-// service that is down, a network fault and a CORS refusal alike.
-function noAnswer(e) {
-  if (e?.name === 'TimeoutError') return `no answer within ${SERVICE_TIMEOUT_MS / 1000} s`;
-  return `no answer (${e?.message || e}): the service may be down, the network may have failed, ` +
-    'or the service does not list this page\'s origin in its browser_origins';
-}
 
 export class IlinksRecord extends HTMLElement {
   static get observedAttributes() {
@@ -491,50 +461,9 @@ export class IlinksRecord extends HTMLElement {
     this.#serviceAction(SERVICE_ACTIONS[name], body).catch(() => {});  // already shown and dispatched
   }
 
-  // One request with a fresh context token; the answer's text when 2xx, else
-  // an Error in words. A token refused as expired is replaced once.
-  async #askService(method, route, body) {
-    const base = this.getAttribute('service').replace(/\/+$/, '');
-    const nhsNumber = this.getAttribute('nhs-number') || '';
-    let token = await this.#nextToken('request', nhsNumber);
-    for (let retried = false; ; retried = true) {
-      const headers = { Authorization: `Bearer ${token}` };
-      if (body !== undefined) headers['Content-Type'] = 'application/json';
-      let response, text;
-      try {
-        // No cookies: who is looking is the token's to say, and nothing is cached.
-        response = await fetch(`${base}${route}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body),
-          credentials: 'omit', cache: 'no-store', signal: AbortSignal.timeout(SERVICE_TIMEOUT_MS) });
-        text = await response.text();
-      } catch (e) {
-        throw new Error(`The sharing service could not be reached at ${base}: ${noAnswer(e)}`);
-      }
-      if (response.ok) return text;
-      const said = serviceWords(text) || `${response.status} ${response.statusText}`.trim();
-      if (response.status === 401 && !retried && /expired/i.test(said) && typeof this.tokenProvider === 'function') {
-        token = await this.#nextToken('expired', nhsNumber);
-        continue;
-      }
-      throw new Error(serviceRefusal(response.status, said));
-    }
-  }
-
-  async #nextToken(reason, nhsNumber) {
-    if (reason === 'request' && this.contextToken) {
-      const token = this.contextToken;
-      this.contextToken = '';  // the service would refuse it a second time
-      return token;
-    }
-    if (typeof this.tokenProvider !== 'function')
-      throw new Error('No context token for the sharing service: the EPR must set the element\'s tokenProvider (or contextToken) property');
-    let token;
-    try {
-      token = await this.tokenProvider(reason, { nhsNumber });
-    } catch (e) {
-      throw new Error(`The EPR could not give a context token for the sharing service: ${e?.message || e}`);
-    }
-    if (typeof token !== 'string' || !token) throw new Error('The EPR gave no context token for the sharing service');
-    return token;
+  // One request with a fresh context token from the page (ilinks-service.js).
+  #askService(method, route, body) {
+    return askService(this, this.getAttribute('service'), this.getAttribute('nhs-number') || '', method, route, body);
   }
 
   // Shows a View the service made (ilinks-view/1); the service audited it.
@@ -602,6 +531,10 @@ export class IlinksRecord extends HTMLElement {
   #showNoOne() {
     this.#module._ilinks_viewer_clear(this.#viewer);
     this.#message.hidden = true;
+    // The accessible mirror too, now: it follows the canvas only once a frame
+    // settles, and a screen reader must not read the previous person meanwhile.
+    this.#mirror.replaceChildren();
+    this.#mirrorVersion = -1;
     this.#schedule();
   }
 

@@ -6,15 +6,23 @@
 //                  [--size 1024x640] [--screenshot out.png]
 //                  [--user ID --profile 1a|...|7 --organisation ODS [--consent given]]
 //                  [--tab summary|community|diagnostics|hospital|timeline]
+//   ilinks-desktop --service URL --patient NHS_NUMBER --token-command CMD [--consent given] [...]
 //
 // With --user, --profile and --organisation the user is the viewer (with a
 // care relationship); --consent given records the person's verbal consent as
 // the widget's dialog would. Mouse, wheel and keyboard go to the component.
 //
+// With --service the host holds no record (a desktop EPR outside the data
+// holders' boundary): the viewer asks the sharing service for the View made
+// for the user in the context token, which CMD (run by the shell for each
+// request; tokens are used once) prints, signed by the host's own issuer.
+// Consent, overrides and the widget's dialogs then act at the service.
+//
 // It draws only when the component says something changed or the window needs
 // repainting, and otherwise sleeps in glfwWaitEvents(): an idle record costs no
 // CPU. --screenshot writes the first settled frame to a PNG and exits (tests).
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -105,6 +113,22 @@ void forward_input(GLFWwindow* window) {
   glfwSetWindowFocusCallback(window, [](GLFWwindow* w, int focused) { ilinks_viewer_focus(host_of(w).viewer, focused); });
 }
 
+// The host's token provider: a fresh context token for each request, printed
+// by its signer command (a real EPR signs in its own back end).
+size_t token_from_command(void* command, int, char* buffer, size_t size) {
+  FILE* p = popen(static_cast<const char*>(command), "r");
+  if (!p) return 0;
+  std::string token;
+  char chunk[4096];
+  for (size_t n; (n = std::fread(chunk, 1, sizeof chunk, p)) > 0;) token.append(chunk, n);
+  if (pclose(p) != 0) return 0;
+  while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
+  if (token.empty()) return 0;
+  if (token.size() + 1 > size) return token.size() + 1;
+  std::memcpy(buffer, token.c_str(), token.size() + 1);
+  return token.size();
+}
+
 bool save_framebuffer(const char* path, int width, int height) {
   std::vector<unsigned char> pixels(static_cast<size_t>(width) * static_cast<size_t>(height) * 4);
   glPixelStorei(GL_PACK_ALIGNMENT, 1);
@@ -117,7 +141,7 @@ bool save_framebuffer(const char* path, int width, int height) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string record_path, today, screenshot, user, profile, organisation, consent, tab;
+  std::string record_path, today, screenshot, user, profile, organisation, consent, tab, service, patient, token_command;
   int width = 1024, height = 640;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string arg = argv[i], value = argv[i + 1];
@@ -129,19 +153,27 @@ int main(int argc, char** argv) {
     else if (arg == "--organisation") organisation = value;
     else if (arg == "--consent") consent = value;
     else if (arg == "--tab") tab = value;
+    else if (arg == "--service") service = value;
+    else if (arg == "--patient") patient = value;
+    else if (arg == "--token-command") token_command = value;
     else if (arg == "--size") {
       if (std::sscanf(value.c_str(), "%dx%d", &width, &height) != 2) { std::fprintf(stderr, "ilinks-desktop: --size takes WIDTHxHEIGHT\n"); return 2; }
     } else { std::fprintf(stderr, "ilinks-desktop: unknown option %s\n", arg.c_str()); return 2; }
   }
-  if (record_path.empty()) {
-    std::fprintf(stderr, "usage: ilinks-desktop --record FILE [--today YYYY-MM-DD] [--size WxH] [--screenshot out.png]\n");
+  const bool through_service = !service.empty();
+  if (record_path.empty() == !through_service || (through_service && (patient.empty() || token_command.empty()))) {
+    std::fprintf(stderr, "usage: ilinks-desktop --record FILE [--today YYYY-MM-DD] [--size WxH] [--screenshot out.png]\n"
+                         "       ilinks-desktop --service URL --patient NHS_NUMBER --token-command CMD [...]\n");
     return 2;
   }
-  std::ifstream in(record_path, std::ios::binary);
-  if (!in) { std::fprintf(stderr, "ilinks-desktop: %s: cannot be opened for reading\n", record_path.c_str()); return 1; }
-  std::ostringstream text;
-  text << in.rdbuf();
-  const std::string bytes = text.str();
+  std::string bytes;
+  if (!through_service) {
+    std::ifstream in(record_path, std::ios::binary);
+    if (!in) { std::fprintf(stderr, "ilinks-desktop: %s: cannot be opened for reading\n", record_path.c_str()); return 1; }
+    std::ostringstream text;
+    text << in.rdbuf();
+    bytes = text.str();
+  }
 
   glfwSetErrorCallback([](int, const char* message) { std::fprintf(stderr, "ilinks-desktop: GLFW: %s\n", message); });
   if (!glfwInit()) return 1;
@@ -163,7 +195,11 @@ int main(int argc, char** argv) {
       (viewer_given && ilinks_viewer_set_context(host.viewer, user.c_str(), user.c_str(), profile.c_str(), organisation.c_str(),
                                                  organisation.c_str(), 1) != ILINKS_OK) ||
       (!tab.empty() && ilinks_viewer_set_tab(host.viewer, tab.c_str()) != ILINKS_OK) ||
-      ilinks_viewer_load_fhir(host.viewer, bytes.data(), bytes.size(), record_path.c_str()) != ILINKS_OK ||
+      (through_service && (ilinks_viewer_set_patient(host.viewer, patient.c_str()) != ILINKS_OK ||
+                           ilinks_viewer_set_service(host.viewer, service.c_str(), &token_from_command,
+                                                     const_cast<char*>(token_command.c_str()), 10000) != ILINKS_OK ||
+                           ilinks_viewer_load_from_service(host.viewer) != ILINKS_OK)) ||
+      (!through_service && ilinks_viewer_load_fhir(host.viewer, bytes.data(), bytes.size(), record_path.c_str()) != ILINKS_OK) ||
       (consent == "given" && ilinks_viewer_record_consent(host.viewer, "verbal", "patient") != ILINKS_OK)) {
     std::fprintf(stderr, "ilinks-desktop: %s\n", ilinks_viewer_last_error(host.viewer));
     status = 1;  // the window still opens: it shows that no record is loaded

@@ -61,6 +61,18 @@ int main(int argc, char** argv) {
   CHECK(ilinks_viewer_text_input(v, NULL) == ILINKS_ERROR_ARGUMENT);
   CHECK(ilinks_viewer_render_rgba(v, NULL, 16, 0) == ILINKS_ERROR_ARGUMENT);
 
+  /* ABI 0.3: through a sharing service */
+  CHECK(ilinks_viewer_load_view_json(NULL, "{}", 2, "x") == ILINKS_ERROR_ARGUMENT);
+  CHECK(ilinks_viewer_load_view_json(v, NULL, 10, "x") == ILINKS_ERROR_ARGUMENT);
+  CHECK(ilinks_viewer_load_view_json(v, record, size, argv[1]) == ILINKS_ERROR_INPUT); /* a record is not a View */
+  CHECK(contains(ilinks_viewer_last_error(v), "ilinks-view/1"));
+  CHECK(ilinks_viewer_set_service(v, "ftp://service.example", NULL, NULL, 0) == ILINKS_ERROR_ARGUMENT);
+  CHECK(ilinks_viewer_set_service(v, "https://service.example", NULL, NULL, 0) == ILINKS_ERROR_ARGUMENT);
+  CHECK(contains(ilinks_viewer_last_error(v), "token provider"));
+  CHECK(ilinks_viewer_load_from_service(v) == ILINKS_ERROR_ARGUMENT); /* no service set */
+  CHECK(ilinks_viewer_record_consent_for(v, "verbal", "patient", "everyone") == ILINKS_ERROR_ARGUMENT);
+  CHECK(ilinks_viewer_on_service_action(NULL, NULL, NULL) == ILINKS_ERROR_ARGUMENT);
+
   /* Wrong order: consent before any record or viewer context */
   CHECK(ilinks_viewer_record_consent(v, "verbal", "patient") == ILINKS_ERROR_REFUSED);
   CHECK(ilinks_viewer_start_override(v, "emergency", "Collapsed, cannot consent") == ILINKS_ERROR_REFUSED);

@@ -35,6 +35,7 @@ try {
   await click('[role=dialog] button', 'Record consent');
   await mirror('[role=tabpanel]', '').waitFor({ state: 'attached', timeout: 30000 });
   await page.waitForSelector('#record[data-state="ready"]');
+  await page.mouse.move(0, 0);  // no hover tooltip in the picture
   fs.mkdirSync(path.dirname(out), { recursive: true });
   await page.screenshot({ path: out });
   console.log(out);

@@ -566,7 +566,7 @@ async function startServiceAndEpr(name) {
   config.browser_origins = [new URL(epr.url).origin];
   fs.writeFileSync(configPath, JSON.stringify(config));
   const svc = await harness.startService({ configPath });
-  return { svc, epr, stop: () => { svc.kill(); epr.process.kill(); } };
+  return { svc, epr, key, harness, stop: () => { svc.kill(); epr.process.kill(); } };
 }
 
 test('service mode: the widget shows the View a real ilinks-service sends; a refusal is shown in words and the View stays', async () => {
@@ -639,4 +639,38 @@ test('service mode: a service that cannot be reached is said in words, and no on
   assert.equal(await page.getAttribute('#record', 'data-state'), 'error');
   assert.equal(await page.locator('#record .mirror [role=heading]', { hasText: 'BRADSHAW' }).count(), 0);
   await page.close();
+});
+
+test('service mode: the consent dialog pressed with the mouse records consent at the service, and an expired token is replaced once', async () => {
+  const { svc, epr, key, harness, stop } = await startServiceAndEpr('browser-service-dialog');
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 760 }, deviceScaleFactor: 1 });
+    const asked = [];
+    await page.exposeFunction('expiredToken', () =>
+      harness.sign(key, { user: 'dr.example', profile: '1b', ods: 'ZZ0099' }, '9990000115', { lifetime: 60, issuedSecondsAgo: 600 }));
+    await page.exposeFunction('noteAsked', (reason) => asked.push(reason));
+    await page.goto(`${epr.url}?today=${TODAY}#patient=joe`);
+    await waitForMirror(page, 'button', 'Record consent...');
+    // From now on the EPR's first token for each request has expired: the widget must ask again, once.
+    await page.evaluate(() => {
+      const record = document.getElementById('record');
+      const own = record.tokenProvider;
+      record.tokenProvider = async (reason, ctx) => {
+        window.noteAsked(reason);
+        return reason === 'request' ? window.expiredToken() : own(reason, ctx);
+      };
+    });
+    await clickControl(page, 'button', 'Record consent...');
+    await waitForMirror(page, '[role=dialog]', '');
+    await clickControl(page, '[role=dialog] button', 'Record consent');
+    await waitForMirror(page, '[role=tabpanel]', '');
+    assert.equal(await page.locator('#record .mirror [role=heading][aria-level="1"]').textContent(), 'BRADSHAW, Joseph Edward (Mr)');
+    assert.deepEqual(asked, ['request', 'expired'], 'one expired token, replaced once');
+    // The consent is the service's: it lists it, recorded by the EPR's signed-in user.
+    const listed = await harness.call(svc, 'GET', '/v1/consents', { token: harness.sign(key, { user: 'check', profile: '1b', ods: 'ZZ0099' }, '9990000115') });
+    assert.deepEqual(listed.json.consents.map((c) => [c.recorded_by.user, c.method, c.scope]), [['dr.example', 'verbal', 'user']]);
+    await page.close();
+  } finally {
+    stop();
+  }
 });

@@ -13,7 +13,7 @@ tarball=$(cd "$work" && npm pack --silent "$dist") || fail "npm pack"
 echo "ok: npm pack makes $tarball"
 cd "$work/project" && echo '{"name":"a-web-epr","private":true,"type":"module"}' > package.json
 npm install --offline --no-audit --no-fund --silent "$work/$tarball" || fail "npm install of the tarball"
-for f in ilinks-record.js ilinks-record.d.ts ilinks-input.js ilinks-mirror.js ilinks-fhir.js ilinks-smart.js smart-callback.html ilinks.mjs ilinks.wasm README.md; do
+for f in ilinks-record.js ilinks-record.d.ts ilinks-input.js ilinks-mirror.js ilinks-fhir.js ilinks-smart.js ilinks-service.js smart-callback.html ilinks.mjs ilinks.wasm README.md; do
   [ -f "node_modules/ilinks-record/$f" ] || fail "$f is missing from the installed package"
 done
 resolved=$(node --input-type=module -e "console.log(import.meta.resolve('ilinks-record'))") || fail "resolving 'ilinks-record'"

@@ -35,8 +35,9 @@ const b64url = (buf) => Buffer.from(buf).toString('base64url');
 let jtiCounter = 0;
 
 // A context token for one request. viewer: { user, name, profile, ods, orgName, team, familyName, postcode }.
-export function sign(key, viewer, nhsNumber, { relationship = true, lifetime = 120, jti } = {}) {
-  const now = Math.floor(Date.now() / 1000);
+// issuedSecondsAgo > lifetime: a token that has expired.
+export function sign(key, viewer, nhsNumber, { relationship = true, lifetime = 120, jti, issuedSecondsAgo = 0 } = {}) {
+  const now = Math.floor(Date.now() / 1000) - issuedSecondsAgo;
   const claims = {
     iss: ISSUER, aud: AUDIENCE, sub: viewer.user, jti: jti || `${process.pid}-${Date.now()}-${++jtiCounter}`,
     iat: now, exp: now + lifetime, name: viewer.name || viewer.user, profile: viewer.profile,

@@ -113,6 +113,30 @@ TEST_SUITE("C ABI through the sharing service") {
     CHECK(mirror_of(w.v).find("Consent (verbal)") != std::string::npos);
   }
 
+  TEST_CASE("an opt-out recorded through a desktop viewer is kept by the service and withholds the record at once") {
+    Deployment d("abi-opt-out");
+    HostSigner signer;
+    Viewer w;
+    REQUIRE(ilinks_viewer_set_service(w.v, base_url(d.svc).c_str(), &HostSigner::provide, &signer, 5000) == ILINKS_OK);
+    REQUIRE(ilinks_viewer_load_from_service(w.v) == ILINKS_OK);
+    REQUIRE(ilinks_viewer_record_consent(w.v, "verbal", "patient") == ILINKS_OK);
+    w.frame(1000, 700);
+    REQUIRE(mirror_of(w.v).find("Metformin") != std::string::npos);  // shown, until the person opts out
+    REQUIRE_MESSAGE(ilinks_viewer_record_opt_out(w.v, "record", nullptr) == ILINKS_OK, w.error());
+    w.frame(1000, 700);
+    CHECK(mirror_of(w.v).find("Metformin") == std::string::npos);
+    CHECK(d.svc.service.store().opt_outs_of(test::kJoe, false).size() == 1);
+    // Another desktop, another user: the opt-out is the person's, kept by the service.
+    HostSigner colleague;
+    colleague.user = test::clinician("desk9");
+    Viewer other;
+    REQUIRE(ilinks_viewer_set_service(other.v, base_url(d.svc).c_str(), &HostSigner::provide, &colleague, 5000) == ILINKS_OK);
+    REQUIRE(ilinks_viewer_load_from_service(other.v) == ILINKS_OK);
+    REQUIRE(ilinks_viewer_record_consent(other.v, "verbal", "patient") == ILINKS_OK);
+    other.frame(1000, 700);
+    CHECK(mirror_of(other.v).find("Metformin") == std::string::npos);
+  }
+
   TEST_CASE("a token refused as expired is replaced once by a fresh one; a host that only has expired ones is refused in words") {
     Deployment d("abi-expired");
     HostSigner signer;
