@@ -1,7 +1,8 @@
 # The sharing service end to end, in one process (service_test.cpp), and
 # CORS for web EPR pages (cors_test.cpp).
+find_package(ZLIB REQUIRED)  # to read the gzip answers
 add_executable(ilinks_service_tests ${PROJECT_SOURCE_DIR}/tests/unit/main.cpp service_test.cpp cors_test.cpp)
-target_link_libraries(ilinks_service_tests PRIVATE ilinks_service_lib ilinks_header_only OpenSSL::Crypto)
+target_link_libraries(ilinks_service_tests PRIVATE ilinks_service_lib ilinks_header_only OpenSSL::Crypto ZLIB::ZLIB)
 target_include_directories(ilinks_service_tests PRIVATE "${CMAKE_CURRENT_SOURCE_DIR}")
 target_compile_definitions(ilinks_service_tests PRIVATE ${_service_test_paths})
 ilinks_warnings(ilinks_service_tests)

@@ -9,6 +9,8 @@
 #include <sstream>
 #include <thread>
 
+#include <zlib.h>
+
 #include "../unit/fhir_test_server.h"
 #include "service_harness.h"
 
@@ -46,7 +48,53 @@ bool holds_items_in(const json& view, const std::string& segment, const std::str
 
 }  // namespace
 
+// gunzip, for checking what the service sent compressed.
+std::string gunzip(const std::string& packed) {
+  z_stream z{};
+  REQUIRE(inflateInit2(&z, 15 + 16) == Z_OK);
+  std::string out;
+  char chunk[16384];
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(packed.data()));
+  z.avail_in = static_cast<uInt>(packed.size());
+  int rc = Z_OK;
+  while (rc == Z_OK) {
+    z.next_out = reinterpret_cast<Bytef*>(chunk);
+    z.avail_out = sizeof chunk;
+    rc = inflate(&z, Z_NO_FLUSH);
+    out.append(chunk, sizeof chunk - z.avail_out);
+  }
+  inflateEnd(&z);
+  REQUIRE(rc == Z_STREAM_END);
+  return out;
+}
+
 TEST_SUITE("sharing service") {
+  TEST_CASE("a View is sent gzip-compressed to a caller that accepts it, never Brotli, and whole") {
+    test::FhirTestServer fhir;
+    test::RunningService svc(test::service_config(test::fresh_dir("gzip"), {organisation("RVY", "Southport", fhir.at("ok"))}));
+    auto client = svc.client();
+    client.set_decompress(false);  // see the bytes as they were sent
+    Viewer doctor = test::clinician("u1");
+    httplib::Headers headers = test::bearer(test::token_for(doctor));
+    headers.emplace("Accept-Encoding", "gzip, deflate, br, zstd");  // as Chromium asks
+    auto r = client.Post("/v1/consent", headers, R"({"method": "verbal"})", "application/json");
+    REQUIRE_MESSAGE(r, httplib::to_string(r.error()));
+    REQUIRE(r->status == 201);
+    CHECK(r->get_header_value("Content-Encoding") == "gzip");
+    std::string view = gunzip(r->body);
+    CHECK(view.size() > 3 * r->body.size());
+    CHECK(json::parse(view)["format"] == "ilinks-view/1");
+
+    // A caller that does not accept gzip gets the View as it is.
+    headers = test::bearer(test::token_for(doctor));
+    headers.emplace("Accept-Encoding", "gzip;q=0, br");
+    r = client.Get("/v1/view", headers);
+    REQUIRE(r);
+    CHECK(r->get_header_value("Content-Encoding").empty());
+    CHECK(json::parse(r->body)["basis"] == "consent");
+  }
+
+
   TEST_CASE("without consent a clinician is asked for it; once it is recorded the service sends the record's View") {
     test::FhirTestServer fhir;
     test::RunningService svc(test::service_config(test::fresh_dir("consent"), {organisation("RVY", "Southport and Ormskirk Hospital", fhir.at("ok"))}));

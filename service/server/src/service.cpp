@@ -6,6 +6,7 @@
 #include <httplib.h>
 
 #include "api.h"
+#include "compression.h"
 #include "ilinks/nhs_number.h"
 #include "ilinks/sources.h"
 
@@ -93,11 +94,13 @@ void SharingService::start() {
       return httplib::Server::HandlerResponse::Handled;
     }
     if (api::answer_preflight(config, req, res)) return httplib::Server::HandlerResponse::Handled;
+    api::take_accept_encoding(req);
     return httplib::Server::HandlerResponse::Unhandled;
   });
   // After every answer, the routes' and the error handler's alike.
   http_->set_post_routing_handler([&config](const httplib::Request& req, httplib::Response& res) {
     api::allow_origin(config, req, res);
+    api::compress_answer(req, res);
   });
   http_->set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty()) return;  // a route's own answer
