@@ -101,6 +101,7 @@ TEST_SUITE("sharing service cors") {
     auto view = client.Get("/v1/view", {{"Origin", kEpr}, {"Authorization", "Bearer " + test::token_for(test::clinician("u1"))}});
     REQUIRE(view);
     CHECK(!view->has_header("Access-Control-Allow-Origin"));
-    CHECK(!view->has_header("Vary"));
+    for (size_t i = 0; i < view->get_header_value_count("Vary"); ++i)
+      CHECK(view->get_header_value("Vary", i) != "Origin");  // (a large answer varies by Accept-Encoding)
   }
 }
