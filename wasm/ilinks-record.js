@@ -132,6 +132,7 @@ export class IlinksRecord extends HTMLElement {
   #recordLoaded = false;  // a record was accepted and is being (or has been) drawn
   #resizeObserver = new ResizeObserver(() => this.#schedule());
   #started = null;
+  #reloadQueued = false;  // a service reload is due once the current task's attribute changes are done
   #consentAsked = false;  // the viewer itself said consent is required during the last View's load
 
   constructor() {
@@ -166,7 +167,12 @@ export class IlinksRecord extends HTMLElement {
     }
     if (['src', 'fhir-base', 'patient', 'iss', 'launch'].includes(name) && !this.hasAttribute('service')) this.#loadFromSrc();
     if (name === 'today') this.#applyToday();
-    if (CONTEXT_ATTRIBUTES.includes(name)) this.#applyContext();
+    // Who is looking: in service mode the token says it, so another user or
+    // role means asking the service again (once, however many attributes changed).
+    if (CONTEXT_ATTRIBUTES.includes(name)) {
+      if (this.#serviceMode()) this.#reloadSoon();
+      else this.#applyContext();
+    }
     if (name === 'nhs-number') {
       this.#showNoOne();
       this.#applyPatient();
@@ -417,6 +423,13 @@ export class IlinksRecord extends HTMLElement {
   }
 
   #serviceMode() { return this.hasAttribute('service') && !!this.getAttribute('nhs-number'); }
+
+  #reloadSoon() {
+    if (this.#reloadQueued) return;
+    this.#reloadQueued = true;
+    this.#showNoOne();  // the previous user's View goes at once
+    queueMicrotask(() => { this.#reloadQueued = false; if (this.#serviceMode()) this.#loadFromService(); });
+  }
 
   async #loadFromService() {
     const serial = ++this.#loadSerial;

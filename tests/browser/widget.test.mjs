@@ -674,3 +674,27 @@ test('service mode: the consent dialog pressed with the mouse records consent at
     stop();
   }
 });
+
+test('service mode: another user set on the element takes the View off screen at once and asks the service again, once', async () => {
+  const { epr, stop } = await startServiceAndEpr('browser-service-user-change');
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 760 }, deviceScaleFactor: 1 });
+    await page.goto(`${epr.url}?today=${TODAY}#patient=joe`);
+    await waitForMirror(page, 'button', 'Record consent...');
+    const seen = await page.evaluate(() => {
+      const record = document.getElementById('record');
+      const own = record.tokenProvider;
+      const asked = [];
+      record.tokenProvider = async (reason, ctx) => { asked.push(reason); return own(reason, ctx); };
+      window.askedAfterChange = asked;
+      record.setViewer({ userId: 'nurse.example', profile: '7', organisation: 'ZZ0099' });  // six attributes
+      return record.shadowRoot.querySelector('.mirror').childElementCount;
+    });
+    assert.equal(seen, 0, 'the previous user\'s View is off screen at once');
+    await waitForMirror(page, 'button', 'Record consent...');
+    assert.deepEqual(await page.evaluate(() => window.askedAfterChange), ['request']);
+    await page.close();
+  } finally {
+    stop();
+  }
+});
