@@ -11,23 +11,10 @@ import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { launchChromium } from '../../browser/harness.mjs';
+import { benchArgs } from './bench_args.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(name);
-  if (i < 0) return fallback;
-  const [value] = args.splice(i, 2).slice(1);
-  return value;
-};
-const widgetDir = option('--widget');
-const workDir = option('--work');
-const runs = Number(option('--runs', '5'));
-const records = args.map((a) => {
-  const [name, rest] = a.split('=');
-  const [file, nhs = ''] = rest.split('@');
-  return { name, file, nhs };
-});
+const { widgetDir, workDir, runs, records } = benchArgs();
 if (!widgetDir || !workDir || records.length === 0) {
   console.error('usage: node bench.mjs --widget DIST --work DIR [--runs N] NAME=FILE[@NHS] ...');
   process.exit(2);

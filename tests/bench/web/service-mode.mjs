@@ -20,25 +20,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { launchChromium } from '../../browser/harness.mjs';
+import { benchArgs } from './bench_args.mjs';
 import { call, makeIssuerKey, sign, startFhirServer, startService } from '../../service/service_harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(name);
-  if (i < 0) return fallback;
-  const [value] = args.splice(i, 2).slice(1);
-  return value;
-};
-const widgetDir = option('--widget');
-const work = option('--work');
-const workDir = work && path.resolve(work);
-const runs = Number(option('--runs', '5'));
-const records = args.map((a) => {
-  const [name, rest] = a.split('=');
-  const [file, nhs] = rest.split('@');
-  return { name, file, nhs, bytes: fs.statSync(file).size };
-});
+const parsed = benchArgs();
+const { widgetDir, runs } = parsed;
+const workDir = parsed.workDir && path.resolve(parsed.workDir);
+const records = parsed.records.map((r) => ({ ...r, bytes: fs.statSync(r.file).size }));
 if (!widgetDir || !workDir || records.length === 0 || records.some((r) => !r.nhs)) {
   console.error('usage: ILINKS_BIN=... ILINKS_SOURCE_DIR=... node service-mode.mjs --widget DIST --work DIR [--runs N] NAME=FILE@NHS ...');
   process.exit(2);
