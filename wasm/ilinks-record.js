@@ -32,7 +32,9 @@
 //   organisation-name, relationship ("yes" when the EPR has established a
 //   care relationship): who is looking. Without user-id, profile and
 //   organisation the widget shows only the person's identity and a consent
-//   request; with them, what the sharing policy allows, audited.
+//   request; with them, what the sharing policy allows, audited. In service
+//   mode the token says who is looking: a change of these clears the screen
+//   and asks the service again.
 // Properties and methods
 //   contextToken             service mode: a first context token, used once
 //                            (a property, never an attribute: not in the markup)
