@@ -39,3 +39,11 @@ export function updateMirror(container, json, press) {
   container.replaceChildren(build(tree, press));
   return true;
 }
+
+// Empties the mirror at once (another person is being asked for), and
+// forgets what it showed, so the next update builds it again even when it is
+// the same as before.
+export function clearMirror(container) {
+  shown.delete(container);
+  container.replaceChildren();
+}

@@ -85,7 +85,7 @@
 // an idle record costs the page no CPU.
 import createIlinksModule from './ilinks.mjs';
 import { forwardInput } from './ilinks-input.js';
-import { updateMirror } from './ilinks-mirror.js';
+import { clearMirror, updateMirror } from './ilinks-mirror.js';
 import { fetchPatientRecord } from './ilinks-fhir.js';
 import { smartEhrLaunch } from './ilinks-smart.js';
 import { SERVICE_ACTIONS, askService } from './ilinks-service.js';
@@ -548,7 +548,7 @@ export class IlinksRecord extends HTMLElement {
     this.#message.hidden = true;
     // The accessible mirror too, now: it follows the canvas only once a frame
     // settles, and a screen reader must not read the previous person meanwhile.
-    this.#mirror.replaceChildren();
+    clearMirror(this.#mirror);
     this.#mirrorVersion = -1;
     this.#schedule();
   }

@@ -691,7 +691,15 @@ test('service mode: another user set on the element takes the View off screen at
       return record.shadowRoot.querySelector('.mirror').childElementCount;
     });
     assert.equal(seen, 0, 'the previous user\'s View is off screen at once');
-    await waitForMirror(page, 'button', 'Record consent...');
+    try {
+      await waitForMirror(page, 'button', 'Record consent...');
+    } catch (e) {
+      const state = await page.evaluate(() => ({ state: document.getElementById('record').state, asked: window.askedAfterChange,
+        message: document.getElementById('record').shadowRoot.querySelector('.message').textContent,
+        mirror: document.getElementById('record').mirrorText().slice(300, 900),
+        dom: document.getElementById('record').shadowRoot.querySelector('.mirror').innerHTML.slice(0, 600) }));
+      throw new Error(`${e.message}: ${JSON.stringify(state)}`);
+    }
     assert.deepEqual(await page.evaluate(() => window.askedAfterChange), ['request']);
     await page.close();
   } finally {
