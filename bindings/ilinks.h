@@ -220,7 +220,8 @@ typedef size_t (*ilinks_token_fn)(void* user_data, int reason, char* buffer, siz
  * ilinks_viewer_record_case_access, ilinks_viewer_record_opt_out and the
  * widget's dialogs go to the service and show the View it answers. NULL
  * base_url goes back to showing records the host loads. Each request blocks
- * the calling thread until it is answered or times out. In the browser the
+ * the calling thread until it is answered or times out. Setting the context
+ * or the person takes a service's View off screen: load it again. In the browser the
  * <ilinks-record> element calls the service (its "service" attribute): this
  * call is refused there (ILINKS_ERROR_ARGUMENT). Added in 0.3. */
 ILINKS_API int ilinks_viewer_set_service(ilinks_viewer* viewer, const char* base_url, ilinks_token_fn token_provider,
