@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, launchChromium } from './harness.mjs';
+import { startServer, launchChromium, mirrorControl, pressControl } from './harness.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const env = (name) => {
@@ -61,13 +61,8 @@ test('the demo deployment: a GP records consent in the widget and sees the recor
   stops.push(() => browser.close());
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
   await page.goto(`${epr.url}#patient=joe`);
-  const control = (selector, text) => page.locator(`#record .mirror ${selector}`, { hasText: text }).first();
-  const press = async (selector, text) => {
-    await control(selector, text).waitFor({ state: 'attached', timeout: 30000 });
-    const [x, y, w, h] = (await control(selector, text).getAttribute('data-bounds')).split(',').map(Number);
-    const box = await page.locator('#record canvas').boundingBox();
-    await page.mouse.click(box.x + x + w / 2, box.y + y + h / 2);
-  };
+  const control = (selector, text) => mirrorControl(page, selector, text);
+  const press = (selector, text) => pressControl(page, selector, text);
   await press('button', 'Record consent...');
   await control('[role=dialog]', '').waitFor({ state: 'attached', timeout: 15000 });
   await press('[role=dialog] button', 'Record consent');

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launchChromium } from './harness.mjs';
+import { launchChromium, mirrorControl, pressControl } from './harness.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const [url = 'http://127.0.0.1:8080/', out = path.join(repo, 'build/test-output/demo-service-consent.png'), patient = 'joe'] =
@@ -22,14 +22,8 @@ try {
   await page.waitForSelector('#record[data-state="ready"], #record[data-state="error"]', { timeout: 60000 });
   const message = () => page.locator('#record .message').textContent();
   if (await page.getAttribute('#record', 'data-state') === 'error') throw new Error(`the widget says: ${await message()}`);
-  const mirror = (selector, text) => page.locator(`#record .mirror ${selector}`, { hasText: text }).first();
-  const click = async (selector, text) => {
-    const control = mirror(selector, text);
-    await control.waitFor({ state: 'attached', timeout: 20000 });
-    const [x, y, w, h] = (await control.getAttribute('data-bounds')).split(',').map(Number);
-    const box = await page.locator('#record canvas').boundingBox();
-    await page.mouse.click(box.x + x + w / 2, box.y + y + h / 2);
-  };
+  const mirror = (selector, text) => mirrorControl(page, selector, text);
+  const click = (selector, text) => pressControl(page, selector, text, 20000);
   await click('button', 'Record consent...');
   await mirror('[role=dialog]', '').waitFor({ state: 'attached', timeout: 20000 });
   await click('[role=dialog] button', 'Record consent');

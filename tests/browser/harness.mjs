@@ -50,3 +50,15 @@ export async function servePage(page, folders) {
   const origin = `http://127.0.0.1:${server.address().port}`;
   return { url: `${origin}/`, origin, close: () => server.close() };
 }
+
+// A control of the widget `#record`, found in its accessible mirror, pressed
+// with the mouse where the mirror says it is drawn on the canvas (as a user would).
+export const mirrorControl = (page, selector, text) => page.locator(`#record .mirror ${selector}`, { hasText: text }).first();
+export async function pressControl(page, selector, text, timeout = 30000) {
+  const control = mirrorControl(page, selector, text);
+  await control.waitFor({ state: 'attached', timeout });
+  const [x, y, w, h] = (await control.getAttribute('data-bounds')).split(',').map(Number);
+  const box = await page.locator('#record canvas').boundingBox();
+  await page.mouse.click(box.x + x + w / 2, box.y + y + h / 2);
+}
+

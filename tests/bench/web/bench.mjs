@@ -9,9 +9,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
-import * as esbuild from 'esbuild';
 import { launchChromium } from '../../browser/harness.mjs';
-import { benchArgs } from './bench_args.mjs';
+import { benchArgs, buildFhirReactPage } from './bench_common.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const { widgetDir, workDir, runs, records } = benchArgs();
@@ -22,10 +21,7 @@ if (!widgetDir || !workDir || records.length === 0) {
 
 // The peer's page: fhir-react and React bundled and minified for production.
 fs.mkdirSync(workDir, { recursive: true });
-await esbuild.build({
-  entryPoints: [path.join(here, 'fhir-react-page.jsx')], bundle: true, minify: true, outdir: workDir,
-  define: { 'process.env.NODE_ENV': '"production"' }, loader: { '.js': 'jsx' }, logLevel: 'error',
-});
+await buildFhirReactPage(workDir);
 
 const size = (file) => {
   const bytes = fs.readFileSync(file);

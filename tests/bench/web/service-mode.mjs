@@ -18,9 +18,8 @@ import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as esbuild from 'esbuild';
 import { launchChromium } from '../../browser/harness.mjs';
-import { benchArgs } from './bench_args.mjs';
+import { benchArgs, buildFhirReactPage } from './bench_common.mjs';
 import { call, makeIssuerKey, sign, startFhirServer, startService } from '../../service/service_harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -33,10 +32,7 @@ if (!widgetDir || !workDir || records.length === 0 || records.some((r) => !r.nhs
   process.exit(2);
 }
 fs.mkdirSync(workDir, { recursive: true });
-await esbuild.build({
-  entryPoints: [path.join(here, 'fhir-react-page.jsx')], bundle: true, minify: true, outdir: workDir,
-  define: { 'process.env.NODE_ENV': '"production"' }, loader: { '.js': 'jsx' }, logLevel: 'error',
-});
+await buildFhirReactPage(workDir);
 
 // The organisation's FHIR endpoint: the FHIR test server over a folder of the records.
 const folder = path.join(workDir, 'service-records');
