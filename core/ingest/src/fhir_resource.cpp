@@ -474,7 +474,7 @@ void read_directive(const json& r, ReadResource& out) {
 
 }  // namespace
 
-ReadResource read_resource(const json& r, const std::string& where_in_input, const IssueFn& issue) {
+ReadResource read_resource(const json& r, const std::string& where_in_input, const IssueFn& issue, bool hash_body) {
   ReadResource out;
   const std::string type = str(r, "resourceType");
   const std::string id = str(r, "id");
@@ -614,7 +614,7 @@ ReadResource read_resource(const json& r, const std::string& where_in_input, con
       issue(where + " contained[" + std::to_string(i) + "]", "is not a resource; ignored");
     ++i;
   }
-  out.content_hash = std::to_string(std::hash<std::string>{}(r.dump()));
+  if (hash_body) out.content_hash = std::to_string(std::hash<std::string>{}(r.dump()));
   return out;
 }
 

@@ -51,7 +51,9 @@ struct ReadResource {
 
 // Reads `body`, a JSON object with a resourceType. Problems go to `issue` with
 // the field named; the resource is still read as far as it can be.
-ReadResource read_resource(const nlohmann::json& body, const std::string& where, const IssueFn& issue);
+// `hash_body`: set content_hash from the body (false when the caller already
+// hashed the text it was read from).
+ReadResource read_resource(const nlohmann::json& body, const std::string& where, const IssueFn& issue, bool hash_body = true);
 
 // Text helpers shared with the HL7 v2 reader.
 std::string html_to_text(const std::string& html);

@@ -1,5 +1,7 @@
 #include "json_stream.h"
 
+#include <cstdint>
+
 namespace ilinks::detail {
 namespace {
 
@@ -13,14 +15,15 @@ class StreamingBuilder {
   StreamingBuilder(const ResourceSink& sink, const IssueSink& issue, const JsonLimits& limits)
       : sink_(sink), issue_(issue), limits_(limits) {}
 
-  bool null() { return value(nullptr); }
-  bool boolean(bool v) { return value(v); }
-  bool number_integer(json::number_integer_t v) { return value(v); }
-  bool number_unsigned(json::number_unsigned_t v) { return value(v); }
-  bool number_float(json::number_float_t v, const std::string& /*as written*/) { return value(v); }
+  bool null() { return hashed('n'), value(nullptr); }
+  bool boolean(bool v) { return hashed(v ? 't' : 'f'), value(v); }
+  bool number_integer(json::number_integer_t v) { return hashed('i', &v, sizeof v), value(v); }
+  bool number_unsigned(json::number_unsigned_t v) { return hashed('u', &v, sizeof v), value(v); }
+  bool number_float(json::number_float_t v, const std::string& written) { return hashed('d', written.data(), written.size()), value(v); }
   bool binary(json::binary_t&) { return value(nullptr); }
   bool string(std::string& v) {
     if (skip_depth_) return true;
+    hashed('s', v.data(), v.size());
     if (v.size() > limits_.max_string_bytes) {
       report(path(), "is a text of " + std::to_string(v.size() / (1024 * 1024)) +
                          " MB, more than the " + std::to_string(limits_.max_string_bytes / (1024 * 1024)) +
@@ -30,13 +33,13 @@ class StreamingBuilder {
     return value(std::move(v));
   }
   bool key(std::string& k) {
-    if (!skip_depth_) key_ = std::move(k);
+    if (!skip_depth_) hashed('k', k.data(), k.size()), key_ = std::move(k);
     return true;
   }
   bool start_object(std::size_t) { return open(json::value_t::object); }
   bool start_array(std::size_t) { return open(json::value_t::array); }
-  bool end_object() { return close(); }
-  bool end_array() { return close(); }
+  bool end_object() { return hashed('}'), close(); }
+  bool end_array() { return hashed(']'), close(); }
   bool parse_error(std::size_t position, const std::string&, const json::exception& e) {
     error_position_ = position;
     error_text_ = e.what();
@@ -70,6 +73,11 @@ class StreamingBuilder {
       skip_depth_ = 1;
       return true;
     }
+    if (hash_from_depth_ == 0 && stack_.size() == 3 && in_entry() && key_ == "resource") {
+      hash_from_depth_ = 4;  // root, entry[], entry[i], resource
+      hash_ = kFnvOffset;
+    }
+    hashed(type == json::value_t::object ? '{' : '[');
     json* child;
     std::string member_key;
     if (stack_.empty()) {
@@ -95,6 +103,7 @@ class StreamingBuilder {
     stack_.pop_back();
     keys_.pop_back();
     if (closing_entry) hand_over_entry();
+    if (closing_entry) hash_from_depth_ = 0;
     return true;
   }
 
@@ -118,6 +127,7 @@ class StreamingBuilder {
     auto url = entry.find("fullUrl");
     if (url != entry.end() && url->is_string()) out.full_url = url->get<std::string>();
     out.where = std::move(where);
+    if (hash_from_depth_) out.content_hash = std::to_string(hash_);
     sink_(std::move(out));
   }
 
@@ -131,6 +141,17 @@ class StreamingBuilder {
 
   void report(const std::string& where, const std::string& what) { issue_(where, what); }
 
+  // FNV-1a over the entry's resource's events, each with its kind's tag.
+  static constexpr uint64_t kFnvOffset = 14695981039346656037ull;
+  void hashed(char tag, const void* bytes = nullptr, size_t size = 0) {
+    if (hash_from_depth_ == 0 || skip_depth_ || stack_.size() < hash_from_depth_) return;
+    auto mix = [&](unsigned char b) { hash_ = (hash_ ^ b) * 1099511628211ull; };
+    mix(static_cast<unsigned char>(tag));
+    const auto* p = static_cast<const unsigned char*>(bytes);
+    for (size_t i = 0; i < size; ++i) mix(p[i]);
+    if (size) mix(0);
+  }
+
   const ResourceSink& sink_;
   const IssueSink& issue_;
   JsonLimits limits_;
@@ -139,6 +160,8 @@ class StreamingBuilder {
   std::vector<std::string> keys_;  // the member name each open container sits under ("" in arrays)
   std::string key_;
   size_t skip_depth_ = 0;
+  size_t hash_from_depth_ = 0;  // 4 while inside an entry's resource, else 0
+  uint64_t hash_ = kFnvOffset;
   bool entry_damaged_ = false;
   size_t entries_seen_ = 0;
   size_t error_position_ = 0;
@@ -197,7 +220,7 @@ bool stream_one_document(std::string_view text, const std::string& where_prefix,
     prefixed("top level", "is not a FHIR resource (it has no \"resourceType\"); nothing could be read");
     return delivered > 0;
   }
-  if (root["resourceType"] != "Bundle") counting(StreamedResource{std::move(root), {}, {}});
+  if (root["resourceType"] != "Bundle") counting(StreamedResource{std::move(root), {}, {}, {}});
   return true;
 }
 

@@ -22,6 +22,10 @@ struct StreamedResource {
   nlohmann::json body;   // the resource itself
   std::string full_url;  // Bundle.entry.fullUrl, when in a Bundle
   std::string where;     // "entry[12]", "line 7", or "" for a bare resource
+  // A hash of the resource's text as written (its events in order), for
+  // finding the same resource sent twice without writing it out again; empty
+  // when not streamed from a Bundle entry (the reader then hashes the body).
+  std::string content_hash;
 };
 
 using ResourceSink = std::function<void(StreamedResource&&)>;

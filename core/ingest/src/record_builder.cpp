@@ -221,12 +221,13 @@ struct RecordBuilder::Impl {
       for (size_t i = 0; i < entries_it->size(); ++i) {
         const auto& entry = (*entries_it)[i];
         if (!entry.is_object() || !entry.contains("resource")) continue;
-        detail::StreamedResource inner{entry["resource"], entry.value("fullUrl", std::string()), s.where + " entry[" + std::to_string(i) + "]"};
+        detail::StreamedResource inner{entry["resource"], entry.value("fullUrl", std::string()), s.where + " entry[" + std::to_string(i) + "]", {}};
         add_streamed(std::move(inner), input, report, depth + 1);
       }
       return;
     }
-    ReadResource r = detail::read_resource(body, s.where, report);
+    ReadResource r = detail::read_resource(body, s.where, report, s.content_hash.empty());
+    if (!s.content_hash.empty()) r.content_hash = std::move(s.content_hash);
     r.full_url = s.full_url;
     add_entry(std::move(r), input);
   }

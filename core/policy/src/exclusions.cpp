@@ -33,6 +33,17 @@ struct Exclusions::Data {
   std::unordered_map<std::string, std::pair<std::string, std::string>> emis, snomed, loinc;  // code -> category, what matched
   std::map<std::string, std::string> labels;  // "system|code" -> category
   std::vector<Words> words;
+  // Every term's words, found by its longest word: a term matches only where
+  // each of its words is a whole word of the text (not_when only removes
+  // words), so a text for which no term has all its words matches none, and
+  // most items are answered by a few hash lookups instead of hundreds of
+  // searches. Lower case, and the cased terms in their own case.
+  struct TermWords {
+    std::unordered_map<std::string, std::vector<std::vector<std::string>>> by_longest;
+    void add(const std::string& normalised);
+    bool may_match(std::string_view text, bool keep_case) const;
+  };
+  TermWords term_words, cased_term_words;
 };
 
 namespace {
@@ -58,6 +69,18 @@ std::string normalised_words(std::string_view text, bool keep_case = false) {
     else if (out.back() != ' ') out += ' ';
   }
   if (out.back() != ' ') out += ' ';
+  return out;
+}
+
+// The whole words of `text` as normalised_words splits them.
+std::vector<std::string> words_in(std::string_view text, bool keep_case) {
+  std::vector<std::string> out;
+  std::string word;
+  for (size_t i = 0; i <= text.size(); ++i) {
+    unsigned char u = i < text.size() ? static_cast<unsigned char>(text[i]) : ' ';
+    if (std::isalnum(u)) word += keep_case ? static_cast<char>(u) : static_cast<char>(std::tolower(u));
+    else if (!word.empty()) out.push_back(std::move(word)), word.clear();
+  }
   return out;
 }
 
@@ -120,6 +143,8 @@ void load_words(const detail::DataFile& f, const std::set<std::string>& categori
     for (auto mem = it->begin(); mem != it->end(); ++mem)
       if (mem.key() != "words" && mem.key() != "not_when" && mem.key() != "words_in_capitals")
         f.fail(where + mem.key(), "is not a known member (words, words_in_capitals, not_when)");
+    for (const auto& t : w.terms) d.term_words.add(t);
+    for (const auto& t : w.cased_terms) d.cased_term_words.add(t);
     d.words.push_back(std::move(w));
   }
 }
@@ -188,6 +213,25 @@ bool read_v2_matches(std::string_view pattern, std::string_view code) {
   return padded == pad_read(pattern);
 }
 
+
+void Exclusions::Data::TermWords::add(const std::string& normalised) {
+  std::vector<std::string> words = words_in(normalised, true);  // already in the case it is matched in
+  auto longest = std::max_element(words.begin(), words.end(), [](const auto& a, const auto& b) { return a.size() < b.size(); });
+  if (longest != words.end()) by_longest[*longest].push_back(words);
+}
+
+bool Exclusions::Data::TermWords::may_match(std::string_view text, bool keep_case) const {
+  if (by_longest.empty()) return false;
+  std::vector<std::string> words = words_in(text, keep_case);
+  auto holds = [&](const std::string& w) { return std::find(words.begin(), words.end(), w) != words.end(); };
+  for (const auto& w : words) {
+    auto it = by_longest.find(w);
+    if (it == by_longest.end()) continue;
+    for (const auto& term : it->second)
+      if (std::all_of(term.begin(), term.end(), holds)) return true;
+  }
+  return false;
+}
 
 Exclusions Exclusions::from_json(std::string_view exclusions_json, const std::string& file_name) {
   auto d = std::make_shared<Data>();
@@ -262,6 +306,7 @@ std::string Exclusions::words_of(const Item& item) {
 }
 
 std::optional<ExclusionMark> Exclusions::exclusion_by_words(std::string_view text) const {
+  if (!data_->term_words.may_match(text, false) && !data_->cased_term_words.may_match(text, true)) return std::nullopt;
   std::string words = normalised_words(text), cased = normalised_words(text, true);
   for (const auto& w : data_->words) {
     std::string rest = words;
