@@ -17,6 +17,7 @@
 // audit log could not be written (nothing is shown without it).
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <string>
@@ -105,6 +106,9 @@ std::string parse(int argc, char** argv, Options& o) {
   }
   if (o.records.empty()) return "--record is required";
   if (o.out.empty()) return "--out is required";
+  for (const auto& record : o.records)
+    if (std::error_code ignored; std::filesystem::equivalent(record, o.out, ignored))
+      return "--out " + o.out + " is the record itself; writing it would destroy the record";
   if (!ends_with(o.out, ".png") && !ends_with(o.out, ".json") && !ends_with(o.out, ".txt"))
     return "--out must end in .png, .json or .txt";
   if (o.profile.empty()) return "--profile is required (1a, 1b, 1c, 2a, 2b, 3a, 3b, 4, 5, 6, 7)";
@@ -168,7 +172,7 @@ int main(int argc, char** argv) {
   ilinks::Session session(policy);
   session.set_clock([now] { return now; });
   session.set_include_own_organisation(o.include_own);
-  session.load(record);
+  session.load(std::move(record));  // the session keeps the one copy
   session.set_viewer({o.user, o.user, o.profile, o.organisation, "", "ilinks-render", "", "", ""}, o.relationship == "yes");
   try {
     session.set_audit_trail(std::make_shared<ilinks::AuditTrail>(policy.alerts(), o.audit));

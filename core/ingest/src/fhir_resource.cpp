@@ -344,7 +344,7 @@ void read_patient(const json& p, const std::string& where, ReadResource& out, co
     if (practice) break;
   }
   out.identity_only = true;
-  out.patient = std::move(patient);
+  out.patient = std::make_unique<Patient>(std::move(patient));
 }
 
 // The code and display of each kind: which member holds "what it is".

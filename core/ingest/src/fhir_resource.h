@@ -3,6 +3,7 @@
 // the RecordBuilder once every input has been read.
 #pragma once
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,7 +40,7 @@ struct ReadResource {
   std::string source_ods_hint;      // HL7 v2: the sending facility, taken as the source organisation
   std::string visit_number;         // HL7 v2: PV1-19, which ties cancels to what they cancel
   std::string gp_reference;        // Patient.generalPractitioner (first), as written
-  std::optional<Patient> patient;  // set for Patient resources
+  std::unique_ptr<Patient> patient;  // set for Patient resources (a pointer: most resources are not)
   std::vector<std::string> participant_references;  // parallel to item.participants ("" when none)
   // Consent directives: the raw references of each nested provision, resolved
   // by the builder into ConsentDirective::Part organisations and items.

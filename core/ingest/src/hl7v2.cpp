@@ -129,7 +129,7 @@ void read_pid(const Segment& pid, ReadResource& out, const std::string& where, c
   out.item.kind = "Patient";
   out.item.source_id = p.resource_id;
   out.identity_only = true;
-  out.patient = std::move(p);
+  out.patient = std::make_unique<Patient>(std::move(p));
 }
 
 }  // namespace

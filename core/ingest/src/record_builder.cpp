@@ -5,6 +5,7 @@
 #include "ilinks/record_builder.h"
 
 #include <algorithm>
+#include <deque>
 #include <fstream>
 #include <numeric>
 #include <set>
@@ -69,7 +70,7 @@ struct Entry {
 
 struct RecordBuilder::Impl {
   const Classification& rules;
-  std::vector<Entry> entries;
+  std::deque<Entry> entries;  // not a vector: growing never copies what was read, nor holds it twice
   std::vector<std::string> inputs;
   std::vector<std::string> declared_ods;
   std::vector<UnavailableSource> unavailable;
@@ -580,6 +581,7 @@ struct RecordBuilder::Impl {
         }
       }
     }
+    record.items_.reserve(entries.size());  // grown once: moving 25,000 items at each doubling costs time and a second copy
     for (auto& e : entries) {
       if (e.dropped || e.r.patient) continue;
       item_of[&e] = record.items_.size();
@@ -687,9 +689,21 @@ void RecordBuilder::add_file(const std::string& path, const std::string& source_
     impl_->issue(path, "cannot be opened for reading", true, true);
     return;
   }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  impl_->add(buffer.str(), {path, source_ods});
+  // Read in one piece at its size: a stream buffer would hold it twice.
+  std::string text;
+  in.seekg(0, std::ios::end);
+  std::streamoff size = in.tellg();
+  in.seekg(0, std::ios::beg);
+  if (size > 0) {
+    text.resize(static_cast<size_t>(size));
+    in.read(text.data(), size);
+    text.resize(static_cast<size_t>(in.gcount()));
+  } else {  // not a regular file (a pipe): read as it comes
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    text = buffer.str();
+  }
+  impl_->add(text, {path, source_ods});
 }
 
 void RecordBuilder::add_unavailable_source(const UnavailableSource& source) { impl_->unavailable.push_back(source); }

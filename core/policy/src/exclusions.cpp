@@ -322,53 +322,66 @@ std::optional<ExclusionMark> Exclusions::exclusion_by_words(std::string_view tex
   return std::nullopt;
 }
 
+Exclusions::Marks Exclusions::marks_of(const std::vector<Item>& items) const {
+  Marks marks(items.size());
+  for (size_t i = 0; i < items.size(); ++i) marks[i] = items[i].exclusion ? items[i].exclusion : exclusion_of(items[i]);
+  propagate(items, marks);
+  return marks;
+}
+
 void Exclusions::mark(std::vector<Item>& items) const {
-  for (auto& item : items)
-    if (!item.exclusion) item.exclusion = exclusion_of(item);
-  propagate(items);
+  Marks marks = marks_of(items);
+  for (size_t i = 0; i < items.size(); ++i) items[i].exclusion = std::move(marks[i]);
 }
 
 void Exclusions::propagate(std::vector<Item>& items) {
-  std::unordered_map<std::string, size_t> index;
+  Marks marks(items.size());
+  for (size_t i = 0; i < items.size(); ++i) marks[i] = items[i].exclusion;
+  propagate(items, marks);
+  for (size_t i = 0; i < items.size(); ++i) items[i].exclusion = std::move(marks[i]);
+}
+
+void Exclusions::propagate(const std::vector<Item>& items, Marks& marks) {
+  std::unordered_map<std::string_view, size_t> index;
+  index.reserve(items.size());
   for (size_t i = 0; i < items.size(); ++i) index.emplace(items[i].key, i);
-  auto find = [&](const std::string& key) -> Item* {
+  auto find = [&](const std::string& key) -> size_t {
     auto it = index.find(key);
-    return it == index.end() ? nullptr : &items[it->second];
+    return it == index.end() ? SIZE_MAX : it->second;
   };
   // Marks only ever get added, so this ends; each pass is linear.
   for (bool changed = true; changed;) {
     changed = false;
-    for (auto& item : items) {
-      if (item.exclusion) continue;
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (marks[i]) continue;
       std::optional<ExclusionMark> through;
       size_t indications = 0, excluded_indications = 0;
-      for (const auto& l : item.links) {
-        const Item* t = find(l.target);
-        if (!t) continue;
+      for (const auto& l : items[i].links) {
+        size_t t = find(l.target);
+        if (t == SIZE_MAX) continue;
         if (l.relation == "indication") {
           ++indications;
-          if (t->exclusion) ++excluded_indications, through = ExclusionMark{t->exclusion->category, "its only indication", t->key};
+          if (marks[t]) ++excluded_indications, through = ExclusionMark{marks[t]->category, "its only indication", items[t].key};
           continue;
         }
-        if (t->exclusion && !through) through = ExclusionMark{t->exclusion->category, "depends on an excluded item (" + l.relation + ")", t->key};
+        if (marks[t] && !through) through = ExclusionMark{marks[t]->category, "depends on an excluded item (" + l.relation + ")", items[t].key};
       }
       if (indications && excluded_indications < indications && through && through->matched == "its only indication") through.reset();
-      if (through) { item.exclusion = through; changed = true; }
+      if (through) { marks[i] = std::move(through); changed = true; }
     }
     // A report or panel with an excluded result is itself excluded: its
     // other results would show the gap.
-    for (auto& item : items) {
-      if (!item.exclusion) continue;
-      for (const auto& l : item.links) {
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (!marks[i]) continue;
+      for (const auto& l : items[i].links) {
         if (l.relation != "result of" && l.relation != "member of") continue;
-        Item* report = find(l.target);
-        if (!report || report->exclusion) continue;
-        report->exclusion = ExclusionMark{item.exclusion->category, "holds an excluded result", item.key};
+        size_t report = find(l.target);
+        if (report == SIZE_MAX || marks[report]) continue;
+        marks[report] = ExclusionMark{marks[i]->category, "holds an excluded result", items[i].key};
         changed = true;
       }
     }
   }
 }
-
 
 }  // namespace ilinks

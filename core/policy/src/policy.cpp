@@ -425,32 +425,31 @@ Decision Policy::view_for(const Record& record, const Request& req, AuditTrail& 
 
   // The shared record: the person as it says, then what this viewer may see.
   view.patient_ = person;
-  std::vector<Item> work = record.items();
-  d.exclusions->mark(work);  // the one place exclusions are marked
-  std::vector<bool> excluded(work.size()), withheld_by_opt_out(work.size()), withheld_from_everyone(work.size());
-  for (size_t i = 0; i < work.size(); ++i) {
-    excluded[i] = work[i].exclusion.has_value();
-    work[i].exclusion.reset();
+  const auto& items = record.items();
+  Exclusions::Marks marks = d.exclusions->marks_of(items);  // the one place exclusions are marked
+  std::vector<bool> excluded(items.size()), withheld_by_opt_out(items.size()), withheld_from_everyone(items.size());
+  for (size_t i = 0; i < items.size(); ++i) {
+    excluded[i] = marks[i].has_value();
+    marks[i].reset();
     for (const auto& o : opt_outs)
-      if (opted_out(work[i], o)) work[i].exclusion = ExclusionMark{"opt-out", scope_name(o.scope), {}};
+      if (opted_out(items[i], o)) marks[i] = ExclusionMark{"opt-out", scope_name(o.scope), {}};
   }
-  Exclusions::propagate(work);  // what only makes sense through an opted-out item goes with it
-  for (size_t i = 0; i < work.size(); ++i) withheld_by_opt_out[i] = work[i].exclusion.has_value();
+  Exclusions::propagate(items, marks);  // what only makes sense through an opted-out item goes with it
+  for (size_t i = 0; i < items.size(); ++i) withheld_by_opt_out[i] = marks[i].has_value();
   // What its source restricted is withheld from everyone, D3 included: looked
   // for in every label of every item (an item marked first for another
   // category may be restricted too), then carried to what depends on it.
   if (!d.withheld_from_everyone.empty()) {
-    for (auto& item : work) {
-      item.exclusion.reset();
-      for (const auto& category : d.exclusions->label_categories(item))
-        if (d.withheld_from_everyone.count(category)) item.exclusion = ExclusionMark{category, "restricted by the source", {}};
+    for (size_t i = 0; i < items.size(); ++i) {
+      marks[i].reset();
+      for (const auto& category : d.exclusions->label_categories(items[i]))
+        if (d.withheld_from_everyone.count(category)) marks[i] = ExclusionMark{category, "restricted by the source", {}};
     }
-    Exclusions::propagate(work);
-    for (size_t i = 0; i < work.size(); ++i) withheld_from_everyone[i] = work[i].exclusion.has_value();
+    Exclusions::propagate(items, marks);
+    for (size_t i = 0; i < items.size(); ++i) withheld_from_everyone[i] = marks[i].has_value();
   }
 
   bool include_own = req.include_own_organisation.value_or(d.own_shown_by_default);
-  const auto& items = record.items();
   std::unordered_set<std::string> shown_keys;
   for (size_t i = 0; i < items.size(); ++i) {
     const Item& item = items[i];

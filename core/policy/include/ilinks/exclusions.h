@@ -46,6 +46,12 @@ class Exclusions {
   // makes sense through the marked items (also used for opt-outs).
   static void propagate(std::vector<Item>& items);
 
+  // The same, with the marks beside the items (one per item, in order), so a
+  // record's items are read, never copied: what the policy uses on every view.
+  using Marks = std::vector<std::optional<ExclusionMark>>;
+  Marks marks_of(const std::vector<Item>& items) const;  // an item's own mark, if it has one, is kept
+  static void propagate(const std::vector<Item>& items, Marks& marks);
+
   struct Data;
 
  private:
