@@ -450,7 +450,7 @@ Decision Policy::view_for(const Record& record, const Request& req, AuditTrail& 
   }
 
   bool include_own = req.include_own_organisation.value_or(d.own_shown_by_default);
-  std::unordered_set<std::string> shown_keys;
+  std::vector<size_t> shown;  // which items, first; then each copied once into its place
   for (size_t i = 0; i < items.size(); ++i) {
     const Item& item = items[i];
     if (item.segment == Segment::none || item.tier < 1) continue;
@@ -464,13 +464,18 @@ Decision Policy::view_for(const Record& record, const Request& req, AuditTrail& 
       ++view.own_hidden_;
       continue;
     }
-    Item shown = item;
-    shown.exclusion.reset();  // a View never says why something might have been withheld
-    shown.sensitive_test.clear();
-    shown.rule.clear();
-    shown.directive.reset();
-    view.items_.push_back(std::move(shown));
-    shown_keys.insert(item.key);
+    shown.push_back(i);
+  }
+  std::unordered_set<std::string_view> shown_keys;
+  shown_keys.reserve(shown.size());
+  view.items_.reserve(shown.size());
+  for (size_t i : shown) {
+    Item& copy = view.items_.emplace_back(items[i]);
+    copy.exclusion.reset();  // a View never says why something might have been withheld
+    copy.sensitive_test.clear();
+    copy.rule.clear();
+    copy.directive.reset();
+    shown_keys.insert(items[i].key);
   }
   for (auto& item : view.items_)  // no dangling references to what is not shown
     item.links.erase(std::remove_if(item.links.begin(), item.links.end(), [&](const Link& l) { return !shown_keys.count(l.target); }),
