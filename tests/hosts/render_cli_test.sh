@@ -102,6 +102,11 @@ err=$(render --record "$record" --out "$out/x.png" --profile 1a --organisation Z
 check "a malformed --size is a usage error" '[ $rc -eq 2 ] && [[ "$err" == *"--size"* ]]'
 err=$(render --record "$record" --out /nonexistent-dir/x.png --profile 1a --organisation ZZTEST 2>&1); rc=$?
 check "an unwritable output exits 3 and names it" '[ $rc -eq 3 ] && [[ "$err" == *"/nonexistent-dir/x.png"* ]]'
+cp "$demo/joe-bradshaw.json" "$out/own.json"
+before=$(sha256sum < "$out/own.json")
+err=$(render --record "$out/own.json" --out "$out/own.json" --profile 1a --organisation ZZTEST 2>&1); rc=$?
+check "an output that is the record itself is refused and the record is left whole" \
+  '[ $rc -eq 2 ] && [[ "$err" == *"is the record itself"* ]] && [ "$(sha256sum < "$out/own.json")" = "$before" ]'
 
 echo "$(( checks - failures )) passed, $failures failed"
 [ $failures -eq 0 ]

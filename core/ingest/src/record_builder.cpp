@@ -696,7 +696,7 @@ void RecordBuilder::add_file(const std::string& path, const std::string& source_
   in.seekg(0, std::ios::beg);
   if (size > 0) {
     text.resize(static_cast<size_t>(size));
-    in.read(text.data(), size);
+    in.read(text.data(), static_cast<std::streamsize>(size));
     text.resize(static_cast<size_t>(in.gcount()));
   } else {  // not a regular file (a pipe): read as it comes
     std::ostringstream buffer;
