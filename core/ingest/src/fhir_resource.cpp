@@ -13,21 +13,22 @@
 namespace ilinks::detail {
 namespace {
 
-using nlohmann::json;
+using json = JsonNode;
 
 const char* kNhsNumberSystem = "https://fhir.nhs.uk/Id/nhs-number";
 const char* kOdsSystems[] = {"https://fhir.nhs.uk/Id/ods-organization-code", "https://fhir.nhs.uk/Id/ods-site-code"};
 
 std::string str(const json& object, const char* key) {
-  if (!object.is_object()) return {};
-  auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+  const json* m = object.find(key);
+  return m && m->is_string() ? std::string(m->text()) : std::string();
 }
 
-const json* member(const json& object, const char* key) {
-  if (!object.is_object()) return nullptr;
-  auto it = object.find(key);
-  return it == object.end() ? nullptr : &*it;
+const json* member(const json& object, const char* key) { return object.find(key); }
+
+// The member, or an object with nothing in it.
+const json& member_or_empty(const json& object, const char* key) {
+  const json* m = object.find(key);
+  return m ? *m : empty_object();
 }
 
 // A member that may be one value or a list of them, as a list.
@@ -53,7 +54,7 @@ Coding to_coding(const json& c) { return {str(c, "system"), str(c, "code"), str(
 // Adds a CodeableConcept's (or a bare Coding's) codings to `out`; returns its best text.
 std::string add_concept(const json& concept, std::vector<Coding>& out) {
   if (!concept.is_object()) return {};
-  if (concept.contains("code") && concept["code"].is_string() && !concept.contains("coding")) {
+  if (const json* code = concept.find("code"); code && code->is_string() && !concept.contains("coding")) {
     out.push_back(to_coding(concept));  // a bare Coding (Encounter.class)
     return str(concept, "display");
   }
@@ -98,7 +99,7 @@ Value read_value(const json& r) {
   else if (const json* i = member(r, "valueInteger"); i && i->is_number()) { v.number = i->get<double>(); v.text = format_number(*v.number); }
   else if (const json* d = member(r, "valueDateTime"); d && d->is_string()) v.text = d->get<std::string>();
   else if (const json* g = member(r, "valueRange"); g && g->is_object()) {
-    Value low = to_quantity(g->value("low", json::object())), high = to_quantity(g->value("high", json::object()));
+    Value low = to_quantity(member_or_empty(*g, "low")), high = to_quantity(member_or_empty(*g, "high"));
     v.text = low.text + " - " + high.text;
     v.unit = !low.unit.empty() ? low.unit : high.unit;
   }
@@ -171,13 +172,15 @@ void collect_references(const json& node, std::string path, std::vector<RawRefer
     return;
   }
   if (!node.is_object()) return;
-  auto ref = node.find("reference");
-  if (ref != node.end() && ref->is_string())
+  const json* ref = node.find("reference");
+  if (ref && ref->is_string())
     out.push_back({path, ref->get<std::string>(), str(node, "display"), str(node, "type")});
-  for (auto it = node.begin(); it != node.end(); ++it) {
-    if (it.key() == "contained" || it.key() == "text" || it.key() == "reference") continue;
-    if (it->is_structured()) collect_references(*it, path.empty() ? it.key() : path + "." + it.key(), out, depth + 1);
-  }
+  // In the order of their names, as the record has always listed them.
+  std::vector<const json*> members;
+  for (const json& m : node)
+    if (m.is_structured() && m.key() != "contained" && m.key() != "text" && m.key() != "reference") members.push_back(&m);
+  std::sort(members.begin(), members.end(), [](const json* a, const json* b) { return a->key() < b->key(); });
+  for (const json* m : members) collect_references(*m, path.empty() ? std::string(m->key()) : path + "." + std::string(m->key()), out, depth + 1);
 }
 
 // Human-readable text of documents and notes: the parts a clinician reads.
@@ -216,7 +219,7 @@ void read_text(const json& r, const std::string& type, const std::string& where,
   if (type == "Composition") {
     for (const json* s : each(r, "section")) {
       std::string title = str(*s, "title");
-      std::string body = html_to_text(str(member(*s, "text") ? (*s)["text"] : json::object(), "div"));
+      std::string body = html_to_text(str(member_or_empty(*s, "text"), "div"));
       append(title.empty() ? body : title + "\n" + body);
     }
   }
@@ -263,9 +266,13 @@ void read_patient(const json& p, const std::string& where, ReadResource& out, co
   for (const char* field : {"name", "address", "telecom", "generalPractitioner"}) {
     const json* m = member(p, field);
     if (m && !m->is_array()) issue(where + " " + field, "is not a list; ignored");
-    else if (m)
-      for (size_t k = 0; k < m->size(); ++k)
-        if (!(*m)[k].is_object()) issue(where + " " + field + "[" + std::to_string(k) + "]", "is not an object; ignored");
+    else if (m) {
+      size_t k = 0;
+      for (const json& element : *m) {
+        if (!element.is_object()) issue(where + " " + field + "[" + std::to_string(k) + "]", "is not an object; ignored");
+        ++k;
+      }
+    }
   }
   Patient patient;
   patient.resource_id = str(p, "id");
@@ -614,7 +621,7 @@ ReadResource read_resource(const json& r, const std::string& where_in_input, con
       issue(where + " contained[" + std::to_string(i) + "]", "is not a resource; ignored");
     ++i;
   }
-  if (hash_body) out.content_hash = std::to_string(std::hash<std::string>{}(r.dump()));
+  if (hash_body) out.content_hash = std::to_string(content_hash(r));
   return out;
 }
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include "json_tree.h"
 
 #include "ilinks/record.h"
 
@@ -54,7 +54,7 @@ struct ReadResource {
 // the field named; the resource is still read as far as it can be.
 // `hash_body`: set content_hash from the body (false when the caller already
 // hashed the text it was read from).
-ReadResource read_resource(const nlohmann::json& body, const std::string& where, const IssueFn& issue, bool hash_body = true);
+ReadResource read_resource(const JsonNode& body, const std::string& where, const IssueFn& issue, bool hash_body = true);
 
 // Text helpers shared with the HL7 v2 reader.
 std::string html_to_text(const std::string& html);

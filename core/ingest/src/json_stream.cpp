@@ -2,25 +2,27 @@
 
 #include <cstdint>
 
+#include <nlohmann/json.hpp>
+
 namespace ilinks::detail {
 namespace {
 
 using nlohmann::json;
 
-// nlohmann's SAX interface, building a DOM like json::parse does, except that
-// each finished Bundle entry is handed to the sink and removed, and damaged
-// parts are skipped instead of failing the whole parse.
+// nlohmann's SAX interface, building a JsonNode tree in an arena, except that
+// each finished Bundle entry is handed to the sink and its memory taken back,
+// and damaged parts are skipped instead of failing the whole parse.
 class StreamingBuilder {
  public:
-  StreamingBuilder(const ResourceSink& sink, const IssueSink& issue, const JsonLimits& limits)
-      : sink_(sink), issue_(issue), limits_(limits) {}
+  StreamingBuilder(JsonArena& arena, const ResourceSink& sink, const IssueSink& issue, const JsonLimits& limits)
+      : arena_(arena), tree_(arena), sink_(sink), issue_(issue), limits_(limits) {}
 
-  bool null() { return hashed('n'), value(nullptr); }
-  bool boolean(bool v) { return hashed(v ? 't' : 'f'), value(v); }
-  bool number_integer(json::number_integer_t v) { return hashed('i', &v, sizeof v), value(v); }
-  bool number_unsigned(json::number_unsigned_t v) { return hashed('u', &v, sizeof v), value(v); }
-  bool number_float(json::number_float_t v, const std::string& written) { return hashed('d', written.data(), written.size()), value(v); }
-  bool binary(json::binary_t&) { return value(nullptr); }
+  bool null() { return hashed('n'), value(JsonNode::Type::null); }
+  bool boolean(bool v) { return hashed(v ? 't' : 'f'), !skip_depth_ && place(tree_.make_boolean(v, member_key())); }
+  bool number_integer(json::number_integer_t v) { return hashed('i', &v, sizeof v), number(static_cast<double>(v)); }
+  bool number_unsigned(json::number_unsigned_t v) { return hashed('u', &v, sizeof v), number(static_cast<double>(v)); }
+  bool number_float(json::number_float_t v, const std::string& written) { return hashed('d', written.data(), written.size()), number(v); }
+  bool binary(json::binary_t&) { return value(JsonNode::Type::null); }
   bool string(std::string& v) {
     if (skip_depth_) return true;
     hashed('s', v.data(), v.size());
@@ -28,16 +30,17 @@ class StreamingBuilder {
       report(path(), "is a text of " + std::to_string(v.size() / (1024 * 1024)) +
                          " MB, more than the " + std::to_string(limits_.max_string_bytes / (1024 * 1024)) +
                          " MB a field may hold; left out");
-      return value(nullptr);
+      return value(JsonNode::Type::null);
     }
-    return value(std::move(v));
+    // Copied, not moved: the parser keeps its buffer, and with it its capacity.
+    return place(tree_.make_string(v, member_key()));
   }
   bool key(std::string& k) {
-    if (!skip_depth_) hashed('k', k.data(), k.size()), key_ = std::move(k);
+    if (!skip_depth_) hashed('k', k.data(), k.size()), key_.assign(k);
     return true;
   }
-  bool start_object(std::size_t) { return open(json::value_t::object); }
-  bool start_array(std::size_t) { return open(json::value_t::array); }
+  bool start_object(std::size_t) { return open(JsonNode::Type::object); }
+  bool start_array(std::size_t) { return open(JsonNode::Type::array); }
   bool end_object() { return hashed('}'), close(); }
   bool end_array() { return hashed(']'), close(); }
   bool parse_error(std::size_t position, const std::string&, const json::exception& e) {
@@ -46,25 +49,35 @@ class StreamingBuilder {
     return false;
   }
 
-  json& root() { return root_; }
+  const JsonNode* root() const { return root_; }
   size_t entries_seen() const { return entries_seen_; }
   size_t error_position() const { return error_position_; }
   const std::string& error_text() const { return error_text_; }
 
  private:
-  bool value(json&& v) {
-    if (skip_depth_) return true;
-    if (stack_.empty()) {
-      root_ = std::move(v);
-      return true;
-    }
-    json& top = *stack_.back();
-    if (top.is_array()) top.push_back(std::move(v));
-    else top[key_] = std::move(v);
+  // The name the next value sits under, in the arena ("" in an array).
+  std::string_view member_key() {
+    return !stack_.empty() && stack_.back()->is_object() ? tree_.copy(key_) : std::string_view();
+  }
+
+  bool number(double v) { return skip_depth_ || place(tree_.make_number(v, member_key())); }
+  bool value(JsonNode::Type type) { return skip_depth_ || place(tree_.make(type, member_key())); }
+
+  // Puts a finished value where it belongs: the root, or into its container.
+  // Scalars straight inside a Bundle's entry array are dropped, as entries are.
+  bool place(JsonNode* node) {
+    if (stack_.empty()) root_ = node;
+    else if (!entry_array()) JsonTreeBuilder::append(*stack_.back(), node);
     return true;
   }
 
-  bool open(json::value_t type) {
+  // True when the open container on top is root.entry, whose elements are
+  // handed over one by one and never kept.
+  bool entry_array() const {
+    return stack_.size() == 2 && stack_[1]->is_array() && stack_[0]->is_object() && stack_[1]->key() == "entry";
+  }
+
+  bool open(JsonNode::Type type) {
     if (skip_depth_) { ++skip_depth_; return true; }
     if (stack_.size() >= limits_.max_depth) {
       report(path(), "nests deeper than " + std::to_string(limits_.max_depth) + " levels; " +
@@ -77,55 +90,43 @@ class StreamingBuilder {
       hash_from_depth_ = 4;  // root, entry[], entry[i], resource
       hash_ = kFnvOffset;
     }
-    hashed(type == json::value_t::object ? '{' : '[');
-    json* child;
-    std::string member_key;
-    if (stack_.empty()) {
-      root_ = json(type);
-      child = &root_;
-    } else if (stack_.back()->is_array()) {
-      stack_.back()->push_back(json(type));
-      child = &stack_.back()->back();
-    } else {
-      member_key = key_;
-      child = &(*stack_.back())[key_];
-      *child = json(type);
-    }
+    hashed(type == JsonNode::Type::object ? '{' : '[');
+    bool entry = entry_array();
+    if (entry) entry_mark_ = arena_.mark();  // everything of this entry goes when it is handed over
+    JsonNode* child = tree_.make(type, member_key());
+    place(child);
     stack_.push_back(child);
-    keys_.push_back(std::move(member_key));
     return true;
   }
 
   bool close() {
     if (skip_depth_) { --skip_depth_; return true; }
     if (stack_.empty()) return true;
+    if (stack_.back()->is_object()) JsonTreeBuilder::finish_object(*stack_.back());
     bool closing_entry = in_entry() && stack_.size() == 3;
+    JsonNode* closed = stack_.back();
     stack_.pop_back();
-    keys_.pop_back();
-    if (closing_entry) hand_over_entry();
-    if (closing_entry) hash_from_depth_ = 0;
+    if (closing_entry) {
+      hand_over_entry(*closed);
+      hash_from_depth_ = 0;
+      arena_.rewind(entry_mark_);
+    }
     return true;
   }
 
-  // True while inside root.entry[i].
-  bool in_entry() const {
-    return stack_.size() >= 3 && keys_[1] == "entry" && stack_[1]->is_array() && stack_[2]->is_object();
-  }
+  // True while inside root.entry[i] (an object).
+  bool in_entry() const { return stack_.size() >= 3 && stack_[2]->is_object() && stack_[1]->is_array() && stack_[1]->key() == "entry" && stack_[0]->is_object(); }
 
-  void hand_over_entry() {
-    json& entries = *stack_.back();
+  void hand_over_entry(const JsonNode& entry) {
     std::string where = "entry[" + std::to_string(entries_seen_++) + "]";
-    json entry = std::move(entries.back());
-    entries.erase(entries.size() - 1);  // the document keeps no entry: memory follows one entry
     bool damaged = entry_damaged_;
     entry_damaged_ = false;
-    if (damaged || !entry.is_object()) return;
-    auto res = entry.find("resource");
-    if (res == entry.end()) return;  // request/response-only entries carry no content
+    if (damaged) return;
+    const JsonNode* res = entry.find("resource");
+    if (!res) return;  // request/response-only entries carry no content
     StreamedResource out;
-    out.body = std::move(*res);
-    auto url = entry.find("fullUrl");
-    if (url != entry.end() && url->is_string()) out.full_url = url->get<std::string>();
+    out.body = res;
+    if (const JsonNode* url = entry.find("fullUrl"); url && url->is_string()) out.full_url = std::string(url->text());
     out.where = std::move(where);
     if (hash_from_depth_) out.content_hash = std::to_string(hash_);
     sink_(std::move(out));
@@ -133,8 +134,8 @@ class StreamingBuilder {
 
   std::string path() const {
     std::string p = in_entry() ? "entry[" + std::to_string(entries_seen_) + "]" : "";
-    for (size_t i = in_entry() ? 3 : 1; i < keys_.size(); ++i)
-      if (!keys_[i].empty()) p += (p.empty() ? "" : ".") + keys_[i];
+    for (size_t i = in_entry() ? 3 : 1; i < stack_.size(); ++i)
+      if (!stack_[i]->key().empty()) p += (p.empty() ? "" : ".") + std::string(stack_[i]->key());
     if (!key_.empty() && !stack_.empty() && stack_.back()->is_object()) p += (p.empty() ? "" : ".") + key_;
     return p.empty() ? "top level" : p;
   }
@@ -152,13 +153,15 @@ class StreamingBuilder {
     if (size) mix(0);
   }
 
+  JsonArena& arena_;
+  JsonTreeBuilder tree_;
   const ResourceSink& sink_;
   const IssueSink& issue_;
   JsonLimits limits_;
-  json root_;
-  std::vector<json*> stack_;
-  std::vector<std::string> keys_;  // the member name each open container sits under ("" in arrays)
+  JsonNode* root_ = nullptr;
+  std::vector<JsonNode*> stack_;  // the open containers, root first
   std::string key_;
+  JsonArena::Mark entry_mark_;
   size_t skip_depth_ = 0;
   size_t hash_from_depth_ = 0;  // 4 while inside an entry's resource, else 0
   uint64_t hash_ = kFnvOffset;
@@ -190,8 +193,9 @@ bool looks_like_ndjson(std::string_view text) {
   return first.size() > 1 && first.back() == '}' && next != std::string_view::npos && text[next] == '{';
 }
 
-bool stream_one_document(std::string_view text, const std::string& where_prefix, const ResourceSink& sink,
+bool stream_one_document(JsonArena& arena, std::string_view text, const std::string& where_prefix, const ResourceSink& sink,
                          const IssueSink& issue, const JsonLimits& limits, size_t line_offset) {
+  arena.rewind({});
   auto prefixed = [&](const std::string& where, const std::string& what) {
     issue(where_prefix.empty() ? where : where_prefix + " " + where, what);
   };
@@ -202,7 +206,7 @@ bool stream_one_document(std::string_view text, const std::string& where_prefix,
     if (!where_prefix.empty()) r.where = where_prefix + (r.where.empty() ? "" : " " + r.where);
     sink(std::move(r));
   };
-  StreamingBuilder builder(counting, scoped, limits);
+  StreamingBuilder builder(arena, counting, scoped, limits);
   bool complete = json::sax_parse(text.begin(), text.end(), &builder, json::input_format_t::json, true);
   if (!complete) {
     std::string at = line_and_column(text, builder.error_position() ? builder.error_position() - 1 : 0);
@@ -215,12 +219,13 @@ bool stream_one_document(std::string_view text, const std::string& where_prefix,
       prefixed(at, "is not valid JSON (" + why + "); nothing could be read" + (where_prefix.empty() ? "" : " from this line"));
     return delivered > 0;
   }
-  json& root = builder.root();
-  if (!root.is_object() || !root.contains("resourceType") || !root["resourceType"].is_string()) {
+  const JsonNode* root = builder.root();
+  const JsonNode* type = root ? root->find("resourceType") : nullptr;
+  if (!type || !type->is_string()) {
     prefixed("top level", "is not a FHIR resource (it has no \"resourceType\"); nothing could be read");
     return delivered > 0;
   }
-  if (root["resourceType"] != "Bundle") counting(StreamedResource{std::move(root), {}, {}, {}});
+  if (type->text() != "Bundle") counting(StreamedResource{root, {}, {}, {}});
   return true;
 }
 
@@ -290,7 +295,8 @@ Utf8Repair repair_utf8(std::string& text) {
 
 bool stream_fhir_json(std::string_view text, const ResourceSink& sink, const IssueSink& issue, const JsonLimits& limits) {
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-  if (!looks_like_ndjson(text)) return stream_one_document(text, "", sink, issue, limits, 0);
+  JsonArena arena;  // one for the whole text: each line and entry reuses its blocks
+  if (!looks_like_ndjson(text)) return stream_one_document(arena, text, "", sink, issue, limits, 0);
   bool any = false;
   size_t line_number = 0, start = 0;
   while (start <= text.size()) {
@@ -299,7 +305,7 @@ bool stream_fhir_json(std::string_view text, const ResourceSink& sink, const Iss
     ++line_number;
     std::string_view line = text.substr(start, end - start);
     if (line.find_first_not_of(" \t\r") != std::string_view::npos)
-      any |= stream_one_document(line, "line " + std::to_string(line_number), sink, issue, limits, line_number);
+      any |= stream_one_document(arena, line, "line " + std::to_string(line_number), sink, issue, limits, line_number);
     if (end == text.size()) break;
     start = end + 1;
   }

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include <nlohmann/json.hpp>
+#include "json_tree.h"
 
 namespace ilinks::detail {
 
@@ -18,8 +18,9 @@ struct JsonLimits {
   size_t max_string_bytes = 8 * 1024 * 1024;  // larger values (e.g. huge attachments) are left out
 };
 
+// Valid only while the sink is called: the memory is reused for the next.
 struct StreamedResource {
-  nlohmann::json body;   // the resource itself
+  const JsonNode* body = nullptr;  // the resource itself
   std::string full_url;  // Bundle.entry.fullUrl, when in a Bundle
   std::string where;     // "entry[12]", "line 7", or "" for a bare resource
   // A hash of the resource's text as written (its events in order), for

@@ -211,18 +211,23 @@ struct RecordBuilder::Impl {
   }
 
   void add_streamed(detail::StreamedResource&& s, size_t input, const detail::IssueFn& report, int depth) {
-    const auto& body = s.body;
-    if (!body.is_object() || !body.contains("resourceType") || !body["resourceType"].is_string()) {
+    const detail::JsonNode& body = *s.body;
+    const detail::JsonNode* type = body.find("resourceType");
+    if (!type || !type->is_string()) {
       report(s.where + ".resource", "has no resourceType; skipped");
       return;
     }
-    if (body["resourceType"] == "Bundle") {  // a Bundle inside a Bundle (a document in a searchset)
-      auto entries_it = body.find("entry");
-      if (depth > 3 || entries_it == body.end() || !entries_it->is_array()) return;
-      for (size_t i = 0; i < entries_it->size(); ++i) {
-        const auto& entry = (*entries_it)[i];
-        if (!entry.is_object() || !entry.contains("resource")) continue;
-        detail::StreamedResource inner{entry["resource"], entry.value("fullUrl", std::string()), s.where + " entry[" + std::to_string(i) + "]", {}};
+    if (type->text() == "Bundle") {  // a Bundle inside a Bundle (a document in a searchset)
+      const detail::JsonNode* entries_in = body.find("entry");
+      if (depth > 3 || !entries_in || !entries_in->is_array()) return;
+      size_t i = 0;
+      for (const detail::JsonNode& entry : *entries_in) {
+        size_t at = i++;
+        const detail::JsonNode* resource = entry.find("resource");
+        if (!resource) continue;
+        const detail::JsonNode* url = entry.find("fullUrl");
+        detail::StreamedResource inner{resource, url && url->is_string() ? std::string(url->text()) : std::string(),
+                                       s.where + " entry[" + std::to_string(at) + "]", {}};
         add_streamed(std::move(inner), input, report, depth + 1);
       }
       return;
