@@ -122,6 +122,15 @@ std::string parse(int argc, char** argv, Options& o) {
   return {};
 }
 
+// The output is written and every audit event was written as it happened
+// (AuditTrail appends and flushes each one): the process ends here, and the
+// operating system takes back the record, View and widget at once. Freeing
+// them item by item took a sixth of the time to a long record's PNG (issue 18).
+[[noreturn]] void done() {
+  std::fflush(nullptr);
+  std::_Exit(0);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -200,7 +209,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "ilinks-render: %s: could not be written\n", o.out.c_str());
         return 3;
       }
-      return 0;
+      done();
     }
     ilinks::RecordWidget widget;
     widget.set_size(o.width, o.height, o.scale);
@@ -220,7 +229,7 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "ilinks-render: %s: the PNG could not be written\n", o.out.c_str());
       return 3;
     }
-    return 0;
+    done();
   } catch (const ilinks::Refused& e) {
     std::fprintf(stderr, "ilinks-render: refused: %s\n", e.what());
     return 4;

@@ -15,6 +15,7 @@
 #include <sstream>
 #include <string>
 
+#include <malloc.h>
 #ifdef __EMSCRIPTEN__
 #include <unistd.h>
 
@@ -36,13 +37,16 @@ std::string slurp(const std::string& path) {
   return s.str();
 }
 
-// Memory the process holds now and at most so far, in bytes. In WebAssembly,
-// malloc's break (sbrk(0)) only moves up, so it is the high-water mark.
-struct Memory { double now = 0, peak = 0; };
+// Memory the process holds now and at most so far, in bytes, and (natively)
+// what malloc has handed out and not had back: the difference is memory freed
+// but kept by malloc. In WebAssembly, malloc's break (sbrk(0)) only moves up,
+// so it is the high-water mark.
+struct Memory { double now = 0, peak = 0, in_use = 0; };
 Memory memory() {
 #ifdef __EMSCRIPTEN__
   double top = static_cast<double>(reinterpret_cast<uintptr_t>(sbrk(0)));
-  return {top, top};
+  struct mallinfo info = mallinfo();
+  return {top, top, static_cast<double>(info.uordblks)};
 #else
   Memory m;
   std::ifstream status("/proc/self/status");
@@ -50,6 +54,8 @@ Memory memory() {
     if (line.rfind("VmRSS:", 0) == 0) m.now = std::stod(line.substr(6)) * 1024;
     if (line.rfind("VmHWM:", 0) == 0) m.peak = std::stod(line.substr(6)) * 1024;
   }
+  struct mallinfo2 info = mallinfo2();
+  m.in_use = static_cast<double>(info.uordblks + info.hblkhd);
   return m;
 #endif
 }
@@ -67,7 +73,7 @@ size_t ingest_and_view(const std::string& name, const std::string& text, size_t&
 
 // Where the bytes go: the first pass, in a fresh process, as a host runs it
 // (the file read, then dropped once read), with the memory after each step.
-struct Stages { double read = 0, ingested = 0, built = 0, viewed = 0, peak = 0; };
+struct Stages { double read = 0, ingested = 0, built = 0, viewed = 0, peak = 0, live_built = 0, live_viewed = 0; };
 Stages first_pass(const std::string& name, std::string text) {
   Stages s;
   double base = memory().now - static_cast<double>(text.size());  // the text was read before
@@ -80,8 +86,10 @@ Stages first_pass(const std::string& name, std::string text) {
   ilinks::Record record = builder.build();
   { ilinks::RecordBuilder done = std::move(builder); }
   s.built = mb(memory().now);
+  s.live_built = memory().in_use / (1024.0 * 1024.0);
   std::optional<ilinks::View> view = ilinks::test::consented_view(std::move(record), "bench");
   s.viewed = mb(memory().now);
+  s.live_viewed = memory().in_use / (1024.0 * 1024.0);
   s.peak = mb(memory().peak);
   return s;
 }
@@ -124,8 +132,8 @@ int main(int argc, char** argv) {
   // first pass, its text included, as a multiple of the text's size.
   std::printf("{\"input\":\"%s\",\"mb\":%.2f,\"seconds\":%.4f,\"mb_per_s\":%.1f,\"items\":%zu,\"shown\":%zu,"
               "\"peak_mb\":%.1f,\"peak_per_input\":%.2f,\"after_read_mb\":%.1f,\"after_ingest_mb\":%.1f,"
-              "\"after_build_mb\":%.1f,\"after_view_mb\":%.1f}\n",
+              "\"after_build_mb\":%.1f,\"after_view_mb\":%.1f,\"record_in_use_mb\":%.1f,\"record_and_view_in_use_mb\":%.1f}\n",
               name.c_str(), mb, time, mb / time, items, shown, stages.peak, stages.peak / mb, stages.read, stages.ingested,
-              stages.built, stages.viewed);
+              stages.built, stages.viewed, stages.live_built, stages.live_viewed);
   return 0;
 }
