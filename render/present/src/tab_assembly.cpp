@@ -73,12 +73,25 @@ void emit_groups(const TabCandidates& c, const GroupRun& run, const std::vector<
   }
 }
 
+// The rows a section can show with these matches: entries, and a heading and trend per group.
+size_t rows_at_most(const CandidateSection& cs, const std::vector<char>& matched) {
+  size_t n = 0;
+  for (size_t i : cs.rows) n += matched[i] != 0;
+  for (const GroupRun& run : cs.runs)
+    for (const CandidateGroup& g : run.groups) {
+      n += 2;
+      for (size_t i : g.rows) n += matched[i] != 0;
+    }
+  return n;
+}
+
 }  // namespace
 
 TabLayout assemble(const TabCandidates& c, const std::vector<char>& matched) {
   TabLayout out = c.head;
   for (const CandidateSection& cs : c.sections) {
     Section section{cs.title, cs.columns, {}, cs.empty_text, cs.total};
+    section.rows.reserve(rows_at_most(cs, matched));  // rows are large: copy each once
     for (size_t i : cs.rows)
       if (matched[i]) section.rows.push_back(c.rows[i].row);
     for (const GroupRun& run : cs.runs) emit_groups(c, run, matched, section.rows);
