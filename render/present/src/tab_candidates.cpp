@@ -219,7 +219,7 @@ void result_groups(const Rules::SectionRule& s, const std::vector<const Item*>& 
 
 }  // namespace
 
-TabCandidates tab_candidates(const Rules& rules_in, const View& view, Tab tab, SortOrder sort, bool results_by_panel,
+TabCandidates tab_candidates(const Rules& rules, const View& view, Tab tab, SortOrder sort, bool results_by_panel,
                              const Date& today) {
   TabCandidates out;
   out.sort = sort;
@@ -242,15 +242,15 @@ TabCandidates tab_candidates(const Rules& rules_in, const View& view, Tab tab, S
       head.case_access_button = kCaseAccessButton;
     }
   }
-  const auto& rules = rules_in.tabs[static_cast<size_t>(tab)];
-  std::vector<std::vector<const Item*>> buckets(rules.size());
+  const auto& section_rules = rules.tabs[static_cast<size_t>(tab)];
+  std::vector<std::vector<const Item*>> buckets(section_rules.size());
   for (const Item* i : tab_items(view, tab))
-    for (size_t s = 0; s < rules.size(); ++s)
-      if (matches(rules_in, rules[s], *i, today)) { buckets[s].push_back(i); break; }
+    for (size_t s = 0; s < section_rules.size(); ++s)
+      if (matches(rules, section_rules[s], *i, today)) { buckets[s].push_back(i); break; }
 
   Builder b(out.rows);
-  for (size_t s = 0; s < rules.size(); ++s) {
-    const auto& rule = rules[s];
+  for (size_t s = 0; s < section_rules.size(); ++s) {
+    const auto& rule = section_rules[s];
     CandidateSection section{rule.title, rule.columns, rule.empty, 0, {}, {}};
     switch (rule.rows) {
       case Rules::Rows::results:
