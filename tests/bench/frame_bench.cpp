@@ -1,7 +1,9 @@
 // Frame benchmark: the CPU cost of a frame for a 20-year record (10,000
-// results, 1,000 encounters, 500 letters), while scrolling, on each tab; and
-// the cost of laying a tab out again (a keystroke in the search box). Run by
-// scripts/bench, never by scripts/test.
+// results, 1,000 encounters, 500 letters), while scrolling, on each tab; the
+// cost of laying a tab out (opening it); and of a keystroke in the search box,
+// typed through the widget's own input path ("hba1c" a letter at a time, then
+// erased with Backspace): the frames from the key until the widget is idle
+// again, without rasterizing. Run by scripts/bench, never by scripts/test.
 //
 //   ilinks-bench-frame      prints a table, and JSON as its last line
 #include <algorithm>
@@ -29,6 +31,21 @@ double median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
+// Sends one keystroke and draws until the widget is idle: the host's work for it.
+template <typename Send>
+double keystroke(ilinks::RecordWidget& w, Send send) {
+  auto start = Clock::now();
+  send();
+  do w.draw_frame();
+  while (w.needs_redraw());
+  return ms_since(start);
+}
+
+void settle(ilinks::RecordWidget& w) {
+  do w.draw_frame();
+  while (w.needs_redraw());
+}
+
 }  // namespace
 
 int main() {
@@ -45,39 +62,74 @@ int main() {
   std::vector<unsigned char> pixels(static_cast<size_t>(width * height * 4));
   std::printf("20-year record: %zu items shown, %.1f MB of FHIR JSON; widget %dx%d\n", view.items().size(),
               static_cast<double>(json.size()) / 1048576.0, width, height);
-  std::printf("%-12s %12s %17s %20s %10s %16s\n", "tab", "layout (ms)", "frame: draw (ms)", "frame: +raster (ms)", "vertices",
-              "mirror JSON (ms)");
-  std::string out = "{\"record_items\":" + std::to_string(view.items().size()) + ",\"tabs\":[";
-  for (Tab tab : {Tab::summary, Tab::community, Tab::diagnostics, Tab::hospital, Tab::timeline}) {
+  struct Figures {
+    double layout = 0, draw = 0, raster = 0, key_median = 0, key_worst = 0, mirror = 0;
+    int vertices = 0;
+    size_t mirror_bytes = 0;
+  };
+  const Tab tabs[] = {Tab::summary, Tab::community, Tab::diagnostics, Tab::hospital, Tab::timeline};
+  std::vector<Figures> figures;
+  for (Tab tab : tabs) {
+    Figures f;
     auto start = Clock::now();
     w.set_tab(tab);
-    w.draw_frame();  // lays the tab out: the cost of a keystroke in the search box
-    double layout = ms_since(start);
+    w.draw_frame();  // lays the tab out: the cost of opening it
+    f.layout = ms_since(start);
     std::vector<double> draw, raster;
-    int vertices = 0;
     w.mouse_move(600, 600);
     for (int frame = 0; frame < 60; ++frame) {
       w.mouse_wheel(0, -3);  // scrolling down, three lines a frame
       auto t = Clock::now();
       const ImDrawData& data = w.draw_frame();
       draw.push_back(ms_since(t));
-      vertices = std::max(vertices, data.TotalVtxCount);
+      f.vertices = std::max(f.vertices, data.TotalVtxCount);
       std::fill(pixels.begin(), pixels.end(), 0);
       auto r = Clock::now();
       rasterize(data, w.font_texture(), {pixels.data(), width, height, width * 4});
       raster.push_back(draw.back() + ms_since(r));
     }
+    f.draw = median(draw);
+    f.raster = median(raster);
     // The accessible mirror as the browser widget reads it once a frame settles.
     auto m = Clock::now();
-    size_t mirror_bytes = mirror_as_json(w.mirror()).size();
-    double mirror_ms = ms_since(m);
-    std::printf("%-12s %12.2f %17.3f %20.3f %10d %10.2f (%zu KB)\n", tab_id(tab), layout, median(draw), median(raster), vertices,
-                mirror_ms, mirror_bytes / 1024);
-    char row[320];
+    f.mirror_bytes = mirror_as_json(w.mirror()).size();
+    f.mirror = ms_since(m);
+    figures.push_back(f);
+  }
+  // Keystrokes after the frames, so that the focused search box is not in them.
+  w.key(Key::f, true, modifier_ctrl);  // Ctrl+F: to the search box
+  w.key(Key::f, false, modifier_ctrl);
+  settle(w);
+  for (size_t t = 0; t < figures.size(); ++t) {
+    w.set_tab(tabs[t]);
+    settle(w);
+    std::vector<double> keys;
+    const std::string typed = "hba1c";
+    for (char c : typed) keys.push_back(keystroke(w, [&] { w.text_input(std::string(1, c)); }));
+    bool typed_ok = w.filter().search == typed;
+    for (size_t i = 0; i < typed.size(); ++i)
+      keys.push_back(keystroke(w, [&] { w.key(Key::backspace, true), w.key(Key::backspace, false); }));
+    if (!typed_ok || !w.filter().search.empty()) {
+      std::fprintf(stderr, "the search box did not take the keystrokes (search \"%s\")\n", w.filter().search.c_str());
+      return 1;
+    }
+    figures[t].key_median = median(keys);
+    figures[t].key_worst = *std::max_element(keys.begin(), keys.end());
+  }
+
+  std::printf("%-12s %12s %17s %20s %10s %22s %16s\n", "tab", "layout (ms)", "frame: draw (ms)", "frame: +raster (ms)", "vertices",
+              "keystroke (ms, worst)", "mirror JSON (ms)");
+  std::string out = "{\"record_items\":" + std::to_string(view.items().size()) + ",\"tabs\":[";
+  for (size_t t = 0; t < figures.size(); ++t) {
+    const Figures& f = figures[t];
+    std::printf("%-12s %12.2f %17.3f %20.3f %10d %13.2f %7.2f %10.2f (%zu KB)\n", tab_id(tabs[t]), f.layout, f.draw, f.raster,
+                f.vertices, f.key_median, f.key_worst, f.mirror, f.mirror_bytes / 1024);
+    char row[400];
     std::snprintf(row, sizeof row,
                   "%s{\"tab\":\"%s\",\"layout_ms\":%.2f,\"frame_draw_ms\":%.3f,\"frame_with_cpu_raster_ms\":%.3f,\"vertices\":%d,"
-                  "\"mirror_json_ms\":%.2f,\"mirror_json_bytes\":%zu}",
-                  tab == Tab::summary ? "" : ",", tab_id(tab), layout, median(draw), median(raster), vertices, mirror_ms, mirror_bytes);
+                  "\"keystroke_ms\":%.2f,\"keystroke_worst_ms\":%.2f,\"mirror_json_ms\":%.2f,\"mirror_json_bytes\":%zu}",
+                  t == 0 ? "" : ",", tab_id(tabs[t]), f.layout, f.draw, f.raster, f.vertices, f.key_median, f.key_worst, f.mirror,
+                  f.mirror_bytes);
     out += row;
   }
   std::printf("%s]}\n", out.c_str());

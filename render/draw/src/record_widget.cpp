@@ -32,14 +32,14 @@ void RecordWidget::show(View view) {
   impl_->view = std::move(view);
   impl_->dialogs.open = Dialogs::Open::none;  // a reader must not outlive the View it reads from
   impl_->dialogs.reading = nullptr;
-  impl_->relayout();
+  impl_->view_changed();
 }
 
 void RecordWidget::clear() {
   impl_->view.reset();
   impl_->dialogs.open = Dialogs::Open::none;
   impl_->dialogs.reading = nullptr;
-  impl_->relayout();
+  impl_->view_changed();
 }
 
 void RecordWidget::set_tab(Tab tab) {

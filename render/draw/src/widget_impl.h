@@ -13,6 +13,7 @@
 #include "controls.h"
 #include "dialogs.h"
 #include "fonts.h"
+#include "ilinks/incremental_layout.h"
 #include "ilinks/record_widget.h"
 #include "tab_body.h"
 
@@ -72,6 +73,10 @@ struct RecordWidget::Impl {
   std::string mirror_key;  // what, besides the layout and the controls, the mirror reads
   // Cached between frames: rebuilt only when what they depend on changes.
   bool layout_stale = true;
+  // The open tab's rows, kept while only the search or dates change: a
+  // keystroke filters them instead of laying the tab out again.
+  IncrementalLayout tab_layout;
+  std::optional<Date> banner_day;  // the day the banner and alert strip were made for (ages)
   TabBody body;
   AlertStrip alerts;
   std::optional<BannerText> banner;
@@ -95,6 +100,12 @@ struct RecordWidget::Impl {
   ~Impl() { ImGui::DestroyContext(context); }
 
   void changed() { frames_to_draw = kSettleFrames; }
+  // Another View (or none): nothing laid out for the last one is kept.
+  void view_changed() {
+    tab_layout.forget();
+    banner_day.reset();
+    relayout();
+  }
   void relayout() {
     layout_stale = true;
     changed();
@@ -122,9 +133,13 @@ struct RecordWidget::Impl {
     layout_stale = false;
     ++mirror_version;
     if (!view) return;
-    banner = banner_text(view->patient(), today());
-    alerts = Layout::builtin().alert_strip(*view);
-    body.set(Layout::builtin().lay_out(*view, tab, filter, today()), scale);
+    const Date day = today();
+    if (!banner_day || !(*banner_day == day)) {
+      banner = banner_text(view->patient(), day);
+      alerts = Layout::builtin().alert_strip(*view);
+      banner_day = day;
+    }
+    body.set(tab_layout.lay_out(*view, tab, filter, day), scale);
   }
 
   void apply_input();

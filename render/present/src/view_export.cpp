@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -111,7 +112,13 @@ std::vector<const Item*> tab_items(const View& view, Tab tab) {
   std::vector<const Item*> out;
   for (const auto& i : view.items())
     if (tab == Tab::timeline || i.segment == tab_segment(tab)) out.push_back(&i);
-  std::stable_sort(out.begin(), out.end(), [](const Item* a, const Item* b) { return date_key(*a) > date_key(*b); });
+  // Each item's key made once, not at every comparison (a long record's
+  // timeline spent half its layout formatting dates for the sort).
+  std::vector<std::pair<std::string, const Item*>> keyed;
+  keyed.reserve(out.size());
+  for (const Item* i : out) keyed.emplace_back(date_key(*i), i);
+  std::stable_sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (size_t k = 0; k < keyed.size(); ++k) out[k] = keyed[k].second;
   return out;
 }
 

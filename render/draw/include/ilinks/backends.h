@@ -24,9 +24,15 @@ struct RgbaImage {
   int stride = 0;
 };
 
+// How rasterize() finds a triangle's pixels. Both give the same image: `fast`
+// fills rectangles row by row and reads 1:1 glyph texels directly; `reference`
+// tests every pixel of every triangle's bounding box and samples bilinearly
+// everywhere (slow; what the fast paths are tested against).
+enum class RasterPath { fast, reference };
+
 // Draws `data` over what is in `target` (the widget paints its own background),
 // sampling `font` bilinearly and blending as the GL backend does.
-void rasterize(const ImDrawData& data, const RgbaTexture& font, RgbaImage target);
+void rasterize(const ImDrawData& data, const RgbaTexture& font, RgbaImage target, RasterPath path = RasterPath::fast);
 
 // --- OpenGL 3 / WebGL2
 

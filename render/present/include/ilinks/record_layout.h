@@ -137,6 +137,7 @@ class Layout {
   struct Rules;
 
  private:
+  friend class IncrementalLayout;  // lays tabs out in two steps with the same rules
   explicit Layout(std::shared_ptr<const Rules> rules) : rules_(std::move(rules)) {}
   std::shared_ptr<const Rules> rules_;
 };
