@@ -73,6 +73,30 @@ TEST_SUITE("bad input") {
     CHECK(r.find("Condition/c")->codings[0].code == "ZZZ");
   }
 
+  TEST_CASE("a member named twice: the last one counts, as JSON parsers keep it") {
+    Record r = test::record_of({R"({"resourceType":"Condition","id":"twice","subject":{"reference":"Patient/joe"},
+      "code":{"text":"Asthma"},"code":{"text":"COPD"}})"});
+    const Item* c = r.find("Condition/twice");
+    REQUIRE(c);
+    CHECK(c->display == "COPD");
+  }
+
+  TEST_CASE("an object with thousands of members, many named alike, is read, the last of each name counting") {
+    std::string members;
+    for (int i = 0; i < 20000; ++i) members += R"("extra)" + std::to_string(i % 500) + R"(":)" + std::to_string(i) + ",";
+    Record r = test::record_of({R"({"resourceType":"Condition","id":"wide",)" + members +
+                                R"("subject":{"reference":"Patient/joe"},"code":{"text":"Gout"},"code":{"text":"Psoriasis"}})"});
+    const Item* c = r.find("Condition/wide");
+    REQUIRE(c);
+    CHECK(c->display == "Psoriasis");
+  }
+
+  TEST_CASE("a Bundle inside a Bundle, with a fullUrl that is not text, is read and the rest kept") {
+    std::string inner = R"({"resourceType":"Bundle","type":"document","entry":[{"fullUrl":7,"resource":)" + kCondition + "}]}";
+    Record r = build(test::bundle({test::patient(), inner}));
+    CHECK(r.find("Condition/c1"));
+  }
+
   TEST_CASE("an entry with no resourceType is reported and skipped") {
     Record r = build(test::bundle({test::patient(), R"({"id":"x"})", kCondition}));
     CHECK(r.find("Condition/c1"));

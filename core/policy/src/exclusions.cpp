@@ -322,33 +322,41 @@ std::optional<ExclusionMark> Exclusions::exclusion_by_words(std::string_view tex
   return std::nullopt;
 }
 
-Exclusions::Marks Exclusions::marks_of(const std::vector<Item>& items) const {
+Exclusions::Links Exclusions::links_of(const std::vector<Item>& items) {
+  std::unordered_map<std::string_view, size_t> index;
+  index.reserve(items.size());
+  for (size_t i = 0; i < items.size(); ++i) index.emplace(items[i].key, i);
+  Links out;
+  out.first.reserve(items.size() + 1);
+  for (const auto& item : items) {
+    out.first.push_back(out.to.size());
+    for (const auto& l : item.links)
+      if (auto it = index.find(l.target); it != index.end()) out.to.push_back({it->second, &l});
+  }
+  out.first.push_back(out.to.size());
+  return out;
+}
+
+Exclusions::Marks Exclusions::marks_of(const std::vector<Item>& items, const Links& links) const {
   Marks marks(items.size());
   for (size_t i = 0; i < items.size(); ++i) marks[i] = items[i].exclusion ? items[i].exclusion : exclusion_of(items[i]);
-  propagate(items, marks);
+  propagate(items, links, marks);
   return marks;
 }
 
 void Exclusions::mark(std::vector<Item>& items) const {
-  Marks marks = marks_of(items);
+  Marks marks = marks_of(items, links_of(items));
   for (size_t i = 0; i < items.size(); ++i) items[i].exclusion = std::move(marks[i]);
 }
 
 void Exclusions::propagate(std::vector<Item>& items) {
   Marks marks(items.size());
   for (size_t i = 0; i < items.size(); ++i) marks[i] = items[i].exclusion;
-  propagate(items, marks);
+  propagate(items, links_of(items), marks);
   for (size_t i = 0; i < items.size(); ++i) items[i].exclusion = std::move(marks[i]);
 }
 
-void Exclusions::propagate(const std::vector<Item>& items, Marks& marks) {
-  std::unordered_map<std::string_view, size_t> index;
-  index.reserve(items.size());
-  for (size_t i = 0; i < items.size(); ++i) index.emplace(items[i].key, i);
-  auto find = [&](const std::string& key) -> size_t {
-    auto it = index.find(key);
-    return it == index.end() ? SIZE_MAX : it->second;
-  };
+void Exclusions::propagate(const std::vector<Item>& items, const Links& links, Marks& marks) {
   // Marks only ever get added, so this ends; each pass is linear.
   for (bool changed = true; changed;) {
     changed = false;
@@ -356,9 +364,9 @@ void Exclusions::propagate(const std::vector<Item>& items, Marks& marks) {
       if (marks[i]) continue;
       std::optional<ExclusionMark> through;
       size_t indications = 0, excluded_indications = 0;
-      for (const auto& l : items[i].links) {
-        size_t t = find(l.target);
-        if (t == SIZE_MAX) continue;
+      for (size_t k = links.first[i]; k < links.first[i + 1]; ++k) {
+        size_t t = links.to[k].target;
+        const Link& l = *links.to[k].link;
         if (l.relation == "indication") {
           ++indications;
           if (marks[t]) ++excluded_indications, through = ExclusionMark{marks[t]->category, "its only indication", items[t].key};
@@ -373,10 +381,11 @@ void Exclusions::propagate(const std::vector<Item>& items, Marks& marks) {
     // other results would show the gap.
     for (size_t i = 0; i < items.size(); ++i) {
       if (!marks[i]) continue;
-      for (const auto& l : items[i].links) {
+      for (size_t k = links.first[i]; k < links.first[i + 1]; ++k) {
+        const Link& l = *links.to[k].link;
         if (l.relation != "result of" && l.relation != "member of") continue;
-        size_t report = find(l.target);
-        if (report == SIZE_MAX || marks[report]) continue;
+        size_t report = links.to[k].target;
+        if (marks[report]) continue;
         marks[report] = ExclusionMark{marks[i]->category, "holds an excluded result", items[i].key};
         changed = true;
       }

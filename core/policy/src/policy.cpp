@@ -426,7 +426,8 @@ Decision Policy::view_for(const Record& record, const Request& req, AuditTrail& 
   // The shared record: the person as it says, then what this viewer may see.
   view.patient_ = person;
   const auto& items = record.items();
-  Exclusions::Marks marks = d.exclusions->marks_of(items);  // the one place exclusions are marked
+  Exclusions::Links links = Exclusions::links_of(items);  // found once for the three propagations below
+  Exclusions::Marks marks = d.exclusions->marks_of(items, links);  // the one place exclusions are marked
   std::vector<bool> excluded(items.size()), withheld_by_opt_out(items.size()), withheld_from_everyone(items.size());
   for (size_t i = 0; i < items.size(); ++i) {
     excluded[i] = marks[i].has_value();
@@ -434,7 +435,7 @@ Decision Policy::view_for(const Record& record, const Request& req, AuditTrail& 
     for (const auto& o : opt_outs)
       if (opted_out(items[i], o)) marks[i] = ExclusionMark{"opt-out", scope_name(o.scope), {}};
   }
-  Exclusions::propagate(items, marks);  // what only makes sense through an opted-out item goes with it
+  Exclusions::propagate(items, links, marks);  // what only makes sense through an opted-out item goes with it
   for (size_t i = 0; i < items.size(); ++i) withheld_by_opt_out[i] = marks[i].has_value();
   // What its source restricted is withheld from everyone, D3 included: looked
   // for in every label of every item (an item marked first for another
@@ -445,7 +446,7 @@ Decision Policy::view_for(const Record& record, const Request& req, AuditTrail& 
       for (const auto& category : d.exclusions->label_categories(items[i]))
         if (d.withheld_from_everyone.count(category)) marks[i] = ExclusionMark{category, "restricted by the source", {}};
     }
-    Exclusions::propagate(items, marks);
+    Exclusions::propagate(items, links, marks);
     for (size_t i = 0; i < items.size(); ++i) withheld_from_everyone[i] = marks[i].has_value();
   }
 

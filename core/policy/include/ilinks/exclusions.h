@@ -49,8 +49,16 @@ class Exclusions {
   // The same, with the marks beside the items (one per item, in order), so a
   // record's items are read, never copied: what the policy uses on every view.
   using Marks = std::vector<std::optional<ExclusionMark>>;
-  Marks marks_of(const std::vector<Item>& items) const;  // an item's own mark, if it has one, is kept
-  static void propagate(const std::vector<Item>& items, Marks& marks);
+  // Every item's links as the positions of their targets, found once and
+  // used by every propagation over the same items.
+  struct Links {
+    struct To { size_t target; const Link* link; };
+    std::vector<size_t> first;  // item i's links are to[first[i] .. first[i + 1])
+    std::vector<To> to;
+  };
+  static Links links_of(const std::vector<Item>& items);
+  Marks marks_of(const std::vector<Item>& items, const Links& links) const;  // an item's own mark, if it has one, is kept
+  static void propagate(const std::vector<Item>& items, const Links& links, Marks& marks);
 
   struct Data;
 
