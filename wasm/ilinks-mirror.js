@@ -3,6 +3,9 @@
 // behind the canvas. It follows the screen: the open tab, the filter, an open
 // dialog. Controls (tabs, buttons, text boxes) are real focusable elements:
 // activating one presses the control at its place on the canvas.
+// A long table is windowed (ilinks/mirror_window.h): its rows around the
+// screen, with aria-rowcount on the table and aria-rowindex on each row, so a
+// screen reader still says "row 512 of 10,001"; scrolling moves the window.
 
 const CONTROLS = new Set(['button', 'tab', 'textbox', 'searchbox', 'combobox', 'radio']);
 const LABELLED = new Set(['region', 'tablist', 'tabpanel', 'table', 'dialog', 'radiogroup', 'search']);
@@ -14,6 +17,8 @@ function build(node, press) {
   if (node.role === 'heading') el.setAttribute('aria-level', String(node.level || 2));
   if (node.role === 'tab') el.setAttribute('aria-selected', String(!!node.selected));
   if (node.role === 'dialog') el.setAttribute('aria-modal', 'true');
+  if (node.rowcount) el.setAttribute('aria-rowcount', String(node.rowcount));
+  if (node.rowindex) el.setAttribute('aria-rowindex', String(node.rowindex));
   if (LABELLED.has(node.role) && node.text) el.setAttribute('aria-label', node.text);
   else if (node.text && !node.children) el.textContent = node.text;
   else if (node.text) el.setAttribute('aria-label', node.text);
@@ -31,12 +36,29 @@ function build(node, press) {
 // Replaces the mirror in `container` when `json` differs from what it shows.
 const shown = new WeakMap();  // container -> the JSON it shows
 
+// A focusable element's identity across rebuilds: its role and words, and
+// which of the elements so named it is.
+function identity(container, el) {
+  const key = `${el.getAttribute('role') || el.localName}|${el.getAttribute('aria-label') || el.textContent}`;
+  const same = [...container.querySelectorAll('[tabindex]')].filter((e) => identityKey(e) === key);
+  return { key, nth: same.indexOf(el) };
+}
+const identityKey = (e) => `${e.getAttribute('role') || e.localName}|${e.getAttribute('aria-label') || e.textContent}`;
+
 export function updateMirror(container, json, press) {
   if (shown.get(container) === json) return false;
   shown.set(container, json);
   let tree;
   try { tree = JSON.parse(json); } catch { return false; }
+  // Rebuilt whole (a long table is a window of rows, so this stays cheap);
+  // focus stays on the same control when it is still there.
+  const active = container.getRootNode().activeElement;
+  const focused = active && container.contains(active) ? identity(container, active) : null;
   container.replaceChildren(build(tree, press));
+  if (focused) {
+    const same = [...container.querySelectorAll('[tabindex]')].filter((e) => identityKey(e) === focused.key);
+    (same[focused.nth] || same[0])?.focus({ preventScroll: true });
+  }
   return true;
 }
 

@@ -3,7 +3,10 @@
 // cost of laying a tab out (opening it); and of a keystroke in the search box,
 // typed through the widget's own input path ("hba1c" a letter at a time, then
 // erased with Backspace): the frames from the key until the widget is idle
-// again, without rasterizing. Run by scripts/bench, never by scripts/test.
+// again, without rasterizing; and the accessible mirror as the browser reads
+// it after each change (a long table's rows windowed around the screen,
+// ilinks/mirror_window.h): after a scroll and after a keystroke, median and
+// worst. Run by scripts/bench, never by scripts/test.
 //
 //   ilinks-bench-frame      prints a table, and JSON as its last line
 #include <algorithm>
@@ -46,6 +49,13 @@ void settle(ilinks::RecordWidget& w) {
   while (w.needs_redraw());
 }
 
+// The mirror as JSON, as the browser widget takes it: its time, and its size.
+double mirror_json_ms(const ilinks::RecordWidget& w, size_t& bytes) {
+  auto start = Clock::now();
+  bytes = std::max(bytes, ilinks::mirror_as_json(w.mirror()).size());
+  return ms_since(start);
+}
+
 }  // namespace
 
 int main() {
@@ -63,7 +73,8 @@ int main() {
   std::printf("20-year record: %zu items shown, %.1f MB of FHIR JSON; widget %dx%d\n", view.items().size(),
               static_cast<double>(json.size()) / 1048576.0, width, height);
   struct Figures {
-    double layout = 0, draw = 0, raster = 0, key_median = 0, key_worst = 0, mirror = 0;
+    double layout = 0, draw = 0, raster = 0, key_median = 0, key_worst = 0;
+    double mirror_scroll = 0, mirror_scroll_worst = 0, mirror_key = 0, mirror_key_worst = 0;
     int vertices = 0;
     size_t mirror_bytes = 0;
   };
@@ -90,10 +101,6 @@ int main() {
     }
     f.draw = median(draw);
     f.raster = median(raster);
-    // The accessible mirror as the browser widget reads it once a frame settles.
-    auto m = Clock::now();
-    f.mirror_bytes = mirror_as_json(w.mirror()).size();
-    f.mirror = ms_since(m);
     figures.push_back(f);
   }
   // Keystrokes after the frames, so that the focused search box is not in them.
@@ -103,12 +110,21 @@ int main() {
   for (size_t t = 0; t < figures.size(); ++t) {
     w.set_tab(tabs[t]);
     settle(w);
-    std::vector<double> keys;
+    std::vector<double> keys, mirrors;
+    size_t bytes = 0;
     const std::string typed = "hba1c";
-    for (char c : typed) keys.push_back(keystroke(w, [&] { w.text_input(std::string(1, c)); }));
+    for (char c : typed) {
+      keys.push_back(keystroke(w, [&] { w.text_input(std::string(1, c)); }));
+      mirrors.push_back(mirror_json_ms(w, bytes));
+    }
     bool typed_ok = w.filter().search == typed;
-    for (size_t i = 0; i < typed.size(); ++i)
+    for (size_t i = 0; i < typed.size(); ++i) {
       keys.push_back(keystroke(w, [&] { w.key(Key::backspace, true), w.key(Key::backspace, false); }));
+      mirrors.push_back(mirror_json_ms(w, bytes));
+    }
+    figures[t].mirror_key = median(mirrors);
+    figures[t].mirror_key_worst = *std::max_element(mirrors.begin(), mirrors.end());
+    figures[t].mirror_bytes = std::max(figures[t].mirror_bytes, bytes);
     if (!typed_ok || !w.filter().search.empty()) {
       std::fprintf(stderr, "the search box did not take the keystrokes (search \"%s\")\n", w.filter().search.c_str());
       return 1;
@@ -116,20 +132,38 @@ int main() {
     figures[t].key_median = median(keys);
     figures[t].key_worst = *std::max_element(keys.begin(), keys.end());
   }
+  // The accessible mirror as the browser widget reads it once the frames
+  // settle, after each of 30 scrolls of about a screenful (by wheel), last
+  // so that the figures above are measured from where they always were.
+  w.mouse_move(600, 600);
+  for (size_t t = 0; t < figures.size(); ++t) {
+    w.set_tab(tabs[t]);
+    settle(w);
+    std::vector<double> mirrors;
+    for (int step = 0; step < 30; ++step) {
+      w.mouse_wheel(0, -8);
+      settle(w);
+      mirrors.push_back(mirror_json_ms(w, figures[t].mirror_bytes));
+    }
+    figures[t].mirror_scroll = median(mirrors);
+    figures[t].mirror_scroll_worst = *std::max_element(mirrors.begin(), mirrors.end());
+  }
 
-  std::printf("%-12s %12s %17s %20s %10s %22s %16s\n", "tab", "layout (ms)", "frame: draw (ms)", "frame: +raster (ms)", "vertices",
-              "keystroke (ms, worst)", "mirror JSON (ms)");
+  std::printf("%-12s %12s %17s %20s %10s %22s %26s %26s\n", "tab", "layout (ms)", "frame: draw (ms)", "frame: +raster (ms)",
+              "vertices", "keystroke (ms, worst)", "mirror: scroll (ms, worst)", "mirror: key (ms, worst, KB)");
   std::string out = "{\"record_items\":" + std::to_string(view.items().size()) + ",\"tabs\":[";
   for (size_t t = 0; t < figures.size(); ++t) {
     const Figures& f = figures[t];
-    std::printf("%-12s %12.2f %17.3f %20.3f %10d %13.2f %7.2f %10.2f (%zu KB)\n", tab_id(tabs[t]), f.layout, f.draw, f.raster,
-                f.vertices, f.key_median, f.key_worst, f.mirror, f.mirror_bytes / 1024);
-    char row[400];
+    std::printf("%-12s %12.2f %17.3f %20.3f %10d %13.2f %7.2f %17.2f %7.2f %11.2f %7.2f %5zu\n", tab_id(tabs[t]), f.layout, f.draw,
+                f.raster, f.vertices, f.key_median, f.key_worst, f.mirror_scroll, f.mirror_scroll_worst, f.mirror_key,
+                f.mirror_key_worst, f.mirror_bytes / 1024);
+    char row[600];
     std::snprintf(row, sizeof row,
                   "%s{\"tab\":\"%s\",\"layout_ms\":%.2f,\"frame_draw_ms\":%.3f,\"frame_with_cpu_raster_ms\":%.3f,\"vertices\":%d,"
-                  "\"keystroke_ms\":%.2f,\"keystroke_worst_ms\":%.2f,\"mirror_json_ms\":%.2f,\"mirror_json_bytes\":%zu}",
-                  t == 0 ? "" : ",", tab_id(tabs[t]), f.layout, f.draw, f.raster, f.vertices, f.key_median, f.key_worst, f.mirror,
-                  f.mirror_bytes);
+                  "\"keystroke_ms\":%.2f,\"keystroke_worst_ms\":%.2f,\"mirror_scroll_ms\":%.2f,\"mirror_scroll_worst_ms\":%.2f,"
+                  "\"mirror_key_ms\":%.2f,\"mirror_key_worst_ms\":%.2f,\"mirror_json_bytes\":%zu}",
+                  t == 0 ? "" : ",", tab_id(tabs[t]), f.layout, f.draw, f.raster, f.vertices, f.key_median, f.key_worst,
+                  f.mirror_scroll, f.mirror_scroll_worst, f.mirror_key, f.mirror_key_worst, f.mirror_bytes);
     out += row;
   }
   std::printf("%s]}\n", out.c_str());

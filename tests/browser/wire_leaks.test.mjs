@@ -131,9 +131,35 @@ async function readScreen() {
   const r = document.getElementById('record');
   try { await r.refresh(); } catch { /* refused: said in the strip, which is read below */ }
   const out = [];
+  const settle = async () => {
+    for (let i = 0; i < 4; ++i) await new Promise((resolve) => requestAnimationFrame(resolve));
+  };
+  // A long table's mirror is a window of rows around the screen
+  // (ilinks/mirror_window.h): walked to its end a screenful at a time (the
+  // wheel on the canvas, as a user scrolls), every row is read; then back to the top.
+  async function walkTheWindows(r, settle, out) {
+    if (!r.shadowRoot.querySelector('.mirror [aria-rowcount]')) return;
+    const canvas = r.shadowRoot.querySelector('canvas');
+    const box = canvas.getBoundingClientRect();
+    const at = { clientX: box.left + box.width / 2, clientY: box.bottom - 100, bubbles: true, cancelable: true };
+    canvas.dispatchEvent(new PointerEvent('pointermove', at));
+    let text = r.mirrorText();
+    for (let step = 0; step < 5000; ++step) {
+      canvas.dispatchEvent(new WheelEvent('wheel', { ...at, deltaY: 12, deltaMode: 1 }));
+      await settle();
+      const next = r.mirrorText();
+      if (next === text) break;  // the end
+      out.push(next, r.shadowRoot.innerHTML);
+      text = next;
+    }
+    canvas.dispatchEvent(new WheelEvent('wheel', { ...at, deltaY: -1e6, deltaMode: 1 }));
+    await settle();
+  }
   for (const tab of ['summary', 'community', 'diagnostics', 'hospital', 'timeline']) {
     try { await r.setTab(tab); } catch { continue; }  // no View to show a tab of
     out.push(r.mirrorText());
+    await settle();
+    await walkTheWindows(r, settle, out);
   }
   return out.join('\n');
 }

@@ -282,6 +282,7 @@ class Session {
       screen_ += mirror(0);
       std::string json = mirror(1);
       screen_ += json;
+      walk_the_windows();
       if (!open_documents) continue;
       auto buttons = reader_buttons(json);
       for (size_t n = 0; n < buttons.size() && n < 3; ++n) {
@@ -317,6 +318,27 @@ class Session {
     int frames = 0;
     do call(ilinks_viewer_render_rgba(v_, px.data(), kWidth * 4, px.size()));
     while (ilinks_viewer_needs_redraw(v_) && ++frames < 6);
+  }
+
+  // A long table's mirror is a window of rows around the screen
+  // (ilinks/mirror_window.h): scrolled through a screenful at a time to its
+  // end, every row is read, as a screen reader user scrolling would; then back
+  // to the top.
+  void walk_the_windows() {
+    std::string text = mirror(0);
+    if (mirror(1).find("\"rowcount\"") == std::string::npos) return;  // nothing windowed
+    call(ilinks_viewer_mouse_move(v_, kWidth / 2.0f, kHeight - 100.0f));
+    for (int step = 0; step < 5000; ++step) {
+      call(ilinks_viewer_mouse_wheel(v_, 0, -12));  // about a screenful
+      frame();
+      std::string next = mirror(0);
+      if (next == text) break;  // the end
+      screen_ += next;
+      screen_ += mirror(1);
+      text = std::move(next);
+    }
+    call(ilinks_viewer_mouse_wheel(v_, 0, 1e6f));
+    frame();
   }
 
   std::string mirror(int format) {

@@ -199,6 +199,8 @@ const ImDrawData& RecordWidget::draw_frame() {
                     std::to_string(w.dialogs.given_by) + "|" + std::to_string(w.dialogs.reason) + "|" + w.dialogs.text + "|" +
                     std::to_string(w.drawn_minute) + "|" + std::to_string(static_cast<int>(w.tab)) + "|" + w.search + "|" +
                     w.from + "|" + w.to;
+  // Scrolling moves the window of a long table (ilinks/mirror_window.h).
+  if (w.view && w.view->shows_record()) key += "|" + window_key(w.body.layout(), w.body.in_sight());
   if (key != w.mirror_key || w.controls != w.previous_controls) {
     w.mirror_key = std::move(key);
     w.previous_controls = w.controls;
@@ -230,6 +232,7 @@ unsigned long RecordWidget::mirror_version() const { return impl_->mirror_versio
 MirrorNode RecordWidget::mirror() const {
   const Impl& w = *impl_;
   Screen s;
+  RowsInSight sight;
   if (w.view) {
     // The mirror follows what was last laid out; before the first frame, lay out now.
     const_cast<Impl&>(w).ensure_layout();
@@ -244,6 +247,8 @@ MirrorNode RecordWidget::mirror() const {
     s.toolbar = w.toolbar_mirror();
     s.dialog = mirror_dialog(w.dialogs, w.options(), &w.controls);
     s.bounds = &w.controls;
+    sight = w.body.in_sight();
+    s.sight = &sight;
   }
   return mirror_of_screen(s);
 }

@@ -130,6 +130,9 @@ void TabBody::set(TabLayout layout, float scale) {
   // The tab's own messages (ilinks/notices.h), a line each; an inset notice
   // is drawn above the list (widget_chrome.cpp).
   messages_.clear();
+  first_row_line_.assign(layout_.sections.size(), 0);
+  sight_first_ = sight_end_ = 0;
+  focused_.reset();
   for (const Notice& n : tab_notices(layout_))
     if (n.look == Notice::Look::message) add(Line::Type::message, kNoSection, messages_.size(), title), messages_.push_back(n.text);
   for (size_t s = 0; s < layout_.sections.size(); ++s) {
@@ -141,6 +144,7 @@ void TabBody::set(TabLayout layout, float scale) {
       continue;
     }
     add(Line::Type::header, s, 0, row);
+    first_row_line_[s] = lines_.size();
     for (size_t r = 0; r < sec.rows.size(); ++r)
       add(Line::Type::row, s, r, sec.rows[r].kind == Row::Kind::trend ? std::round(theme::trend_height * scale) : row);
   }
@@ -158,7 +162,11 @@ TabBodyAction TabBody::draw(const Fonts& fonts, float scale, SortOrder sort, Con
 
   // The lines in sight: binary search on their tops.
   auto first = std::upper_bound(lines_.begin(), lines_.end(), scroll, [](float v, const Line& l) { return v < l.y + l.h; });
+  sight_first_ = sight_end_ = static_cast<size_t>(first - lines_.begin());
+  // Focus kept on a row scrolled out of sight stays noted; on nothing, is forgotten.
+  if (!ImGui::IsAnyItemFocused()) focused_.reset();
   for (auto it = first; it != lines_.end() && it->y < scroll + visible; ++it) {
+    sight_end_ = static_cast<size_t>(it - lines_.begin()) + 1;
     const Line& line = *it;
     const float y = origin.y + line.y;
     if (line.type == Line::Type::gap) continue;
@@ -239,7 +247,10 @@ TabBodyAction TabBody::draw(const Fonts& fonts, float scale, SortOrder sort, Con
           ImGui::PushID(static_cast<int>(it - lines_.begin()));
           if (ImGui::InvisibleButton("read", ImVec2(max.x - min.x, max.y - min.y))) action.read = r.item;
           note_control(controls, row_key(line.section, line.row));
-          if (ImGui::IsItemFocused()) dl->AddRect(min, max, theme::focus_ring, 0, 0, 3.0f * scale);
+          if (ImGui::IsItemFocused()) {
+            dl->AddRect(min, max, theme::focus_ring, 0, 0, 3.0f * scale);
+            focused_ = std::make_pair(line.section, line.row);
+          }
           ImGui::PopID();
           if (r.kind == Row::Kind::group) {
             ImGui::PushFont(fonts.body_bold);
@@ -257,6 +268,18 @@ TabBodyAction TabBody::draw(const Fonts& fonts, float scale, SortOrder sort, Con
   ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + total_));
   ImGui::Dummy(ImVec2(1, 0));
   return action;
+}
+
+RowsInSight TabBody::in_sight() const {
+  RowsInSight sight;
+  sight.focused = focused_;
+  for (size_t s = 0; s < layout_.sections.size(); ++s) {
+    // Rows are consecutive lines: clamp the lines in sight to this section's.
+    const size_t n = layout_.sections[s].rows.size(), base = first_row_line_[s];
+    auto clamp = [&](size_t line) { return line <= base ? 0 : std::min(line - base, n); };
+    sight.sections.emplace_back(clamp(sight_first_), clamp(sight_end_));
+  }
+  return sight;
 }
 
 }  // namespace ilinks

@@ -3,10 +3,12 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "controls.h"
 #include "fonts.h"
+#include "ilinks/mirror_window.h"
 #include "ilinks/record_layout.h"
 
 namespace ilinks {
@@ -26,6 +28,9 @@ class TabBody {
   // Readable rows in sight are noted in `controls` (ilinks/mirror.h row_key).
   TabBodyAction draw(const Fonts& fonts, float scale, SortOrder sort, ControlBounds& controls);
   float total_height() const { return total_; }
+  // The rows the last draw put in sight, and the row with keyboard focus:
+  // what the mirror's window of a long table is around.
+  RowsInSight in_sight() const;
 
  private:
   struct Line {
@@ -37,6 +42,9 @@ class TabBody {
   std::vector<Line> lines_;
   std::vector<std::string> messages_;  // the tab's message notices (Line::row indexes them)
   float total_ = 0;
+  std::vector<size_t> first_row_line_;  // per section: the line of its first row
+  size_t sight_first_ = 0, sight_end_ = 0;  // the lines in sight when last drawn
+  std::optional<std::pair<size_t, size_t>> focused_;  // (section, row) last seen focused
 };
 
 }  // namespace ilinks

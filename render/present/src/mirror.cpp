@@ -1,5 +1,7 @@
 #include "ilinks/mirror_screen.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "ilinks/banner_text.h"
@@ -16,6 +18,15 @@ MirrorNode node(std::string role, std::string text = {}, int level = 0) {
   return n;
 }
 
+// A windowed table's rows, as the text says them: " (rows 412 to 531 of 10001)".
+std::string window_words(const MirrorNode& table) {
+  int first = 0, last = 0;
+  for (const auto& row : table.children)
+    if (row.rowindex > 1) first = first ? std::min(first, row.rowindex) : row.rowindex, last = std::max(last, row.rowindex);
+  if (!first) return " (" + std::to_string(table.rowcount - 1) + " rows, none here)";
+  return " (rows " + std::to_string(first) + " to " + std::to_string(last) + " of " + std::to_string(table.rowcount) + ")";
+}
+
 void text_lines(const MirrorNode& n, int depth, std::string& out) {
   if (n.role == "row") {  // a table row reads as one line
     out.append(static_cast<size_t>(depth) * 2, ' ');
@@ -30,7 +41,9 @@ void text_lines(const MirrorNode& n, int depth, std::string& out) {
     out += n.role;
     if (n.level) out += " " + std::to_string(n.level);
     if (n.selected) out += " (selected)";
-    out += ": " + n.text + "\n";
+    out += ": " + n.text;
+    if (n.rowcount) out += window_words(n);
+    out += "\n";
   }
   for (const auto& c : n.children) text_lines(c, n.text.empty() ? depth : depth + 1, out);
 }
@@ -40,6 +53,8 @@ nlohmann::json to_json(const MirrorNode& n) {
   if (!n.text.empty()) j["text"] = n.text;
   if (n.level) j["level"] = n.level;
   if (n.selected) j["selected"] = true;
+  if (n.rowcount) j["rowcount"] = n.rowcount;
+  if (n.rowindex) j["rowindex"] = n.rowindex;
   if (n.width > 0) j["bounds"] = {n.x, n.y, n.width, n.height};
   if (!n.children.empty()) {
     j["children"] = nlohmann::json::array();
@@ -119,8 +134,62 @@ MirrorNode tab_list(Tab open, const ControlBounds* controls) {
   return list;
 }
 
+// A section's rows as headings, trend descriptions and tables (a group
+// heading starts a new table), the rows in `spans` only. When the spans leave
+// rows out (a long table, windowed), every table says how many rows it has
+// and every row where it is among them, as aria-rowcount and aria-rowindex:
+// the rows left out are counted, never read.
+void add_section_rows(const Section& s, size_t si, const std::vector<std::string>& headers, const std::vector<RowSpan>& spans,
+                      const ControlBounds* controls, MirrorNode& panel) {
+  const bool windowed = !(spans.size() == 1 && spans[0].first == 0 && spans[0].end == s.rows.size());
+  MirrorNode table;
+  int entries = 0;      // the current table's entries so far, read or not
+  bool any_read = false;  // the current table has a row in the window
+  auto start_table = [&](const std::string& name) {
+    table = node("table", name);
+    table.children.push_back(row_of(headers, "columnheader"));
+    if (windowed) table.children.back().rowindex = 1;
+    entries = 0;
+    any_read = false;
+  };
+  auto end_table = [&] {
+    if (!any_read) return;
+    if (windowed) table.rowcount = entries + 1;
+    panel.children.push_back(std::move(table));
+  };
+  start_table(s.title);
+  size_t span = 0;
+  for (size_t ri = 0; ri < s.rows.size(); ++ri) {
+    while (span < spans.size() && spans[span].end <= ri) ++span;
+    const bool read = span < spans.size() && spans[span].first <= ri;
+    const Row& r = s.rows[ri];
+    switch (r.kind) {
+      case Row::Kind::group:
+        end_table();
+        if (read) {
+          panel.children.push_back(node("heading", r.cells.front(), 3));
+          if (r.readable) panel.children.push_back(control_node("button", "Read report: " + r.item->display, row_key(si, ri), controls));
+        }
+        start_table(r.cells.front());
+        break;
+      case Row::Kind::trend:
+        if (read) panel.children.push_back(node("img", describe_trend(r)));
+        break;
+      case Row::Kind::entry:
+        ++entries;
+        if (!read) break;
+        any_read = true;
+        table.children.push_back(row_of(r.cells, "cell"));
+        if (windowed) table.children.back().rowindex = entries + 1;
+        if (r.readable) table.children.back().children.push_back(control_node("button", "Read: " + r.item->display, row_key(si, ri), controls));
+        break;
+    }
+  }
+  end_table();
+}
+
 // One tab's panel: its notices, "Showing n of m", sections as headings and tables.
-MirrorNode tab_panel(const TabLayout& layout, const ListFilter& filter, const ControlBounds* controls) {
+MirrorNode tab_panel(const TabLayout& layout, const ListFilter& filter, const ControlBounds* controls, const RowsInSight* sight) {
   MirrorNode panel = node("tabpanel", tab_title(layout.tab));
   add_notices(tab_notices(layout), panel);
   if (!layout.available) return panel;
@@ -138,29 +207,7 @@ MirrorNode tab_panel(const TabLayout& layout, const ListFilter& filter, const Co
     }
     std::vector<std::string> headers;
     for (Column c : s.columns) headers.push_back(column_title(c));
-    MirrorNode table = node("table", s.title);
-    table.children.push_back(row_of(headers, "columnheader"));
-    for (size_t ri = 0; ri < s.rows.size(); ++ri) {
-      const Row& r = s.rows[ri];
-      std::string read_key = row_key(si, ri);
-      switch (r.kind) {
-        case Row::Kind::group:
-          if (table.children.size() > 1) panel.children.push_back(std::move(table));
-          panel.children.push_back(node("heading", r.cells.front(), 3));
-          if (r.readable) panel.children.push_back(control_node("button", "Read report: " + r.item->display, read_key, controls));
-          table = node("table", r.cells.front());
-          table.children.push_back(row_of(headers, "columnheader"));
-          break;
-        case Row::Kind::trend:
-          panel.children.push_back(node("img", describe_trend(r)));
-          break;
-        case Row::Kind::entry:
-          table.children.push_back(row_of(r.cells, "cell"));
-          if (r.readable) table.children.back().children.push_back(control_node("button", "Read: " + r.item->display, read_key, controls));
-          break;
-      }
-    }
-    if (table.children.size() > 1) panel.children.push_back(std::move(table));
+    add_section_rows(s, si, headers, rows_to_mirror(s, si, sight), controls, panel);
   }
   return panel;
 }
@@ -186,7 +233,7 @@ MirrorNode mirror_of_screen(const Screen& s) {
   if (view.shows_record()) {  // as on screen: no tabs before consent or override
     if (s.controls) root.children.push_back(tab_list(s.open, bounds));
     if (!s.toolbar.role.empty()) root.children.push_back(s.toolbar);
-    for (const TabLayout* panel : s.panels) root.children.push_back(tab_panel(*panel, s.filter, bounds));
+    for (const TabLayout* panel : s.panels) root.children.push_back(tab_panel(*panel, s.filter, bounds, s.sight));
   }
   add_notices(footer_notices(view), root);
   if (!s.dialog.role.empty()) root.children.push_back(s.dialog);

@@ -30,6 +30,11 @@ struct MirrorNode {
   std::string text;      // the node's own words: a heading, a cell, a label
   int level = 0;         // headings: 1 (the person), 2 (a section), 3 (a group)
   bool selected = false; // the open tab
+  // A windowed long table (ilinks/mirror_window.h): the table's rows in all
+  // (its header row counted, as aria-rowcount), and each row's place among
+  // them (1-based, the header row 1, as aria-rowindex). 0: not windowed.
+  int rowcount = 0;
+  int rowindex = 0;
   // Where a control (tab, button, text box) is, in device pixels from the
   // widget's top-left corner; zero size when it is not a control or not on
   // screen. Hosts can put their own focusable elements over the canvas there.
@@ -38,14 +43,17 @@ struct MirrorNode {
 };
 
 // Reading order, one line per node with words, indented by depth:
-// "heading 2: Current medication".
+// "heading 2: Current medication". A windowed table says which of its rows
+// follow: "table: Results (rows 412 to 531 of 10001)".
 std::string mirror_as_text(const MirrorNode& root);
-// {"role": ..., "text": ..., "level": ..., "selected": ..., "bounds": [x, y, w, h], "children": [...]}
+// {"role": ..., "text": ..., "level": ..., "selected": ..., "rowcount": ..., "rowindex": ...,
+//  "bounds": [x, y, w, h], "children": [...]}
 // (members with default values left out).
 std::string mirror_as_json(const MirrorNode& root);
 
-// The mirror of the whole View: every tab in turn, unfiltered, as
-// `ilinks-render --out x.txt` writes it. No controls: nothing is drawn.
+// The mirror of the whole View: every tab in turn, unfiltered, every row
+// (never windowed), as `ilinks-render --out x.txt` writes it. No controls:
+// nothing is drawn.
 MirrorNode mirror_of_view(const View& view, const Date& today, const Timestamp& now);
 // The same with one tab's panel only (Timestamp::now() for an override's time left).
 MirrorNode mirror_of_view(const View& view, Tab tab, const Date& today);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ilinks/mirror.h"
+#include "ilinks/mirror_window.h"
 #include "ilinks/record_layout.h"
 
 namespace ilinks {
@@ -36,6 +37,9 @@ struct Screen {
   MirrorNode toolbar;               // with controls: the search and filter controls (role empty: none)
   MirrorNode dialog;                // an open dialog (role empty: none)
   const ControlBounds* bounds = nullptr;  // where the controls were drawn
+  // With one panel: the rows the widget drew, around which its long tables
+  // are windowed (ilinks/mirror_window.h). Null: every row.
+  const RowsInSight* sight = nullptr;
 };
 // The one mirror builder. Reading order: banner, strip notices, alert strip,
 // consent buttons, tab list, toolbar, panels (each with its tab notices),
