@@ -215,16 +215,16 @@ bool read_v2_matches(std::string_view pattern, std::string_view code) {
 
 
 void Exclusions::Data::TermWords::add(const std::string& normalised) {
-  std::vector<std::string> words = words_in(normalised, true);  // already in the case it is matched in
-  auto longest = std::max_element(words.begin(), words.end(), [](const auto& a, const auto& b) { return a.size() < b.size(); });
-  if (longest != words.end()) by_longest[*longest].push_back(words);
+  std::vector<std::string> term = words_in(normalised, true);  // already in the case it is matched in
+  auto longest = std::max_element(term.begin(), term.end(), [](const auto& a, const auto& b) { return a.size() < b.size(); });
+  if (longest != term.end()) by_longest[*longest].push_back(term);
 }
 
 bool Exclusions::Data::TermWords::may_match(std::string_view text, bool keep_case) const {
   if (by_longest.empty()) return false;
-  std::vector<std::string> words = words_in(text, keep_case);
-  auto holds = [&](const std::string& w) { return std::find(words.begin(), words.end(), w) != words.end(); };
-  for (const auto& w : words) {
+  std::vector<std::string> in_text = words_in(text, keep_case);
+  auto holds = [&](const std::string& w) { return std::find(in_text.begin(), in_text.end(), w) != in_text.end(); };
+  for (const auto& w : in_text) {
     auto it = by_longest.find(w);
     if (it == by_longest.end()) continue;
     for (const auto& term : it->second)
