@@ -493,6 +493,55 @@ test('setViewer and loadRecord, the names a vendor reaches for, work as the attr
   await page.close();
 });
 
+test('a long table\'s mirror is a window with its row count and row numbers, and scrolling the canvas moves the window', async () => {
+  const file = path.join(outDir, 'twenty-year.json');
+  execFileSync(path.join(binDir, 'ilinks-bench-ingest'), ['--write-twenty-year', file]);
+  const page = await openPatient('joe');
+  await page.evaluate(async (text) => {
+    const r = document.getElementById('record');
+    r.setViewer({ userId: 'dr.example', userName: 'Dr Example', profile: '1b', organisation: 'ZZ0099', relationship: true });
+    r.setAttribute('nhs-number', '943 476 5919');
+    await r.loadRecord(text, 'twenty-year.json');
+    await r.recordConsent('verbal', 'patient');
+  }, fs.readFileSync(file, 'utf8'));
+  await waitForMirror(page, '[role=heading][aria-level="1"]', 'LONGSTAFF');
+  await page.locator('#record canvas').focus();
+  await page.keyboard.press('Control+PageDown');
+  await page.keyboard.press('Control+PageDown');
+  await waitForMirror(page, '[role=tab][aria-selected=true]', 'Diagnostics');
+  const table = page.locator('#record .mirror [role=table][aria-rowcount]').first();
+  await table.waitFor({ state: 'attached', timeout: 15000 });
+  const total = Number(await table.getAttribute('aria-rowcount'));
+  const rows = table.locator('[role=row][aria-rowindex]');
+  const count = await rows.count();
+  // Diagnostics by test: 400 HbA1c results, and the header row.
+  assert.equal(total, 401, 'aria-rowcount: the whole table, header counted, not the window');
+  assert.ok(count > 1 && count < total, `${count} rows in the mirror: a window, not the whole table`);
+  // The header row is always there (row 1): the window's movement shows in its last row.
+  const lastIndex = async () => Number(await rows.last().getAttribute('aria-rowindex'));
+  const before = await lastIndex();
+  await page.evaluate(async () => {
+    const canvas = document.getElementById('record').shadowRoot.querySelector('canvas');
+    const box = canvas.getBoundingClientRect();
+    const at = { clientX: box.left + box.width / 2, clientY: box.bottom - 100, bubbles: true, cancelable: true };
+    // The pointer comes in over the list and moves on it, as a hand does.
+    canvas.dispatchEvent(new PointerEvent('pointermove', at));
+    await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    canvas.dispatchEvent(new PointerEvent('pointermove', { ...at, clientY: at.clientY - 10 }));
+    await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    for (let i = 0; i < 20; ++i) {
+      canvas.dispatchEvent(new WheelEvent('wheel', { ...at, deltaY: 12, deltaMode: 1 }));
+      await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    }
+  });
+  await page.waitForFunction((b) => {
+    const rows = document.getElementById('record').shadowRoot.querySelectorAll('.mirror [role=table][aria-rowcount] [role=row][aria-rowindex]');
+    return rows.length && Number(rows[rows.length - 1].getAttribute('aria-rowindex')) > b;
+  }, before, { timeout: 15000 });
+  assert.ok(await lastIndex() > before);
+  await page.close();
+});
+
 test('at devicePixelRatio 2 the canvas has twice the pixels and the text is drawn at that scale, as the CPU renders it', async () => {
   const page = await browser.newPage({ viewport: { width: 1000, height: 620 }, deviceScaleFactor: 2 });
   await page.goto(`${baseUrl}?today=${TODAY}#patient=margaret`);

@@ -65,6 +65,11 @@ void RecordWidget::Impl::apply_input() {
     } else if (e.type == InputEvent::Type::leave) {
       io.AddMousePosEvent(-FLT_MAX, -FLT_MAX);
     } else if (e.type == InputEvent::Type::wheel) {
+      // As with typing below: a Ctrl+PageDown leaves Ctrl looking held (its
+      // release is not reported), and ImGui would not scroll a list under a
+      // held Ctrl. The widget has no Ctrl+wheel of its own.
+      io.AddKeyEvent(ImGuiMod_Ctrl, false);
+      io.AddKeyEvent(ImGuiMod_Super, false);
       io.AddMouseWheelEvent(e.x, e.y);
     } else if (e.type == InputEvent::Type::text) {
       // Typed text comes without Ctrl or Cmd (hosts send shortcuts as keys).
