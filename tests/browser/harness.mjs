@@ -62,3 +62,27 @@ export async function pressControl(page, selector, text, timeout = 30000) {
   await page.mouse.click(box.x + x + w / 2, box.y + y + h / 2);
 }
 
+
+// In the page, for the leak tests: a long table's mirror is a window of rows
+// around the screen (ilinks/mirror_window.h), so it is walked to its end a
+// screenful at a time (the wheel on the canvas, as a user scrolls), every
+// window's text and DOM kept in `out`; then back to the top. Defined in the
+// page as window.walkTheWindows by `page.addInitScript(WALK_THE_WINDOWS)`.
+export const WALK_THE_WINDOWS = `window.walkTheWindows = async (r, settle, out) => {
+  if (!r.shadowRoot.querySelector('.mirror [aria-rowcount]')) return;
+  const canvas = r.shadowRoot.querySelector('canvas');
+  const box = canvas.getBoundingClientRect();
+  const at = { clientX: box.left + box.width / 2, clientY: box.bottom - 100, bubbles: true, cancelable: true };
+  canvas.dispatchEvent(new PointerEvent('pointermove', at));
+  let text = r.mirrorText();
+  for (let step = 0; step < 5000; ++step) {
+    canvas.dispatchEvent(new WheelEvent('wheel', { ...at, deltaY: 12, deltaMode: 1 }));
+    await settle();
+    const next = r.mirrorText();
+    if (next === text) break;  // the end
+    out.push(next, r.shadowRoot.innerHTML);
+    text = next;
+  }
+  canvas.dispatchEvent(new WheelEvent('wheel', { ...at, deltaY: -1e6, deltaMode: 1 }));
+  await settle();
+};`;

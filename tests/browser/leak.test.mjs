@@ -13,7 +13,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startSampleEpr, launchChromium } from './harness.mjs';
+import { startSampleEpr, launchChromium, WALK_THE_WINDOWS } from './harness.mjs';
 
 const env = (name) => {
   const value = process.env[name];
@@ -47,27 +47,6 @@ async function visit({ profile, standing, openDocuments, widerAccess }) {
   const settle = async () => {
     for (let i = 0; i < 4; ++i) await new Promise((resolve) => requestAnimationFrame(resolve));
   };
-  // A long table's mirror is a window of rows around the screen
-  // (ilinks/mirror_window.h): walked to its end a screenful at a time (the
-  // wheel on the canvas, as a user scrolls), every row is read; then back to the top.
-  async function walkTheWindows(r, settle, out) {
-    if (!r.shadowRoot.querySelector('.mirror [aria-rowcount]')) return;
-    const canvas = r.shadowRoot.querySelector('canvas');
-    const box = canvas.getBoundingClientRect();
-    const at = { clientX: box.left + box.width / 2, clientY: box.bottom - 100, bubbles: true, cancelable: true };
-    canvas.dispatchEvent(new PointerEvent('pointermove', at));
-    let text = r.mirrorText();
-    for (let step = 0; step < 5000; ++step) {
-      canvas.dispatchEvent(new WheelEvent('wheel', { ...at, deltaY: 12, deltaMode: 1 }));
-      await settle();
-      const next = r.mirrorText();
-      if (next === text) break;  // the end
-      out.push(next, r.shadowRoot.innerHTML);
-      text = next;
-    }
-    canvas.dispatchEvent(new WheelEvent('wheel', { ...at, deltaY: -1e6, deltaMode: 1 }));
-    await settle();
-  }
   const attempt = async (what) => { try { await what(); } catch (e) { out.push(`thrown: ${e.message}`); } };
   r.setViewer({ userId: `attacker-${profile}-${standing}`, userName: 'A Tester', profile, organisation: 'ZZVIEW',
     relationship: standing !== 'no relationship' });
@@ -80,7 +59,7 @@ async function visit({ profile, standing, openDocuments, widerAccess }) {
     await settle();
     const screen = r.mirrorText();
     out.push(screen, r.outerHTML, r.shadowRoot ? r.shadowRoot.innerHTML : '');
-    await walkTheWindows(r, settle, out);
+    await window.walkTheWindows(r, settle, out);
     if (!openDocuments) continue;
     // Open the first document through the accessible mirror, copy it from the reader, close it.
     const read = [...r.shadowRoot.querySelectorAll('.mirror button')].find((b) => b.textContent.startsWith('Read'));
@@ -105,6 +84,7 @@ test('no marker of what the View withheld reaches the JS API, the DOM, events, t
   let console = '';
   page.on('console', (m) => { console += `${m.text()}\n`; });
   page.on('pageerror', (e) => { console += `${e.message}\n`; });
+  await page.addInitScript(WALK_THE_WINDOWS);
   await page.addInitScript(() => {
     window.__outputs = [];
     for (const name of ['ilinks-audit', 'ilinks-error', 'ilinks-consent-required', 'ilinks-ready'])

@@ -27,7 +27,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { launchChromium, servePage } from './harness.mjs';
+import { launchChromium, servePage, WALK_THE_WINDOWS } from './harness.mjs';
 import { makeIssuerKey, sign, startService } from '../service/service_harness.mjs';
 import { OVERRIDE_WORDS, VIEWER_ODS, WIDER_ACCESS_WORDS, leakOrganisations, markersIn, roundsOf, startLeakFhir } from '../service/leak_sources.mjs';
 
@@ -58,6 +58,7 @@ before(async () => {
   site = await servePage(PAGE, { '/widget/': widgetDir, '/records/': leaksDir });
   browser = await launchChromium();
   page = await (await browser.newContext({ viewport: { width: 1100, height: 760 }, deviceScaleFactor: 1 })).newPage();
+  await page.addInitScript(WALK_THE_WINDOWS);
   page.on('pageerror', (e) => problems.push(e.message));
   // The EPR's back end, as the widget's tokenProvider reaches it: a token for this case's viewer.
   await page.exposeFunction('contextToken', (nhsNumber) => sign(key, current.viewer, nhsNumber, { relationship: current.related }));
@@ -134,32 +135,11 @@ async function readScreen() {
   const settle = async () => {
     for (let i = 0; i < 4; ++i) await new Promise((resolve) => requestAnimationFrame(resolve));
   };
-  // A long table's mirror is a window of rows around the screen
-  // (ilinks/mirror_window.h): walked to its end a screenful at a time (the
-  // wheel on the canvas, as a user scrolls), every row is read; then back to the top.
-  async function walkTheWindows(r, settle, out) {
-    if (!r.shadowRoot.querySelector('.mirror [aria-rowcount]')) return;
-    const canvas = r.shadowRoot.querySelector('canvas');
-    const box = canvas.getBoundingClientRect();
-    const at = { clientX: box.left + box.width / 2, clientY: box.bottom - 100, bubbles: true, cancelable: true };
-    canvas.dispatchEvent(new PointerEvent('pointermove', at));
-    let text = r.mirrorText();
-    for (let step = 0; step < 5000; ++step) {
-      canvas.dispatchEvent(new WheelEvent('wheel', { ...at, deltaY: 12, deltaMode: 1 }));
-      await settle();
-      const next = r.mirrorText();
-      if (next === text) break;  // the end
-      out.push(next, r.shadowRoot.innerHTML);
-      text = next;
-    }
-    canvas.dispatchEvent(new WheelEvent('wheel', { ...at, deltaY: -1e6, deltaMode: 1 }));
-    await settle();
-  }
   for (const tab of ['summary', 'community', 'diagnostics', 'hospital', 'timeline']) {
     try { await r.setTab(tab); } catch { continue; }  // no View to show a tab of
     out.push(r.mirrorText());
     await settle();
-    await walkTheWindows(r, settle, out);
+    await window.walkTheWindows(r, settle, out);
   }
   return out.join('\n');
 }
