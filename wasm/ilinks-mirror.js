@@ -38,12 +38,12 @@ const shown = new WeakMap();  // container -> the JSON it shows
 
 // A focusable element's identity across rebuilds: its role and words, and
 // which of the elements so named it is.
-function identity(container, el) {
-  const key = `${el.getAttribute('role') || el.localName}|${el.getAttribute('aria-label') || el.textContent}`;
-  const same = [...container.querySelectorAll('[tabindex]')].filter((e) => identityKey(e) === key);
-  return { key, nth: same.indexOf(el) };
-}
 const identityKey = (e) => `${e.getAttribute('role') || e.localName}|${e.getAttribute('aria-label') || e.textContent}`;
+const namedAlike = (container, key) => [...container.querySelectorAll('[tabindex]')].filter((e) => identityKey(e) === key);
+function identity(container, el) {
+  const key = identityKey(el);
+  return { key, nth: namedAlike(container, key).indexOf(el) };
+}
 
 export function updateMirror(container, json, press) {
   if (shown.get(container) === json) return false;
@@ -56,7 +56,7 @@ export function updateMirror(container, json, press) {
   const focused = active && container.contains(active) ? identity(container, active) : null;
   container.replaceChildren(build(tree, press));
   if (focused) {
-    const same = [...container.querySelectorAll('[tabindex]')].filter((e) => identityKey(e) === focused.key);
+    const same = namedAlike(container, focused.key);
     (same[focused.nth] || same[0])?.focus({ preventScroll: true });
   }
   return true;

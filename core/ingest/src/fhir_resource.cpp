@@ -28,7 +28,7 @@ const json* member(const json& object, const char* key) { return object.find(key
 // The member, or an object with nothing in it.
 const json& member_or_empty(const json& object, const char* key) {
   const json* m = object.find(key);
-  return m ? *m : empty_object();
+  return m ? *m : json::empty_object();
 }
 
 // A member that may be one value or a list of them, as a list.

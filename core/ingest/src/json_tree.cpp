@@ -20,10 +20,11 @@ const JsonNode* JsonNode::find(std::string_view key) const {
   return nullptr;
 }
 
-const JsonNode& empty_object() {
+const JsonNode& JsonNode::empty_object() {
   static const JsonNode empty = [] {
-    JsonArena arena;
-    return *JsonTreeBuilder(arena).make(JsonNode::Type::object, {});  // a copy: it owns nothing
+    JsonNode n;
+    n.type_ = Type::object;
+    return n;
   }();
   return empty;
 }

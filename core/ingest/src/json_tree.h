@@ -60,6 +60,9 @@ class JsonNode {
   Iterator end() const { return Iterator(nullptr); }
   size_t size() const { return size_; }
 
+  // An object with no members, for "this member, or nothing".
+  static const JsonNode& empty_object();
+
  private:
   friend class JsonTreeBuilder;
   Type type_ = Type::null;
@@ -77,8 +80,6 @@ template <> inline std::string JsonNode::get<std::string>() const { return std::
 template <> inline double JsonNode::get<double>() const { return number_; }
 template <> inline bool JsonNode::get<bool>() const { return boolean_; }
 
-// An object with no members, for "this member, or nothing".
-const JsonNode& empty_object();
 
 // Memory for nodes and their texts, handed out in blocks and taken back all at
 // once (rewind): the blocks are kept, so the next entry reuses them. Memory
