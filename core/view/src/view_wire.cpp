@@ -560,6 +560,8 @@ ServiceView ServiceView::read(std::string_view text, const std::string& source) 
   } catch (const json::parse_error& e) {
     std::string what = e.what();  // "[json.exception.parse_error.101] parse error at line 1, column 2: <why>"
     throw InputError(source + ": not JSON: at byte " + std::to_string(e.byte) + ":" + what.substr(what.rfind(':') + 1));
+  } catch (const json::out_of_range&) {  // a number too large for any View member (found by fuzzing)
+    throw InputError(source + ": not a View a sharing service made: a number is too large to read");
   }
   Node root(j, "", source);
   if (!j.is_object() || !j.contains("format"))
