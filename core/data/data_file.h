@@ -20,7 +20,7 @@ class DataFile {
   DataFile(std::string_view text, std::string file, std::string format) : file_(std::move(file)) {
     try {
       root_ = json::parse(text.begin(), text.end());
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // parse_error, or out_of_range for a number too large to hold
       fail("", std::string("is not valid JSON: ") + e.what());
     }
     if (!root_.is_object()) fail("", "must be a JSON object");

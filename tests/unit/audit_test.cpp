@@ -184,6 +184,9 @@ TEST_SUITE("audit chain") {
     ls.back() = "{not json";
     write_lines(path, ls);
     CHECK_THROWS_WITH_AS(AuditTrail(Policy::builtin().alerts(), path), doctest::Contains("line 6 is not valid JSON"), AuditError);
+    ls.back() = "{\"sequence\": 7" + std::string(400, '0') + "}";  // too large for any number: out_of_range, not parse_error
+    write_lines(path, ls);
+    CHECK_THROWS_WITH_AS(AuditTrail(Policy::builtin().alerts(), path), doctest::Contains("line 6 is not valid JSON"), AuditError);
   }
 
   TEST_CASE("SHA-256 matches the FIPS 180-4 test vectors") {

@@ -273,6 +273,16 @@ TEST_SUITE("classification data files") {
                          doctest::Contains("participants.json: participants[0].setting: \"acute\" is not a care setting"), PolicyFileError);
   }
 
+  TEST_CASE("a number too large to hold is refused as bad JSON in every data file, not left to escape as a crash") {
+    // nlohmann reports such a number as out_of_range, not parse_error (found by the fuzzers).
+    const std::string huge = "{\"format\": 7" + std::string(400, '0') + "}";
+    CHECK_THROWS_WITH_AS(Policy::from_json(huge, "p.json"), doctest::Contains("p.json: is not valid JSON"), PolicyFileError);
+    CHECK_THROWS_WITH_AS(Classification::from_json(huge, data("participants.json")), doctest::Contains("is not valid JSON"), PolicyFileError);
+    CHECK_THROWS_WITH_AS(Classification::from_json(data("classification.json"), huge), doctest::Contains("is not valid JSON"), PolicyFileError);
+    CHECK_THROWS_WITH_AS(Exclusions::from_json(huge, "policy exclusions"), doctest::Contains("policy exclusions: is not valid JSON"),
+                         PolicyFileError);
+  }
+
   TEST_CASE("a malformed Read v2 code in the exclusions is refused") {
     auto e = nlohmann::json::parse(exclusions());
     e["categories"][0]["read_v2"][0]["code"] = "A7%8";

@@ -323,6 +323,7 @@ TEST_SUITE("record layout") {
           std::string::npos);
     CHECK(error("{").rfind("my-layout.json: byte ", 0) == 0);
     CHECK(error("{").find(": is not JSON") != std::string::npos);
+    CHECK(error("[7" + std::string(400, '0') + "]") == "my-layout.json: (top): is not JSON this reader can hold: a number is too large");
     CHECK(error(head + R"("summary":[{"title":"All","match":{},"columns":["date"]}],)" + rest) == "accepted");
   }
 

@@ -73,7 +73,7 @@ AuditEvent AuditEvent::from_json(const std::string& line) {
   json j;
   try {
     j = json::parse(line);
-  } catch (const json::parse_error&) {
+  } catch (const json::exception&) {  // parse_error, or out_of_range for a number too large to hold
     throw InputError("is not valid JSON");
   }
   if (!j.is_object()) throw InputError("is not a JSON object");

@@ -376,7 +376,7 @@ std::shared_ptr<const Policy::Data> Policy::Data::load(std::string_view text, co
   json root;
   try {
     root = json::parse(text.begin(), text.end());
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, or out_of_range for a number too large to hold
     r.fail("", std::string("is not valid JSON: ") + e.what());
   }
   if (!root.is_object()) r.fail("", "must be a JSON object");

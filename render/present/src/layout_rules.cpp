@@ -123,6 +123,8 @@ Layout::Rules Layout::Rules::parse(const std::string& text, const std::string& f
     doc = json::parse(text);
   } catch (const json::parse_error& e) {
     r.fail("byte " + std::to_string(e.byte), "is not JSON");
+  } catch (const json::out_of_range&) {
+    r.fail("(top)", "is not JSON this reader can hold: a number is too large");
   }
   r.only(doc, "(top)", {"format", "version", "notes", "allergies", "flags", "key_preferences", "tabs"});
   // Version 1 named clinical codes and words; version 2 names the classification's tags.
