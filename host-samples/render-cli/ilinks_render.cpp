@@ -160,11 +160,11 @@ int main(int argc, char** argv) {
   const ilinks::Policy& policy = loaded ? *loaded : ilinks::Policy::builtin();
   if (!policy.profile(o.profile)) return usage("\"" + o.profile + "\" is not a role profile of policy " + policy.version());
 
-  ilinks::Record record = [&] {
-    ilinks::RecordBuilder builder;
-    for (const auto& path : o.records) builder.add_file(path);
-    return builder.build();
-  }();
+  // The builder lives to the end: what it read is freed with the process,
+  // not before the record is drawn (see RecordBuilder::build).
+  ilinks::RecordBuilder builder;
+  for (const auto& path : o.records) builder.add_file(path);
+  ilinks::Record record = builder.build();
   for (const auto& path : o.records)
     for (const auto& issue : record.load_issues())
       if (issue.whole_input && issue.where.rfind(path, 0) == 0) {  // a file named on the command line gave nothing
@@ -225,6 +225,8 @@ int main(int argc, char** argv) {
       std::fill(pixels.begin(), pixels.end(), 0);
       ilinks::rasterize(widget.draw_frame(), widget.font_texture(), {pixels.data(), o.width, o.height, stride});
     } while (widget.needs_redraw());
+    // Quick compression: stb's default (8) took longer than drawing the frame; the file is a fifth larger.
+    stbi_write_png_compression_level = 1;
     if (!stbi_write_png(o.out.c_str(), o.width, o.height, 4, pixels.data(), stride)) {
       std::fprintf(stderr, "ilinks-render: %s: the PNG could not be written\n", o.out.c_str());
       return 3;

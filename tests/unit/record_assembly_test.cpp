@@ -2,6 +2,8 @@
 // duplicates, other people, source organisation and care setting.
 #include <doctest/doctest.h>
 
+#include <memory>
+
 #include "ilinks/fhir.h"
 #include "record_helpers.h"
 #include "test_data.h"
@@ -227,6 +229,69 @@ TEST_SUITE("what an item carries") {
     CHECK(p.name == "Ms Grace Okafor");
     CHECK(p.role == "District nurse");
     CHECK(p.organisation == "Liverpool Community Health NHS Trust");
+  }
+}
+
+TEST_SUITE("source organisation and care setting") {
+  TEST_CASE("a role whose organisation is a role (here itself) is not followed round for ever: the source is not known") {
+    // Not valid FHIR, but a source may send it; following it once overflowed the stack.
+    Record r = test::record_of({
+        R"({"resourceType":"PractitionerRole","id":"loop","organization":{"reference":"PractitionerRole/loop"}})",
+        R"({"resourceType":"PractitionerRole","id":"a","organization":{"reference":"PractitionerRole/b"}})",
+        R"({"resourceType":"PractitionerRole","id":"b","organization":{"reference":"PractitionerRole/a"}})",
+        R"({"resourceType":"Condition","id":"c1","subject":{"reference":"Patient/joe"},"recorder":{"reference":"PractitionerRole/loop"},"code":{"text":"x"}})",
+        R"({"resourceType":"Condition","id":"c2","subject":{"reference":"Patient/joe"},"asserter":{"reference":"PractitionerRole/a"},"code":{"text":"y"}})"});
+    CHECK(item(r, "Condition/c1").source.found_by == "unknown");
+    CHECK(item(r, "Condition/c2").source.found_by == "unknown");
+  }
+}
+
+TEST_SUITE("the record's index") {
+  TEST_CASE("a copy of a record finds its own items by key, and still does when the original is gone") {
+    auto original = std::make_unique<Record>(test::record_of({
+        R"({"resourceType":"Condition","id":"c1","subject":{"reference":"Patient/joe"},"code":{"text":"Asthma"}})",
+        R"({"resourceType":"Condition","id":"a-much-longer-id-than-fits-inline-0001","subject":{"reference":"Patient/joe"},"code":{"text":"Eczema"}})"}));
+    Record copy = *original;
+    Record assigned;
+    assigned = *original;
+    const Item* in_original = original->find("Condition/c1");
+    original.reset();
+    for (const Record* r : {&copy, &assigned}) {
+      const Item* c1 = r->find("Condition/c1");
+      REQUIRE(c1 != nullptr);
+      CHECK(c1 != in_original);
+      CHECK(c1 >= r->items().data());
+      CHECK(c1 < r->items().data() + r->items().size());
+      CHECK(c1->display == "Asthma");
+      REQUIRE(r->find("Condition/a-much-longer-id-than-fits-inline-0001") != nullptr);
+      CHECK(r->find("Condition/a-much-longer-id-than-fits-inline-0001")->display == "Eczema");
+      CHECK(r->find("Condition/c2") == nullptr);
+    }
+  }
+
+  TEST_CASE("a moved record still finds its items") {
+    Record r = test::record_of({R"({"resourceType":"Condition","id":"c1","subject":{"reference":"Patient/joe"},"code":{"text":"Asthma"}})"});
+    Record moved = std::move(r);
+    REQUIRE(moved.find("Condition/c1") != nullptr);
+    CHECK(moved.find("Condition/c1")->display == "Asthma");
+  }
+
+  TEST_CASE("the key index: the first position given for a key is kept, every key is found after growing, absent keys are not") {
+    std::vector<std::string> keys;
+    for (int i = 0; i < 5000; ++i) keys.push_back("Observation/urn:uuid:" + std::to_string(i * 7919));
+    keys.push_back("");  // an empty key is a key like any other
+    detail::KeyIndex index;
+    for (size_t i = 0; i < keys.size(); ++i) CHECK(index.emplace(keys[i], i) == std::pair<size_t, bool>{i, true});
+    CHECK(index.emplace(keys[42], 99) == std::pair<size_t, bool>{42, false});
+    CHECK(index.size() == keys.size());
+    bool all_found = true;
+    for (size_t i = 0; i < keys.size(); ++i) all_found = all_found && index.find(keys[i]) == i;
+    CHECK(all_found);
+    CHECK(index.find("Observation/urn:uuid:1") == detail::KeyIndex::npos);
+    CHECK_FALSE(index.contains("Observation/"));
+    index.clear();
+    CHECK(index.find(keys[0]) == detail::KeyIndex::npos);
+    CHECK(index.size() == 0);
   }
 }
 

@@ -15,10 +15,12 @@
 #include "fhir_resource.h"
 #include "hl7v2.h"
 #include "ilinks/fhir.h"
+#include "ilinks/key_index.h"
 #include "json_stream.h"
 
 namespace ilinks {
 
+using detail::KeyIndex;
 using detail::RawReference;
 using detail::ReadResource;
 
@@ -63,6 +65,12 @@ struct Entry {
   size_t input = 0;
   std::string key;
   std::string parent_key;  // for contained resources
+  // What the builder's indexes view (kept here: an index holds no copies).
+  std::string content_key;                   // type|content hash
+  std::string identity;                      // the type and all its business identifiers, sorted; empty if none
+  std::vector<std::string> identifier_keys;  // type|system|value, one per identifier
+  std::vector<const Entry*> targets;         // what each of r.references resolves to (or null), found once in build
+  size_t item = KeyIndex::npos;              // its position in the record's items, once it is there
   bool dropped = false;
 };
 
@@ -77,7 +85,8 @@ struct RecordBuilder::Impl {
   std::vector<LoadIssue> issues;
   size_t issues_dropped = 0;
   std::string chosen_person;
-  std::unordered_map<std::string, size_t> by_key, by_full_url, by_identifier, by_identifier_set, by_content;
+  // Positions in entries, viewing texts the entries hold (a deque never moves them).
+  KeyIndex by_key, by_full_url, by_identifier, by_identifier_set, by_content;
 
   // Two resources are the same when all their business identifiers are: one
   // shared identifier (a claim group, a ward) is not enough.
@@ -128,46 +137,45 @@ struct RecordBuilder::Impl {
     r.contained.clear();
 
     // The same resource sent twice (or by two sources) appears once.
+    e.content_key = type + "|" + r.content_hash;
+    if (!r.identifiers.empty()) e.identity = identifier_set(type, r.identifiers);
     if (parent_key.empty() && type != "Patient") {
-      auto same = by_content.find(type + "|" + r.content_hash);
-      size_t previous = SIZE_MAX;
+      size_t previous = by_content.find(e.content_key);
       std::string because;
-      if (same != by_content.end()) previous = same->second, because = "same content";
-      if (previous == SIZE_MAX && !r.full_url.empty()) {
-        auto it = by_full_url.find(r.full_url);
-        if (it != by_full_url.end()) previous = it->second, because = "same fullUrl";
+      if (previous != KeyIndex::npos) because = "same content";
+      if (previous == KeyIndex::npos && !r.full_url.empty())
+        if ((previous = by_full_url.find(r.full_url)) != KeyIndex::npos) because = "same fullUrl";
+      if (previous == KeyIndex::npos && !e.identity.empty())
+        if ((previous = by_identifier_set.find(e.identity)) != KeyIndex::npos) because = "same identifiers";
+      if (previous == KeyIndex::npos && !id.empty()) {
+        size_t same_key = by_key.find(e.key);
+        if (same_key != KeyIndex::npos && entries[same_key].r.version_id == r.version_id && entries[same_key].r.content_hash == r.content_hash)
+          previous = same_key, because = "same id and version";
       }
-      std::string identity = identifier_set(type, r.identifiers);
-      if (previous == SIZE_MAX && !r.identifiers.empty()) {
-        auto it = by_identifier_set.find(identity);
-        if (it != by_identifier_set.end()) previous = it->second, because = "same identifiers";
-      }
-      if (previous == SIZE_MAX && !id.empty()) {
-        auto it = by_key.find(e.key);
-        if (it != by_key.end() && entries[it->second].r.version_id == r.version_id && entries[it->second].r.content_hash == r.content_hash)
-          previous = it->second, because = "same id and version";
-      }
-      if (previous != SIZE_MAX) {
+      if (previous != KeyIndex::npos) {
         if (entries[previous].r.content_hash != r.content_hash)
           issue(where, "is the same " + type + " as " + entries[previous].key + " (" + because +
                            ") but says something different; the first one read is kept");
         return;
       }
-      if (by_key.count(e.key)) {
+      if (by_key.contains(e.key)) {
         std::string original = e.key;
-        for (int n = 2; by_key.count(e.key); ++n) e.key = original + "~" + std::to_string(n);
+        for (int n = 2; by_key.contains(e.key); ++n) e.key = original + "~" + std::to_string(n);
         issue(where, "uses the id of another " + type + " (" + original + ") with different content; both are kept, this one as " + e.key);
       }
     }
     size_t index = entries.size();
-    by_key.emplace(e.key, index);
-    if (!r.full_url.empty()) by_full_url.emplace(r.full_url, index);
-    for (const auto& ident : r.identifiers) by_identifier.emplace(type + "|" + ident, index);
-    if (!r.identifiers.empty() && type != "Patient") by_identifier_set.emplace(identifier_set(type, r.identifiers), index);
-    by_content.emplace(type + "|" + r.content_hash, index);
-    std::string key = e.key;
+    e.identifier_keys.reserve(r.identifiers.size());
+    for (const auto& ident : r.identifiers) e.identifier_keys.push_back(type + "|" + ident);
     e.r = std::move(r);
     entries.push_back(std::move(e));
+    const Entry& kept = entries.back();  // indexed where it now lives
+    by_key.emplace(kept.key, index);
+    if (!kept.r.full_url.empty()) by_full_url.emplace(kept.r.full_url, index);
+    for (const auto& k : kept.identifier_keys) by_identifier.emplace(k, index);
+    if (!kept.identity.empty() && type != "Patient") by_identifier_set.emplace(kept.identity, index);
+    by_content.emplace(kept.content_key, index);
+    std::string key = kept.key;
     for (auto& c : contained) {
       c.where = entries[index].r.where + " contained";
       add_entry(std::move(c), input, key);
@@ -240,14 +248,17 @@ struct RecordBuilder::Impl {
 
   // ---- Resolving ----------------------------------------------------------
 
+  const Entry* at(size_t position) const { return position == KeyIndex::npos ? nullptr : &entries[position]; }
+
+  // What `reference`, written in `from`, points to. Each of an entry's own
+  // references is resolved once, into Entry::targets, when the build starts.
   const Entry* resolve(const std::string& reference, const Entry& from) const {
     if (reference.empty()) return nullptr;
     if (reference[0] == '#') {
       std::string owner = from.parent_key.empty() ? from.key : from.parent_key;
-      auto it = by_key.find(owner + reference);
-      return it == by_key.end() ? nullptr : &entries[it->second];
+      return at(by_key.find(owner + reference));
     }
-    if (auto it = by_full_url.find(reference); it != by_full_url.end()) return &entries[it->second];
+    if (size_t found = by_full_url.find(reference); found != KeyIndex::npos) return &entries[found];
     auto question = reference.find('?');
     if (question != std::string::npos) {  // Type?identifier=system|value
       std::string type = reference.substr(0, question);
@@ -255,7 +266,7 @@ struct RecordBuilder::Impl {
       if (query.rfind("identifier=", 0) == 0) {
         std::string ident = query.substr(11);
         if (ident.find('|') == std::string::npos) ident = "|" + ident;
-        if (auto it = by_identifier.find(type + "|" + ident); it != by_identifier.end()) return &entries[it->second];
+        return at(by_identifier.find(type + "|" + ident));
       }
       return nullptr;
     }
@@ -265,9 +276,15 @@ struct RecordBuilder::Impl {
     auto last = path.rfind('/');
     if (last == std::string::npos || last == 0) return nullptr;
     auto before = path.rfind('/', last - 1);
-    std::string key = path.substr(before == std::string::npos ? 0 : before + 1);
-    auto it = by_key.find(key);
-    return it == by_key.end() ? nullptr : &entries[it->second];
+    return at(by_key.find(std::string_view(path).substr(before == std::string::npos ? 0 : before + 1)));
+  }
+
+  void resolve_references() {
+    for (auto& e : entries) {
+      e.targets.clear();
+      e.targets.reserve(e.r.references.size());
+      for (const auto& ref : e.r.references) e.targets.push_back(resolve(ref.reference, e));
+    }
   }
 
   // ---- The person ---------------------------------------------------------
@@ -312,20 +329,22 @@ struct RecordBuilder::Impl {
   }
 
   const Entry* subject_of(const Entry& e) const {
-    for (const auto& ref : e.r.references)
+    for (size_t k = 0; k < e.r.references.size(); ++k)
       for (const char* field : kSubjectFields)
-        if (ref.field == field) {
-          if (const Entry* target = resolve(ref.reference, e); target && target->r.patient) return target;
+        if (e.r.references[k].field == field) {
+          if (const Entry* target = e.targets[k]; target && target->r.patient) return target;
         }
     return nullptr;
   }
 
   bool refers_to_unknown_person(const Entry& e) const {
-    for (const auto& ref : e.r.references)
+    for (size_t k = 0; k < e.r.references.size(); ++k) {
+      const RawReference& ref = e.r.references[k];
       for (const char* field : kSubjectFields)
         if (ref.field == field && (ref.reference.rfind("Patient", 0) == 0 || ref.type == "Patient" ||
-                                   ref.reference.find("/Patient/") != std::string::npos) && !resolve(ref.reference, e))
+                                   ref.reference.find("/Patient/") != std::string::npos) && !e.targets[k])
           return true;
+    }
     return false;
   }
 
@@ -353,11 +372,16 @@ struct RecordBuilder::Impl {
     std::vector<std::string> words;
   };
 
-  std::optional<Org> org_from_reference(const RawReference& ref, const Entry& from) const {
-    const Entry* target = resolve(ref.reference, from);
+  // The organisation `ref` names, given what it resolved to (`target`, or null).
+  std::optional<Org> org_from_reference(const RawReference& ref, const Entry* target) const {
     if (target && target->r.item.kind == "PractitionerRole") {  // the organisation a role belongs to
-      for (const auto& inner : target->r.references)
-        if (inner.field == "organization") return org_from_reference(inner, *target);
+      for (size_t k = 0; k < target->r.references.size(); ++k)
+        if (target->r.references[k].field == "organization") {
+          const Entry* org = target->targets[k];
+          // A role's organisation that is itself a role is not followed: it may lead back here.
+          if (org && org->r.item.kind == "PractitionerRole") return std::nullopt;
+          return org_from_reference(target->r.references[k], org);
+        }
       return std::nullopt;
     }
     if (target && target->r.item.kind == "Organization")
@@ -373,16 +397,18 @@ struct RecordBuilder::Impl {
       return Org{e.r.source_ods_hint, e.r.name, nullptr, {}};
     }
     for (const char* field : kOwnOrganisationFields)
-      for (const auto& ref : e.r.references)
-        if (ref.field == field)
-          if (auto org = org_from_reference(ref, e)) { found_by = field; return org; }
+      for (size_t k = 0; k < e.r.references.size(); ++k)
+        if (e.r.references[k].field == field)
+          if (auto org = org_from_reference(e.r.references[k], e.targets[k])) { found_by = field; return org; }
     return std::nullopt;
   }
 
   const Entry* encounter_of(const Entry& e) const {
-    for (const auto& ref : e.r.references)
-      if (ref.field == "encounter" || ref.field == "context.encounter" || ref.field == "context")
-        if (const Entry* t = resolve(ref.reference, e); t && t->r.item.kind == "Encounter") return t;
+    for (size_t k = 0; k < e.r.references.size(); ++k) {
+      const std::string& field = e.r.references[k].field;
+      if (field == "encounter" || field == "context.encounter" || field == "context")
+        if (const Entry* t = e.targets[k]; t && t->r.item.kind == "Encounter") return t;
+    }
     return nullptr;
   }
 
@@ -440,6 +466,7 @@ struct RecordBuilder::Impl {
   // ---- Build --------------------------------------------------------------
 
   Record build() {
+    resolve_references();
     Record record;
     record.inputs_ = inputs;
     record.unavailable_ = unavailable;
@@ -514,16 +541,15 @@ struct RecordBuilder::Impl {
       if (e.dropped || e.r.item.kind != "Provenance") continue;
       std::optional<Org> agent;
       for (const char* field : {"agent.who", "agent.onBehalfOf"})
-        for (const auto& ref : e.r.references)
-          if (!agent && ref.field == field) agent = org_from_reference(ref, e);
+        for (size_t k = 0; k < e.r.references.size(); ++k)
+          if (!agent && e.r.references[k].field == field) agent = org_from_reference(e.r.references[k], e.targets[k]);
       if (!agent) continue;
-      for (const auto& ref : e.r.references)
-        if (ref.field == "target")
-          if (const Entry* t = resolve(ref.reference, e)) provenance.emplace(t, *agent);
+      for (size_t k = 0; k < e.r.references.size(); ++k)
+        if (e.r.references[k].field == "target")
+          if (const Entry* t = e.targets[k]) provenance.emplace(t, *agent);
     }
 
     // Items
-    std::unordered_map<const Entry*, size_t> item_of;
     std::map<std::string, int> unresolved;  // reference -> how many items refer to it
     // First fill in what each item learns from the others (in place: the
     // others are read while this runs), then move them into the record.
@@ -540,8 +566,9 @@ struct RecordBuilder::Impl {
         if (person_.name.empty()) person_.name = who->r.name;
         if (person_.contact.empty()) person_.contact = who->r.contact;
         if (who->r.item.kind == "PractitionerRole") {
-          for (const auto& ref : who->r.references) {
-            const Entry* t = resolve(ref.reference, *who);
+          for (size_t k = 0; k < who->r.references.size(); ++k) {
+            const RawReference& ref = who->r.references[k];
+            const Entry* t = who->targets[k];
             if (!t) continue;
             if (ref.field == "practitioner" && person_.name.empty()) person_.name = t->r.name;
             if (ref.field == "practitioner" && person_.contact.empty()) person_.contact = t->r.contact;
@@ -552,17 +579,18 @@ struct RecordBuilder::Impl {
         }
         if (person_.role.empty() && who->r.item.kind == "RelatedPerson") person_.role = who->r.item.display;
       }
-      for (const auto& ref : e.r.references) {
+      for (size_t k = 0; k < e.r.references.size(); ++k) {
+        const RawReference& ref = e.r.references[k];
         if (ref.field == "medicationReference") {
-          if (const Entry* med = resolve(ref.reference, e)) {
+          if (const Entry* med = e.targets[k]) {
             item.codings.insert(item.codings.end(), med->r.item.codings.begin(), med->r.item.codings.end());
             if (item.display.empty()) item.display = med->r.item.display;
           } else if (item.display.empty()) {
             item.display = ref.display;
           }
         }
-        bool local = ref.reference.rfind("http", 0) != 0 || by_full_url.count(ref.reference);
-        if (local && !resolve(ref.reference, e) && ref.reference.rfind("Patient", 0) != 0) ++unresolved[ref.reference];
+        bool local = ref.reference.rfind("http", 0) != 0 || by_full_url.contains(ref.reference);
+        if (local && !e.targets[k] && ref.reference.rfind("Patient", 0) != 0) ++unresolved[ref.reference];
       }
     }
     // Consent directives: actor organisations to ODS codes, data to item keys
@@ -574,7 +602,7 @@ struct RecordBuilder::Impl {
       for (size_t p = 0; p < parts.size() && p < e.r.directive_actor_refs.size(); ++p) {
         for (const auto& ref : e.r.directive_actor_refs[p]) {
           if (ref.rfind("identifier:", 0) == 0) { parts[p].organisations.push_back(ref.substr(11)); continue; }
-          auto org = org_from_reference(RawReference{"actor", ref, {}, {}}, e);
+          auto org = org_from_reference(RawReference{"actor", ref, {}, {}}, resolve(ref, e));
           if (org && !org->ods.empty()) parts[p].organisations.push_back(org->ods);
           else if (org && !org->name.empty()) parts[p].organisations.push_back(org->name);
           else parts[p].unreadable = true;
@@ -589,7 +617,7 @@ struct RecordBuilder::Impl {
     record.items_.reserve(entries.size());  // grown once: moving 25,000 items at each doubling costs time and a second copy
     for (auto& e : entries) {
       if (e.dropped || e.r.patient) continue;
-      item_of[&e] = record.items_.size();
+      e.item = record.items_.size();
       record.items_.push_back(std::move(e.r.item));
     }
     for (const auto& [reference, count] : unresolved)
@@ -599,21 +627,20 @@ struct RecordBuilder::Impl {
 
     // Links (dependencies), now that every item has its key
     for (auto& e : entries) {
-      auto self = item_of.find(&e);
-      if (self == item_of.end()) continue;
-      for (const auto& ref : e.r.references) {
+      size_t self = e.item;
+      if (self == KeyIndex::npos) continue;
+      for (size_t k = 0; k < e.r.references.size(); ++k) {
+        const RawReference& ref = e.r.references[k];
         for (const auto& lf : kLinkFields) {
           if (ref.field != lf.field) continue;
-          const Entry* target = resolve(ref.reference, e);
-          auto t = target ? item_of.find(target) : item_of.end();
-          if (t == item_of.end() || t->second == self->second) continue;
-          if (lf.reverse) record.items_[t->second].links.push_back({lf.relation, record.items_[self->second].key});
-          else record.items_[self->second].links.push_back({lf.relation, record.items_[t->second].key});
+          size_t t = e.targets[k] ? e.targets[k]->item : KeyIndex::npos;
+          if (t == KeyIndex::npos || t == self) continue;
+          if (lf.reverse) record.items_[t].links.push_back({lf.relation, record.items_[self].key});
+          else record.items_[self].links.push_back({lf.relation, record.items_[t].key});
         }
       }
     }
-    for (size_t i = 0; i < record.items_.size(); ++i) record.index_.emplace(record.items_[i].key, i);
-
+    record.index_items();
 
     place_and_mark(record);
     mark_cancelled_adt_events(record);
@@ -684,9 +711,13 @@ RecordBuilder::~RecordBuilder() = default;
 RecordBuilder::RecordBuilder(RecordBuilder&&) noexcept = default;
 RecordBuilder& RecordBuilder::operator=(RecordBuilder&&) noexcept = default;
 
-void RecordBuilder::add(std::string_view bytes, const InputOptions& input) { impl_->add(bytes, input); }
+void RecordBuilder::add(std::string_view bytes, const InputOptions& input) {
+  spent_.reset();
+  impl_->add(bytes, input);
+}
 
 void RecordBuilder::add_file(const std::string& path, const std::string& source_ods) {
+  spent_.reset();
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     impl_->inputs.push_back(path);
@@ -717,13 +748,32 @@ void RecordBuilder::choose_person(const std::string& who) { impl_->chosen_person
 
 Record RecordBuilder::build() {
   Record record = impl_->build();
-  impl_ = std::make_unique<Impl>(impl_->rules);
+  spent_ = std::make_unique<Impl>(impl_->rules);
+  std::swap(spent_, impl_);
   return record;
 }
 
 const Item* Record::find(const std::string& key) const {
-  auto it = index_.find(key);
-  return it == index_.end() ? nullptr : &items_[it->second];
+  size_t at = index_.find(key);
+  return at == detail::KeyIndex::npos ? nullptr : &items_[at];
+}
+
+void Record::index_items() {
+  index_.clear();
+  index_.reserve(items_.size());
+  for (size_t i = 0; i < items_.size(); ++i) index_.emplace(items_[i].key, i);
+}
+
+Record::Record(const Record& other)
+    : patient_(other.patient_), identity_known_(other.identity_known_), other_people_(other.other_people_), items_(other.items_),
+      load_issues_(other.load_issues_), inputs_(other.inputs_), unavailable_(other.unavailable_),
+      classification_version_(other.classification_version_) {
+  index_items();
+}
+
+Record& Record::operator=(const Record& other) {
+  if (this != &other) *this = Record(other);
+  return *this;
 }
 
 std::map<std::string, int> Record::other_counts() const {

@@ -11,6 +11,7 @@
 
 #include "data_file.h"
 #include "ilinks/code_list.h"
+#include "ilinks/key_index.h"
 
 namespace ilinks {
 
@@ -323,7 +324,7 @@ std::optional<ExclusionMark> Exclusions::exclusion_by_words(std::string_view tex
 }
 
 Exclusions::Links Exclusions::links_of(const std::vector<Item>& items) {
-  std::unordered_map<std::string_view, size_t> index;
+  detail::KeyIndex index;
   index.reserve(items.size());
   for (size_t i = 0; i < items.size(); ++i) index.emplace(items[i].key, i);
   Links out;
@@ -331,7 +332,7 @@ Exclusions::Links Exclusions::links_of(const std::vector<Item>& items) {
   for (const auto& item : items) {
     out.first.push_back(out.to.size());
     for (const auto& l : item.links)
-      if (auto it = index.find(l.target); it != index.end()) out.to.push_back({it->second, &l});
+      if (size_t t = index.find(l.target); t != detail::KeyIndex::npos) out.to.push_back({t, &l});
   }
   out.first.push_back(out.to.size());
   return out;

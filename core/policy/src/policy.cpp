@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
-#include <unordered_set>
 
 #include "ilinks/audit.h"
 #include "ilinks/errors.h"
+#include "ilinks/key_index.h"
 #include "policy_data.h"
 
 namespace ilinks {
@@ -467,7 +467,7 @@ Decision Policy::view_for(const Record& record, const Request& req, AuditTrail& 
     }
     shown.push_back(i);
   }
-  std::unordered_set<std::string_view> shown_keys;
+  detail::KeyIndex shown_keys;  // views the record's keys
   shown_keys.reserve(shown.size());
   view.items_.reserve(shown.size());
   for (size_t i : shown) {
@@ -476,10 +476,10 @@ Decision Policy::view_for(const Record& record, const Request& req, AuditTrail& 
     copy.sensitive_test.clear();
     copy.rule.clear();
     copy.directive.reset();
-    shown_keys.insert(items[i].key);
+    shown_keys.emplace(items[i].key, i);
   }
   for (auto& item : view.items_)  // no dangling references to what is not shown
-    item.links.erase(std::remove_if(item.links.begin(), item.links.end(), [&](const Link& l) { return !shown_keys.count(l.target); }),
+    item.links.erase(std::remove_if(item.links.begin(), item.links.end(), [&](const Link& l) { return !shown_keys.contains(l.target); }),
                      item.links.end());
 
   event.shown = view.tiers_shown();

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ilinks/item.h"
+#include "ilinks/key_index.h"
 
 namespace ilinks {
 
@@ -34,6 +35,12 @@ struct LoadIssue {
 
 class Record {
  public:
+  Record() = default;
+  Record(const Record& other);  // the copy's index is of its own items
+  Record& operator=(const Record& other);
+  Record(Record&&) noexcept = default;
+  Record& operator=(Record&&) noexcept = default;
+
   const Patient& patient() const { return patient_; }
   // False when no input held a Patient resource (or PID segment): the items
   // are about someone the record cannot name, and nothing should be shown.
@@ -58,11 +65,12 @@ class Record {
 
  private:
   friend class RecordBuilder;
+  void index_items();
   Patient patient_;
   bool identity_known_ = false;
   int other_people_ = 0;
   std::vector<Item> items_;
-  std::map<std::string, size_t> index_;  // key -> position in items_
+  detail::KeyIndex index_;  // key -> position in items_ (views the items' keys)
   std::vector<LoadIssue> load_issues_;
   std::vector<std::string> inputs_;
   std::vector<UnavailableSource> unavailable_;
