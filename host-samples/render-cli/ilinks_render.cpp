@@ -23,6 +23,25 @@
 #include <string>
 #include <vector>
 
+#include <zlib.h>
+
+namespace {
+// stb's own deflate searches hard at every level (it raises 1 to 5), and took
+// longer than drawing the frame; zlib's fastest level, for stb to use.
+unsigned char* quick_deflate(unsigned char* data, int size, int* out_size, int /*stb's quality*/) {
+  uLongf length = compressBound(static_cast<uLong>(size));
+  auto* out = static_cast<unsigned char*>(std::malloc(length));  // stb frees it
+  if (!out) return nullptr;
+  if (compress2(out, &length, data, static_cast<uLong>(size), Z_BEST_SPEED) != Z_OK) {
+    std::free(out);
+    return nullptr;
+  }
+  *out_size = static_cast<int>(length);
+  return out;
+}
+}  // namespace
+
+#define STBIW_ZLIB_COMPRESS quick_deflate
 #define STB_IMAGE_WRITE_IMPLEMENTATION
 #include <stb/stb_image_write.h>
 
@@ -160,11 +179,11 @@ int main(int argc, char** argv) {
   const ilinks::Policy& policy = loaded ? *loaded : ilinks::Policy::builtin();
   if (!policy.profile(o.profile)) return usage("\"" + o.profile + "\" is not a role profile of policy " + policy.version());
 
-  // The builder lives to the end: what it read is freed with the process,
-  // not before the record is drawn (see RecordBuilder::build).
-  ilinks::RecordBuilder builder;
-  for (const auto& path : o.records) builder.add_file(path);
-  ilinks::Record record = builder.build();
+  ilinks::Record record = [&] {
+    ilinks::RecordBuilder builder;
+    for (const auto& path : o.records) builder.add_file(path);
+    return builder.build();
+  }();
   for (const auto& path : o.records)
     for (const auto& issue : record.load_issues())
       if (issue.whole_input && issue.where.rfind(path, 0) == 0) {  // a file named on the command line gave nothing
@@ -218,15 +237,13 @@ int main(int argc, char** argv) {
     ilinks::Tab tab;
     ilinks::tab_from_id(o.tab, tab);
     widget.set_tab(tab);
-    widget.show(view);
+    widget.show(std::move(*shown));  // the widget keeps the one copy
     const int stride = o.width * 4;
     std::vector<unsigned char> pixels(static_cast<size_t>(stride) * static_cast<size_t>(o.height));
     do {  // until the layout has settled (ImGui measures on the first frame)
       std::fill(pixels.begin(), pixels.end(), 0);
       ilinks::rasterize(widget.draw_frame(), widget.font_texture(), {pixels.data(), o.width, o.height, stride});
     } while (widget.needs_redraw());
-    // Quick compression: stb's default (8) took longer than drawing the frame; the file is a fifth larger.
-    stbi_write_png_compression_level = 1;
     if (!stbi_write_png(o.out.c_str(), o.width, o.height, 4, pixels.data(), stride)) {
       std::fprintf(stderr, "ilinks-render: %s: the PNG could not be written\n", o.out.c_str());
       return 3;

@@ -412,7 +412,35 @@ struct RecordBuilder::Impl {
     return nullptr;
   }
 
-  SourceOrganisation source_of(const Entry& e, const std::unordered_map<const Entry*, Org>& provenance) const {
+  // An organisation's care setting and how it was found: the same for every
+  // item it sent, so found once per organisation.
+  struct OrgSetting {
+    CareSetting setting = CareSetting::unknown;
+    std::string found_by;
+    std::string canonical_name;  // the participants file's name for it, if it has one
+  };
+  std::unordered_map<const Entry*, OrgSetting> setting_by_entry;  // organisations sent as resources
+  std::unordered_map<std::string, OrgSetting> setting_by_name;    // organisations named only by code or display
+
+  const OrgSetting& setting_of(const Org& org) {
+    OrgSetting* cached = org.entry ? &setting_by_entry[org.entry] : &setting_by_name[org.ods + '\n' + org.name];
+    if (!cached->found_by.empty()) return *cached;
+    OrgSetting& out = *cached;
+    std::string canonical;
+    if (auto s = rules.participant_setting(org.ods, org.name, &canonical)) {
+      out.setting = *s;
+      out.found_by = "participants file";
+      out.canonical_name = canonical;
+    }
+    for (size_t i = 0; out.setting == CareSetting::unknown && i < org.words.size(); ++i)
+      if (auto s = rules.setting_from_words(org.words[i])) out.setting = *s, out.found_by = "Organization.type";
+    if (out.setting == CareSetting::unknown && !org.name.empty())
+      if (auto s = rules.setting_from_words(org.name)) out.setting = *s, out.found_by = "organisation name";
+    if (out.setting == CareSetting::unknown) out.found_by = "unknown";  // overwritten below when the Encounter tells
+    return out;
+  }
+
+  SourceOrganisation source_of(const Entry& e, const std::unordered_map<const Entry*, Org>& provenance) {
     SourceOrganisation out;
     std::string found_by;
     std::optional<Org> org = own_org(e, found_by);
@@ -441,16 +469,10 @@ struct RecordBuilder::Impl {
       out.ods_code = org->ods;
       out.name = org->name;
       out.found_by = found_by;
-      std::string canonical;
-      if (auto s = rules.participant_setting(org->ods, org->name, &canonical)) {
-        out.setting = *s;
-        out.setting_found_by = "participants file";
-        if (out.name.empty()) out.name = canonical;
-      }
-      for (size_t i = 0; out.setting == CareSetting::unknown && i < org->words.size(); ++i)
-        if (auto s = rules.setting_from_words(org->words[i])) out.setting = *s, out.setting_found_by = "Organization.type";
-      if (out.setting == CareSetting::unknown && !org->name.empty())
-        if (auto s = rules.setting_from_words(org->name)) out.setting = *s, out.setting_found_by = "organisation name";
+      const OrgSetting& s = setting_of(*org);
+      out.setting = s.setting;
+      out.setting_found_by = s.found_by;
+      if (out.name.empty()) out.name = s.canonical_name;
     }
     if (out.setting == CareSetting::unknown && encounter) {
       for (const auto& c : encounter->r.item.categories)
@@ -711,13 +733,9 @@ RecordBuilder::~RecordBuilder() = default;
 RecordBuilder::RecordBuilder(RecordBuilder&&) noexcept = default;
 RecordBuilder& RecordBuilder::operator=(RecordBuilder&&) noexcept = default;
 
-void RecordBuilder::add(std::string_view bytes, const InputOptions& input) {
-  spent_.reset();
-  impl_->add(bytes, input);
-}
+void RecordBuilder::add(std::string_view bytes, const InputOptions& input) { impl_->add(bytes, input); }
 
 void RecordBuilder::add_file(const std::string& path, const std::string& source_ods) {
-  spent_.reset();
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     impl_->inputs.push_back(path);
@@ -748,8 +766,7 @@ void RecordBuilder::choose_person(const std::string& who) { impl_->chosen_person
 
 Record RecordBuilder::build() {
   Record record = impl_->build();
-  spent_ = std::make_unique<Impl>(impl_->rules);
-  std::swap(spent_, impl_);
+  impl_ = std::make_unique<Impl>(impl_->rules);  // what was read is freed here: the record holds all it needs
   return record;
 }
 
