@@ -59,6 +59,7 @@
 #include "ilinks/context_token.h"
 #include "ilinks/policy.h"
 #include "ilinks/store.h"
+#include "ilinks/view_wire.h"
 
 namespace {
 
@@ -153,9 +154,12 @@ int load(const Args& a) {
     return ilinks::sign_context_token(c, "ES256", key);
   };
   auto headers = [&](int user) { return httplib::Headers{{"Authorization", "Bearer " + token_for(user)}}; };
+  // The View on the wire (ilinks/view_wire.h) as the service writes it: compact,
+  // a flag present only when true. A substring test, not a parse: the client
+  // shares the machine with the service it measures.
   auto complete = [](const std::string& body) {
-    return (body.find("\"incomplete\": false") != std::string::npos || body.find("\"incomplete\":false") != std::string::npos) &&
-           (body.find("\"shows_record\": true") != std::string::npos || body.find("\"shows_record\":true") != std::string::npos);
+    bool shows = body.find("\"basis\":\"consent\"") != std::string::npos || body.find("\"basis\":\"override\"") != std::string::npos;
+    return shows && body.find("\"incomplete\":true") == std::string::npos;
   };
 
   // Setting up: the person's consent for the users' organisation, and one
@@ -171,9 +175,7 @@ int load(const Args& a) {
     auto res = cli.Get("/v1/view", headers(0));
     if (!res || res->status != 200 || !complete(res->body))
       die("the first view failed: " + (res ? std::to_string(res->status) + " " + res->body.substr(0, 300) : "no answer"));
-    json view = json::parse(res->body);
-    for (const auto& tab : view["tabs"])
-      if (tab.value("tab", "") != "timeline") items += tab.contains("items") ? tab["items"].size() : 0;
+    items = ilinks::ServiceView::read(res->body, "the service").view().items().size();  // read once, as a host would
     bytes = res->body.size();
   }
 
