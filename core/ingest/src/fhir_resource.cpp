@@ -12,6 +12,8 @@
 #include "ilinks/nhs_number.h"
 
 namespace ilinks::detail {
+
+const ReadResource::Extras ReadResource::kNoExtras{};
 namespace {
 
 using json = JsonNode;
@@ -345,8 +347,8 @@ void read_patient(const json& p, const std::string& where, ReadResource& out, co
     if (id && id->is_object() && !str(*id, "value").empty() && patient.registered_gp_ods.empty())
       patient.registered_gp_ods = str(*id, "value");
     bool practice = ref.rfind("Organization", 0) == 0 || str(*gp, "type") == "Organization";
-    if (practice || out.gp_reference.empty()) {
-      out.gp_reference = ref;
+    if (practice || out.extras().gp_reference.empty()) {
+      out.fill().gp_reference = ref;
       if (!display.empty()) patient.registered_gp = display;
     }
     if (practice) break;
@@ -474,8 +476,8 @@ void read_directive(const json& r, ReadResource& out) {
       if (member(*p, other)) part.unreadable = true;
     if (actors.empty() && data.empty() && part.security_labels.empty()) part.unreadable = true;
     d.parts.push_back(std::move(part));
-    out.directive_actor_refs.push_back(std::move(actors));
-    out.directive_data_refs.push_back(std::move(data));
+    out.fill().directive_actor_refs.push_back(std::move(actors));
+    out.fill().directive_data_refs.push_back(std::move(data));
   }
   out.item.directive = std::move(d);
 }
@@ -503,7 +505,7 @@ ReadResource read_resource(const json& r, const std::string& where_in_input, con
     if (ident->is_object() && !str(*ident, "value").empty()) {
       out.identifiers.push_back(str(*ident, "system") + "|" + str(*ident, "value"));
       for (const char* ods : kOdsSystems)
-        if (str(*ident, "system") == ods && out.ods_code.empty()) out.ods_code = str(*ident, "value");
+        if (str(*ident, "system") == ods && out.extras().ods_code.empty()) out.fill().ods_code = str(*ident, "value");
     } else if (!ident->is_object()) {
       issue(where + " identifier[" + std::to_string(i) + "]", "is not an object; ignored");
     }
@@ -537,16 +539,16 @@ ReadResource read_resource(const json& r, const std::string& where_in_input, con
   }
   if (type == "Organization" || type == "Practitioner" || type == "RelatedPerson" || type == "Location" ||
       type == "HealthcareService") {
-    out.name = best_name(r);
-    if (display.empty() || type != "RelatedPerson") display = out.name.empty() ? display : out.name;
+    out.fill().name = best_name(r);
+    if (display.empty() || type != "RelatedPerson") display = out.extras().name.empty() ? display : out.extras().name;
   }
   if (type == "Organization" || type == "HealthcareService" || type == "Encounter") {
     for (const char* field : {"type", "serviceType"})
       for (const json* t : each(r, field)) {
         std::vector<Coding> cs;
         std::string text = add_concept(*t, cs);
-        if (!text.empty()) out.type_words.push_back(lower(text));
-        for (const auto& c : cs) if (!c.display.empty()) out.type_words.push_back(lower(c.display));
+        if (!text.empty()) out.fill().type_words.push_back(lower(text));
+        for (const auto& c : cs) if (!c.display.empty()) out.fill().type_words.push_back(lower(c.display));
       }
   }
   if (type == "Flag" && display.empty()) display = "Flag";
@@ -604,9 +606,9 @@ ReadResource read_resource(const json& r, const std::string& where_in_input, con
     }
   }
   if (type == "Practitioner" || type == "PractitionerRole" || type == "RelatedPerson" || type == "Organization")
-    out.contact = telecom_text(r);
+    out.fill().contact = telecom_text(r);
   if (type == "RelatedPerson") {
-    Participant person{display, out.name, {}, telecom_text(r)};
+    Participant person{display, out.extras().name, {}, telecom_text(r)};
     out.item.participants.push_back(person);
     out.participant_references.push_back({});
   }

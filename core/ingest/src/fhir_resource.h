@@ -33,21 +33,37 @@ struct ReadResource {
   std::string full_url;
   std::string where;               // "entry[12]" within its input
   std::string meta_source;
-  std::string name;                // Organization / Practitioner / RelatedPerson name
-  std::string contact;             // their first phone number or address (telecom), for "who else is involved"
-  std::string ods_code;            // Organization ODS code
-  std::vector<std::string> type_words;  // Organization.type / serviceType texts, lower case
-  std::string source_ods_hint;      // HL7 v2: the sending facility, taken as the source organisation
-  std::string visit_number;         // HL7 v2: PV1-19, which ties cancels to what they cancel
-  std::string gp_reference;        // Patient.generalPractitioner (first), as written
   std::unique_ptr<Patient> patient;  // set for Patient resources (a pointer: most resources are not)
   std::vector<std::string> participant_references;  // parallel to item.participants ("" when none)
-  // Consent directives: the raw references of each nested provision, resolved
-  // by the builder into ConsentDirective::Part organisations and items.
-  std::vector<std::vector<std::string>> directive_actor_refs, directive_data_refs;
   std::vector<ReadResource> contained;
+
+  // What only some resources have (organisations and people, HL7 v2 events,
+  // Patients, Consents), out of line: most of a long record's 30,000 entries
+  // have none of it, and a builder entry is held until the record is built.
+  struct Extras {
+    std::string name;                      // Organization / Practitioner / RelatedPerson name
+    std::string contact;                   // their first phone number or address (telecom), for "who else is involved"
+    std::string ods_code;                  // Organization ODS code
+    std::vector<std::string> type_words;   // Organization.type / serviceType texts, lower case
+    std::string source_ods_hint;           // HL7 v2: the sending facility, taken as the source organisation
+    std::string visit_number;              // HL7 v2: PV1-19, which ties cancels to what they cancel
+    std::string gp_reference;              // Patient.generalPractitioner (first), as written
+    // Consent directives: the raw references of each nested provision, resolved
+    // by the builder into ConsentDirective::Part organisations and items.
+    std::vector<std::vector<std::string>> directive_actor_refs, directive_data_refs;
+  };
+  const Extras& extras() const { return extras_ ? *extras_ : kNoExtras; }  // empty when there are none
+  Extras& fill() {                                                           // made on first use
+    if (!extras_) extras_ = std::make_unique<Extras>();
+    return *extras_;
+  }
+
   std::string content_hash;        // for finding the same resource sent twice
   bool identity_only = false;      // a Patient
+
+ private:
+  static const Extras kNoExtras;
+  std::unique_ptr<Extras> extras_;
 };
 
 // Reads `body`, a JSON object with a resourceType. Problems go to `issue` with

@@ -210,7 +210,7 @@ std::vector<ReadResource> read_hl7v2(std::string_view text, const IssueFn& issue
     std::string facility = msh.component(4, 1);
     ReadResource person;
     read_pid(*pid, person, where, issue);
-    person.source_ods_hint = facility;
+    person.fill().source_ods_hint = facility;
     person.where = where;
     person.content_hash = "hl7-pid|" + std::string(pid->field(3)) + "|" + std::string(pid->field(5)) + "|" + std::string(pid->field(7));
     out.push_back(std::move(person));
@@ -221,7 +221,7 @@ std::vector<ReadResource> read_hl7v2(std::string_view text, const IssueFn& issue
     item.source_id = control_id.empty() ? where : control_id;
     event.where = where;
     event.identifiers.push_back("hl7v2-control-id|" + facility + "|" + control_id);
-    event.source_ods_hint = facility;  // its name comes from the participants file
+    event.fill().source_ods_hint = facility;  // its name comes from the participants file
     item.source_system = msh.component(3, 1);
     const char* meaning = nullptr;
     for (const auto& e : kEvents) if (trigger == e.code) meaning = e.display;
@@ -234,7 +234,7 @@ std::vector<ReadResource> read_hl7v2(std::string_view text, const IssueFn& issue
       for (const auto& part : {ward, room, bed}) if (!part.empty()) location += (location.empty() ? "" : ", ") + part;
       std::string patient_class = pv1->component(2, 1);
       if (!patient_class.empty()) item.categories.push_back({"http://terminology.hl7.org/CodeSystem/v2-0004", patient_class, ""});
-      event.visit_number = pv1->component(19, 1);
+      event.fill().visit_number = pv1->component(19, 1);
       std::string doctor = pv1->component(7, 6) + " " + pv1->component(7, 3) + " " + pv1->component(7, 2);
       while (!doctor.empty() && doctor.front() == ' ') doctor.erase(0, 1);
       if (doctor.find_first_not_of(' ') != std::string::npos)

@@ -385,16 +385,16 @@ struct RecordBuilder::Impl {
       return std::nullopt;
     }
     if (target && target->r.item.kind == "Organization")
-      return Org{target->r.ods_code, target->r.name, target, target->r.type_words};
+      return Org{target->r.extras().ods_code, target->r.extras().name, target, target->r.extras().type_words};
     if (!target && (ref.type == "Organization" || ref.reference.rfind("Organization", 0) == 0) && !ref.display.empty())
       return Org{{}, ref.display, nullptr, {}};
     return std::nullopt;
   }
 
   std::optional<Org> own_org(const Entry& e, std::string& found_by) const {
-    if (!e.r.source_ods_hint.empty()) {
+    if (!e.r.extras().source_ods_hint.empty()) {
       found_by = "HL7 v2 sending facility (MSH-4)";
-      return Org{e.r.source_ods_hint, e.r.name, nullptr, {}};
+      return Org{e.r.extras().source_ods_hint, e.r.extras().name, nullptr, {}};
     }
     for (const char* field : kOwnOrganisationFields)
       for (size_t k = 0; k < e.r.references.size(); ++k)
@@ -477,8 +477,8 @@ struct RecordBuilder::Impl {
     if (out.setting == CareSetting::unknown && encounter) {
       for (const auto& c : encounter->r.item.categories)
         if (auto s = rules.setting_from_encounter_class(c.code)) { out.setting = *s; out.setting_found_by = "Encounter.class"; break; }
-      for (size_t i = 0; out.setting == CareSetting::unknown && i < encounter->r.type_words.size(); ++i)
-        if (auto s = rules.setting_from_words(encounter->r.type_words[i])) out.setting = *s, out.setting_found_by = "Encounter.serviceType";
+      for (size_t i = 0; out.setting == CareSetting::unknown && i < encounter->r.extras().type_words.size(); ++i)
+        if (auto s = rules.setting_from_words(encounter->r.extras().type_words[i])) out.setting = *s, out.setting_found_by = "Encounter.serviceType";
     }
     if (out.setting == CareSetting::unknown) out.setting_found_by = "unknown";
     if (!org) out.found_by = "unknown";
@@ -526,10 +526,10 @@ struct RecordBuilder::Impl {
         // The reference also gives the practice's ODS code when the
         // Patient named the practice only by display (where overrides' explanations go).
         bool named = !record.patient_.registered_gp.empty(), coded = !record.patient_.registered_gp_ods.empty();
-        if (!p.r.gp_reference.empty() && (!named || !coded))
-          if (const Entry* gp = resolve(p.r.gp_reference, p)) {
-            if (!named) record.patient_.registered_gp = gp->r.name;
-            if (!coded) record.patient_.registered_gp_ods = gp->r.ods_code;
+        if (!p.r.extras().gp_reference.empty() && (!named || !coded))
+          if (const Entry* gp = resolve(p.r.extras().gp_reference, p)) {
+            if (!named) record.patient_.registered_gp = gp->r.extras().name;
+            if (!coded) record.patient_.registered_gp_ods = gp->r.extras().ods_code;
           }
       }
     }
@@ -585,17 +585,17 @@ struct RecordBuilder::Impl {
         const Entry* who = resolve(e.r.participant_references[p], e);
         if (!who) continue;
         Participant& person_ = item.participants[p];
-        if (person_.name.empty()) person_.name = who->r.name;
-        if (person_.contact.empty()) person_.contact = who->r.contact;
+        if (person_.name.empty()) person_.name = who->r.extras().name;
+        if (person_.contact.empty()) person_.contact = who->r.extras().contact;
         if (who->r.item.kind == "PractitionerRole") {
           for (size_t k = 0; k < who->r.references.size(); ++k) {
             const RawReference& ref = who->r.references[k];
             const Entry* t = who->targets[k];
             if (!t) continue;
-            if (ref.field == "practitioner" && person_.name.empty()) person_.name = t->r.name;
-            if (ref.field == "practitioner" && person_.contact.empty()) person_.contact = t->r.contact;
-            if (ref.field == "organization" && person_.organisation.empty()) person_.organisation = t->r.name;
-            if (ref.field == "organization" && person_.contact.empty()) person_.contact = t->r.contact;
+            if (ref.field == "practitioner" && person_.name.empty()) person_.name = t->r.extras().name;
+            if (ref.field == "practitioner" && person_.contact.empty()) person_.contact = t->r.extras().contact;
+            if (ref.field == "organization" && person_.organisation.empty()) person_.organisation = t->r.extras().name;
+            if (ref.field == "organization" && person_.contact.empty()) person_.contact = t->r.extras().contact;
           }
           if (person_.role.empty()) person_.role = who->r.item.display;
         }
@@ -621,15 +621,15 @@ struct RecordBuilder::Impl {
     for (auto& e : entries) {
       if (e.dropped || !e.r.item.directive) continue;
       auto& parts = e.r.item.directive->parts;
-      for (size_t p = 0; p < parts.size() && p < e.r.directive_actor_refs.size(); ++p) {
-        for (const auto& ref : e.r.directive_actor_refs[p]) {
+      for (size_t p = 0; p < parts.size() && p < e.r.extras().directive_actor_refs.size(); ++p) {
+        for (const auto& ref : e.r.extras().directive_actor_refs[p]) {
           if (ref.rfind("identifier:", 0) == 0) { parts[p].organisations.push_back(ref.substr(11)); continue; }
           auto org = org_from_reference(RawReference{"actor", ref, {}, {}}, resolve(ref, e));
           if (org && !org->ods.empty()) parts[p].organisations.push_back(org->ods);
           else if (org && !org->name.empty()) parts[p].organisations.push_back(org->name);
           else parts[p].unreadable = true;
         }
-        for (const auto& ref : e.r.directive_data_refs[p]) {
+        for (const auto& ref : e.r.extras().directive_data_refs[p]) {
           const Entry* target = resolve(ref, e);
           // Data not in this record has nothing to withhold here; kept as written.
           parts[p].items.push_back(target && !target->dropped ? target->key : ref);
@@ -708,7 +708,7 @@ struct RecordBuilder::Impl {
     static const std::pair<const char*, const char*> cancels[] = {{"A11", "A01"}, {"A12", "A02"}, {"A13", "A03"}, {"A38", "A05"}};
     std::unordered_map<std::string, std::string> visit_of;
     for (const auto& e : entries)
-      if (!e.r.visit_number.empty()) visit_of[e.key] = e.r.visit_number;
+      if (!e.r.extras().visit_number.empty()) visit_of[e.key] = e.r.extras().visit_number;
     auto trigger = [](const Item& i) { return i.categories.empty() ? std::string() : i.categories.front().code; };
     auto& items = record.items_;
     for (size_t c = 0; c < items.size(); ++c) {

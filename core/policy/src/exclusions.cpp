@@ -340,7 +340,7 @@ Exclusions::Links Exclusions::links_of(const std::vector<Item>& items) {
 
 Exclusions::Marks Exclusions::marks_of(const std::vector<Item>& items, const Links& links) const {
   Marks marks(items.size());
-  for (size_t i = 0; i < items.size(); ++i) marks[i] = items[i].exclusion ? items[i].exclusion : exclusion_of(items[i]);
+  for (size_t i = 0; i < items.size(); ++i) marks[i] = items[i].exclusion ? items[i].exclusion.as_optional() : exclusion_of(items[i]);
   propagate(items, links, marks);
   return marks;
 }
@@ -352,7 +352,7 @@ void Exclusions::mark(std::vector<Item>& items) const {
 
 void Exclusions::propagate(std::vector<Item>& items) {
   Marks marks(items.size());
-  for (size_t i = 0; i < items.size(); ++i) marks[i] = items[i].exclusion;
+  for (size_t i = 0; i < items.size(); ++i) marks[i] = items[i].exclusion.as_optional();
   propagate(items, links_of(items), marks);
   for (size_t i = 0; i < items.size(); ++i) items[i].exclusion = std::move(marks[i]);
 }

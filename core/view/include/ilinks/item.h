@@ -5,8 +5,10 @@
 // sees these types, never a Record.
 #pragma once
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ilinks/date.h"
@@ -75,6 +77,47 @@ std::optional<CareSetting> care_setting_from_id(const std::string& id);
 // ---------------------------------------------------------------------------
 // Items: every clinical or care statement in the record
 // ---------------------------------------------------------------------------
+
+// Like std::optional, for what few items hold: out of line, so the many that
+// hold none of it cost a pointer, not the value's size. Copies copy the value.
+template <class T>
+class Boxed {
+ public:
+  Boxed() = default;
+  Boxed(std::nullopt_t) {}
+  Boxed(T value) : value_(std::make_unique<T>(std::move(value))) {}
+  Boxed(const Boxed& other) : value_(other.value_ ? std::make_unique<T>(*other.value_) : nullptr) {}
+  Boxed(Boxed&&) noexcept = default;
+  Boxed& operator=(const Boxed& other) {
+    if (this != &other) value_ = other.value_ ? std::make_unique<T>(*other.value_) : nullptr;
+    return *this;
+  }
+  Boxed& operator=(Boxed&&) noexcept = default;
+  Boxed& operator=(T value) {
+    value_ = std::make_unique<T>(std::move(value));
+    return *this;
+  }
+  Boxed& operator=(std::nullopt_t) {
+    value_.reset();
+    return *this;
+  }
+  Boxed& operator=(std::optional<T> value) {
+    value_ = value ? std::make_unique<T>(std::move(*value)) : nullptr;
+    return *this;
+  }
+
+  explicit operator bool() const { return value_ != nullptr; }
+  bool has_value() const { return value_ != nullptr; }
+  const T& operator*() const { return *value_; }
+  T& operator*() { return *value_; }
+  const T* operator->() const { return value_.get(); }
+  T* operator->() { return value_.get(); }
+  std::optional<T> as_optional() const { return value_ ? std::optional<T>(*value_) : std::nullopt; }
+  void reset() { value_.reset(); }
+
+ private:
+  std::unique_ptr<T> value_;
+};
 
 // A code from a code system: SNOMED CT, Read v2, an EMIS local code, LOINC,
 // dm+d, RxNorm, an HL7 v3 security label.
@@ -194,12 +237,12 @@ struct Item {
   std::string input;             // the input it was read from (file name or URL)
   std::vector<Coding> security_labels;
   std::vector<Link> links;
-  std::optional<ConsentDirective> directive;  // Consent resources about sharing only
+  Boxed<ConsentDirective> directive;  // Consent resources about sharing only
   // Where it sits
   Segment segment = Segment::none;
   int tier = 0;                  // 1-3 within the segment; 0 when segment is none
   std::string rule;              // id of the classification rule that placed it
-  std::optional<ExclusionMark> exclusion;  // set by the policy (Exclusions::mark), never by a reader
+  Boxed<ExclusionMark> exclusion;  // set by the policy (Exclusions::mark), never by a reader
   std::string sensitive_test;    // "HIV and AIDS" or "GUM": withheld at D2, shown at D3
   // What it means clinically, for the layout: "allergy", "no-known-allergy",
   // "resuscitation-decision", "mental-capacity", "end-of-life-wishes",
