@@ -60,6 +60,8 @@ std::string url_decode_pipe(std::string s) {
   return s;
 }
 
+constexpr size_t kNotInRecord = static_cast<size_t>(-1);  // an entry that is not an item of the record
+
 struct Entry {
   ReadResource r;
   size_t input = 0;
@@ -70,7 +72,7 @@ struct Entry {
   std::string identity;                      // the type and all its business identifiers, sorted; empty if none
   std::vector<std::string> identifier_keys;  // type|system|value, one per identifier
   std::vector<const Entry*> targets;         // what each of r.references resolves to (or null), found once in build
-  size_t item = KeyIndex::npos;              // its position in the record's items, once it is there
+  size_t item = kNotInRecord;                // its position in the record's items, once it is there
   bool dropped = false;
 };
 
@@ -650,13 +652,13 @@ struct RecordBuilder::Impl {
     // Links (dependencies), now that every item has its key
     for (auto& e : entries) {
       size_t self = e.item;
-      if (self == KeyIndex::npos) continue;
+      if (self == kNotInRecord) continue;
       for (size_t k = 0; k < e.r.references.size(); ++k) {
         const RawReference& ref = e.r.references[k];
         for (const auto& lf : kLinkFields) {
           if (ref.field != lf.field) continue;
-          size_t t = e.targets[k] ? e.targets[k]->item : KeyIndex::npos;
-          if (t == KeyIndex::npos || t == self) continue;
+          size_t t = e.targets[k] ? e.targets[k]->item : kNotInRecord;
+          if (t == kNotInRecord || t == self) continue;
           if (lf.reverse) record.items_[t].links.push_back({lf.relation, record.items_[self].key});
           else record.items_[self].links.push_back({lf.relation, record.items_[t].key});
         }
