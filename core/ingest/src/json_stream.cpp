@@ -1,7 +1,10 @@
 #include "json_stream.h"
 
+#include <charconv>
 #include <cstdint>
 #include <cstring>
+#include <iterator>
+#include <memory>
 
 #include <nlohmann/json.hpp>
 
@@ -18,13 +21,14 @@ class StreamingBuilder {
   StreamingBuilder(JsonArena& arena, const ResourceSink& sink, const IssueSink& issue, const JsonLimits& limits)
       : arena_(arena), tree_(arena), sink_(sink), issue_(issue), limits_(limits) {}
 
-  bool null() { return hashed('n'), value(JsonNode::Type::null); }
-  bool boolean(bool v) { return hashed(v ? 't' : 'f'), !skip_depth_ && place(tree_.make_boolean(v, member_key())); }
-  bool number_integer(json::number_integer_t v) { return hashed('i', &v, sizeof v), number(static_cast<double>(v)); }
-  bool number_unsigned(json::number_unsigned_t v) { return hashed('u', &v, sizeof v), number(static_cast<double>(v)); }
-  bool number_float(json::number_float_t v, const std::string& written) { return hashed('d', written.data(), written.size()), number(v); }
-  bool binary(json::binary_t&) { return value(JsonNode::Type::null); }
+  bool null() { return ++events_, hashed('n'), value(JsonNode::Type::null); }
+  bool boolean(bool v) { return ++events_, hashed(v ? 't' : 'f'), !skip_depth_ && place(tree_.make_boolean(v, member_key())); }
+  bool number_integer(json::number_integer_t v) { return ++events_, hashed('i', &v, sizeof v), number(static_cast<double>(v)); }
+  bool number_unsigned(json::number_unsigned_t v) { return ++events_, hashed('u', &v, sizeof v), number(static_cast<double>(v)); }
+  bool number_float(json::number_float_t v, const std::string& written) { return ++events_, hashed('d', written.data(), written.size()), number(v); }
+  bool binary(json::binary_t&) { return ++events_, value(JsonNode::Type::null); }
   bool string(std::string& v) {
+    ++events_;
     if (skip_depth_) return true;
     hashed('s', v.data(), v.size());
     if (v.size() > limits_.max_string_bytes) {
@@ -37,13 +41,14 @@ class StreamingBuilder {
     return place(tree_.make_string(v, member_key()));
   }
   bool key(std::string& k) {
+    ++events_;
     if (!skip_depth_) hashed('k', k.data(), k.size()), key_.assign(k);
     return true;
   }
-  bool start_object(std::size_t) { return open(JsonNode::Type::object); }
-  bool start_array(std::size_t) { return open(JsonNode::Type::array); }
-  bool end_object() { return hashed('}'), close(); }
-  bool end_array() { return hashed(']'), close(); }
+  bool start_object(std::size_t) { return ++events_, open(JsonNode::Type::object); }
+  bool start_array(std::size_t) { return ++events_, open(JsonNode::Type::array); }
+  bool end_object() { return ++events_, hashed('}'), close(); }
+  bool end_array() { return ++events_, hashed(']'), close(); }
   bool parse_error(std::size_t position, const std::string&, const json::exception& e) {
     error_position_ = position;
     error_text_ = e.what();
@@ -54,6 +59,18 @@ class StreamingBuilder {
   size_t entries_seen() const { return entries_seen_; }
   size_t error_position() const { return error_position_; }
   const std::string& error_text() const { return error_text_; }
+
+  // ---- For reading a Bundle in two halves (see EntrySplit) ----
+  // SAX events so far, and whether the last one closed a Bundle entry.
+  size_t events() const { return events_; }
+  bool last_event_closed_entry() const { return events_ != 0 && closed_entry_at_ == events_; }
+  // The worker's start: as if inside the root object, about to read its "entry".
+  void begin_before_entry_array() {
+    open(JsonNode::Type::object);
+    key_ = "entry";
+  }
+  bool entry_array_closed() const { return stack_.size() == 1 && root_ == stack_[0]; }
+  void count_entries_read_elsewhere(size_t n) { entries_seen_ += n; }
 
  private:
   // The name the next value sits under, in the arena ("" in an array).
@@ -108,6 +125,7 @@ class StreamingBuilder {
     JsonNode* closed = stack_.back();
     stack_.pop_back();
     if (closing_entry) {
+      closed_entry_at_ = events_;
       hand_over_entry(*closed);
       hash_from_depth_ = 0;
       arena_.rewind(entry_mark_);
@@ -168,6 +186,7 @@ class StreamingBuilder {
   uint64_t hash_ = kFnvOffset;
   bool entry_damaged_ = false;
   size_t entries_seen_ = 0;
+  size_t events_ = 0, closed_entry_at_ = 0;
   size_t error_position_ = 0;
   std::string error_text_;
 };
@@ -194,8 +213,76 @@ bool looks_like_ndjson(std::string_view text) {
   return first.size() > 1 && first.back() == '}' && next != std::string_view::npos && text[next] == '{';
 }
 
+// The text as nlohmann's parser reads it, through an iterator that stops when
+// it comes to one place (`at`, once the byte before it is read) to let
+// `reached` say where to go on from: the same place, a byte of its own, or
+// past the entries another thread read. It leaves where it is in `seen`, as
+// the parser keeps its own copy, and counts in `shift` the bytes of the text
+// skipped less those it made up (for saying where an error is).
+struct Watch {
+  const char* at = nullptr;
+  const char* seen = nullptr;
+  std::ptrdiff_t shift = 0;
+  std::function<const char*(const char*)> reached;
+};
+
+class WatchedText {
+ public:
+  using iterator_category = std::forward_iterator_tag;
+  using value_type = char;
+  using difference_type = std::ptrdiff_t;
+  using pointer = const char*;
+  using reference = const char&;
+  WatchedText(const char* p, Watch* watch) : p_(p), watch_(watch) {}
+  reference operator*() const { return *p_; }
+  WatchedText& operator++() {
+    watch_->seen = ++p_;
+    if (p_ == watch_->at) p_ = watch_->seen = watch_->reached(p_);
+    return *this;
+  }
+  WatchedText operator++(int) { WatchedText before = *this; ++*this; return before; }
+  bool operator==(const WatchedText& other) const { return p_ == other.p_; }
+  bool operator!=(const WatchedText& other) const { return p_ != other.p_; }
+
+ private:
+  const char* p_;
+  Watch* watch_;
+};
+
+// The first half's parse watches the split. Once it has read the split's
+// '}', it reads one space of the watch's own, so that the parser has acted on
+// the '}' before the text goes on; it takes the worker's entries only when
+// exactly one SAX event came meanwhile and that event closed a Bundle entry
+// (the '}' really ends an entry: not in a string, nor deeper). It then reads
+// on from the ']' that ends the entry array; otherwise from after the '}',
+// the space being whitespace between two tokens, as in any valid text with
+// such a split (in one that is not, the parse fails at "fullUrl" regardless).
+void watch_split(Watch& watch, const StreamingBuilder& builder, const SplitHandoff& handoff,
+                 const std::function<void(const EntriesAfterSplit&)>& taken) {
+  static const char kSpace[] = " ";
+  const char* after_close = handoff.split.close + 1;
+  auto events_at_close = std::make_shared<size_t>(0);
+  watch.at = after_close;
+  watch.reached = [&watch, &builder, &handoff, taken, events_at_close, after_close](const char* p) -> const char* {
+    if (p == after_close) {
+      *events_at_close = builder.events();
+      watch.at = kSpace + 1;
+      return kSpace;
+    }
+    watch.at = nullptr;
+    watch.shift -= 1;  // the space
+    if (builder.events() != *events_at_close + 1 || !builder.last_event_closed_entry()) return after_close;
+    std::optional<EntriesAfterSplit> after = handoff.take(builder.entries_seen());
+    if (!after) return after_close;
+    taken(*after);
+    watch.shift += after->array_end - after_close;
+    return after->array_end;
+  };
+}
+
 bool stream_one_document(JsonArena& arena, std::string_view text, const std::string& where_prefix, const ResourceSink& sink,
-                         const IssueSink& issue, const JsonLimits& limits, size_t line_offset) {
+                         const IssueSink& issue, const JsonLimits& limits, size_t line_offset,
+                         const SplitHandoff* handoff = nullptr) {
   arena.rewind({});
   auto prefixed = [&](const std::string& where, const std::string& what) {
     issue(where_prefix.empty() ? where : where_prefix + " " + where, what);
@@ -208,9 +295,22 @@ bool stream_one_document(JsonArena& arena, std::string_view text, const std::str
     sink(std::move(r));
   };
   StreamingBuilder builder(arena, counting, scoped, limits);
-  bool complete = json::sax_parse(text.begin(), text.end(), &builder, json::input_format_t::json, true);
+  bool complete = false;
+  const char* begin = text.data();
+  const char* end = text.data() + text.size();
+  Watch watch;
+  if (handoff && handoff->split.close > begin && handoff->split.comma < end && handoff->split.close < handoff->split.comma) {
+    watch_split(watch, builder, *handoff, [&](const EntriesAfterSplit& after) {
+      builder.count_entries_read_elsewhere(after.entries);
+      delivered += after.resources;
+    });
+    complete = json::sax_parse(WatchedText(begin, &watch), WatchedText(end, &watch), &builder, json::input_format_t::json, true);
+  } else {
+    complete = json::sax_parse(begin, end, &builder, json::input_format_t::json, true);
+  }
   if (!complete) {
-    std::string at = line_and_column(text, builder.error_position() ? builder.error_position() - 1 : 0);
+    size_t position = builder.error_position() + static_cast<size_t>(watch.shift);
+    std::string at = line_and_column(text, position ? position - 1 : 0);
     if (line_offset) at = "line " + std::to_string(line_offset);
     std::string why = plain_parse_error(builder.error_text());
     if (builder.entries_seen() > 0)
@@ -302,10 +402,69 @@ Utf8Repair repair_utf8(std::string& text) {
   return result;
 }
 
-bool stream_fhir_json(std::string_view text, const ResourceSink& sink, const IssueSink& issue, const JsonLimits& limits) {
+std::optional<EntrySplit> find_entry_split(std::string_view text, size_t from) {
+  if (looks_like_ndjson(text)) return std::nullopt;  // read line by line, never split
+  auto is_space = [](char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; };
+  for (const char* first_key : {"\"fullUrl\"", "\"resource\""}) {
+    for (size_t at = text.find(first_key, from); at != std::string_view::npos; at = text.find(first_key, at + 1)) {
+      size_t i = at;
+      auto back_over_space = [&] { while (i > 0 && is_space(text[i - 1])) --i; };
+      back_over_space();
+      if (i == 0 || text[i - 1] != '{') continue;
+      --i;
+      back_over_space();
+      if (i == 0 || text[i - 1] != ',') continue;
+      const char* comma = text.data() + --i;
+      back_over_space();
+      if (i == 0 || text[i - 1] != '}') continue;
+      return EntrySplit{text.data() + i - 1, comma};
+    }
+  }
+  return std::nullopt;
+}
+
+EntriesAfterSplit stream_entries_after(std::string_view text, const EntrySplit& split, const ResourceSink& sink,
+                                       const IssueSink& issue, const JsonLimits& limits) {
+  EntriesAfterSplit after;
+  JsonArena arena;
+  ResourceSink counting = [&](StreamedResource&& r) {
+    ++after.resources;
+    sink(std::move(r));
+  };
+  StreamingBuilder builder(arena, counting, issue, limits);
+  builder.begin_before_entry_array();
+  // The parse reads "[" and then the text after the split's ',' (so its
+  // byte n is the text's split.comma + n): the rest of the entry array.
+  static const char kOpen[] = "[";
+  Watch watch;
+  watch.at = kOpen + 1;
+  watch.reached = [&](const char*) { watch.at = nullptr; return split.comma + 1; };
+  bool parsed = json::sax_parse(WatchedText(kOpen, &watch), WatchedText(text.data() + text.size(), &watch), &builder,
+                                json::input_format_t::json, false);
+  if (parsed && builder.entry_array_closed() && watch.seen && watch.seen[-1] == ']') {
+    after.complete = true;
+    after.array_end = watch.seen - 1;
+  }
+  after.entries = builder.entries_seen();
+  return after;
+}
+
+std::string where_in_whole(const std::string& where, size_t entries_before) {
+  static const std::string kEntry = "entry[";
+  if (where.compare(0, kEntry.size(), kEntry) != 0) return where;
+  size_t close = where.find(']', kEntry.size());
+  if (close == std::string::npos) return where;
+  size_t n = 0;
+  auto [end, error] = std::from_chars(where.data() + kEntry.size(), where.data() + close, n);
+  if (error != std::errc() || end != where.data() + close) return where;
+  return kEntry + std::to_string(n + entries_before) + where.substr(close);
+}
+
+bool stream_fhir_json(std::string_view text, const ResourceSink& sink, const IssueSink& issue, const JsonLimits& limits,
+                      const SplitHandoff* handoff) {
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   JsonArena arena;  // one for the whole text: each line and entry reuses its blocks
-  if (!looks_like_ndjson(text)) return stream_one_document(arena, text, "", sink, issue, limits, 0);
+  if (!looks_like_ndjson(text)) return stream_one_document(arena, text, "", sink, issue, limits, 0, handoff);
   bool any = false;
   size_t line_number = 0, start = 0;
   while (start <= text.size()) {

@@ -6,6 +6,7 @@
 // entry or field they are in, and a truncated Bundle keeps its whole entries.
 #pragma once
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -32,11 +33,52 @@ struct StreamedResource {
 using ResourceSink = std::function<void(StreamedResource&&)>;
 using IssueSink = std::function<void(const std::string& where, const std::string& what)>;
 
+// ---- Two threads for a large Bundle (natively; issue 18) --------------------------
+// The second half of a Bundle's entries can be read on a worker thread while
+// the caller's parse reads the first. The worker starts at a split found by
+// looking (find_entry_split), which is only a guess until the caller's parse
+// reaches it and sees an entry end exactly there; then the worker's entries
+// are handed over in order (SplitHandoff) and the parse goes on after them.
+// Otherwise the worker's reading is thrown away and the parse reads on. The
+// resources, issues and their order are the same either way.
+
+// Between two entries of a Bundle's entry array: the '}' that ends one and the ',' after it.
+struct EntrySplit {
+  const char* close = nullptr;
+  const char* comma = nullptr;
+};
+// The first place at or after byte `from` that looks like such a split
+// ('}' ',' '{' "fullUrl" or "resource", with only whitespace between).
+std::optional<EntrySplit> find_entry_split(std::string_view text, size_t from);
+
+struct EntriesAfterSplit {
+  bool complete = false;            // parsed, up to the ']' that ends the entry array
+  const char* array_end = nullptr;  // that ']'
+  size_t entries = 0;               // entries seen, damaged ones too ("entry[N]" counts from 0 at the split)
+  size_t resources = 0;             // handed to the sink
+};
+// Reads the entries after `split` as stream_fhir_json would, handing each to
+// `sink`. Safe on another thread: it shares nothing but `text`.
+EntriesAfterSplit stream_entries_after(std::string_view text, const EntrySplit& split, const ResourceSink& sink,
+                                       const IssueSink& issue, const JsonLimits& limits = {});
+
+// Given to stream_fhir_json: when its parse is exactly at `split`, it calls
+// `take` with the number of entries it has seen; `take` hands the entries
+// after the split to the caller's own sink and returns them as read, or
+// returns nothing, and the parse reads on past the split itself.
+struct SplitHandoff {
+  EntrySplit split;
+  std::function<std::optional<EntriesAfterSplit>(size_t entries_before)> take;
+};
+
+// "entry[7] ..." read after a split, as it is in the whole Bundle: "entry[7 + entries_before] ...".
+std::string where_in_whole(const std::string& where_after_split, size_t entries_before);
+
 // Reads `text` (FHIR JSON or NDJSON) and hands every resource found to `sink`.
 // Returns false when nothing at all could be read (the caller says why via
 // the issues already reported).
 bool stream_fhir_json(std::string_view text, const ResourceSink& sink, const IssueSink& issue,
-                      const JsonLimits& limits = {});
+                      const JsonLimits& limits = {}, const SplitHandoff* handoff = nullptr);
 
 // "line 3, column 14" for a byte offset into `text`.
 std::string line_and_column(std::string_view text, size_t byte);

@@ -9,6 +9,7 @@
 // once. Bad content never throws: it becomes Record::load_issues() and the
 // rest still loads.
 #pragma once
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -21,6 +22,10 @@ namespace ilinks {
 struct InputOptions {
   std::string name;        // how issues name the input: a file name or URL
   std::string source_ods;  // the organisation the whole input comes from, when the sender declares it
+  // Natively, a Bundle at least this large (bytes) is read by two threads at
+  // once, the second half of its entries on a worker; the record is the same.
+  // SIZE_MAX: never (for a server whose cores serve other requests).
+  size_t two_threads_from = size_t{2} << 20;
 };
 
 class RecordBuilder {
@@ -51,6 +56,10 @@ class RecordBuilder {
   static constexpr size_t kMaxInputBytes = size_t{1} << 30;
   // Load issues kept per record; beyond it they are counted in one last issue.
   static constexpr size_t kMaxIssues = 500;
+  // How many Bundles so far (in this process) had the second half of their
+  // entries read by a worker thread and taken (InputOptions::two_threads_from);
+  // for tests and benchmarks, which cannot tell otherwise: the record is the same.
+  static uint64_t second_halves_read_by_a_worker();
 
  private:
   struct Impl;

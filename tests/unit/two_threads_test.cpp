@@ -1,0 +1,219 @@
+// Reading a large Bundle with two threads (InputOptions::two_threads_from):
+// whatever the input, the record, its load issues and the View are exactly
+// those one thread reads; and the worker's half is taken only where the split
+// really falls between two entries of the Bundle.
+#include <doctest/doctest.h>
+
+#include <cstdint>
+#include <limits>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "../tools/consented_view.h"
+#include "ilinks/record_builder.h"
+#include "ilinks/view_export.h"
+#include "record_helpers.h"
+#include "test_data.h"
+
+namespace {
+
+// Everything a reader decides about an item, in one text.
+std::string digest(const ilinks::Item& i) {
+  std::ostringstream out;
+  out << i.key << '|' << i.kind << '|' << i.source_id << '|' << i.display << '|' << i.status << '|' << i.date_time << '|'
+      << (i.date ? ilinks::format_date(*i.date) : "-") << '|' << (i.end_date ? ilinks::format_date(*i.end_date) : "-") << '|' << i.value.text << '|'
+      << (i.value.number ? std::to_string(*i.value.number) : "-") << '|' << i.value.unit << '|' << i.interpretation << '|'
+      << i.text << '|' << i.source.ods_code << '|' << i.source.name << '|' << i.source.found_by << '|'
+      << i.source.setting_found_by << '|' << static_cast<int>(i.source.setting) << '|' << i.source_system << '|' << i.input
+      << '|' << static_cast<int>(i.segment) << '|' << i.tier << '|' << i.rule << '|' << i.sensitive_test << '|'
+      << bool(i.directive) << '|' << i.participants.size() << '|' << i.components.size() << '|' << i.ranges.size();
+  for (const auto& c : i.codings) out << "|c:" << c.system << ' ' << c.code << ' ' << c.display;
+  for (const auto& c : i.categories) out << "|k:" << c.system << ' ' << c.code;
+  for (const auto& l : i.links) out << "|l:" << l.relation << ' ' << l.target;
+  for (const auto& t : i.tags) out << "|t:" << t;
+  return out.str();
+}
+
+std::string digest(const ilinks::Record& r) {
+  std::ostringstream out;
+  out << "person " << r.patient().nhs_number << ' ' << r.patient().resource_id << ' ' << r.identity_known() << ' '
+      << r.other_people_left_out() << '\n';
+  for (const auto& issue : r.load_issues())
+    out << "issue " << issue.where << " | " << issue.what << " | " << issue.damage << issue.whole_input << '\n';
+  for (const auto& item : r.items()) out << digest(item) << '\n';
+  auto now = *ilinks::Timestamp::parse("2026-11-22T10:30:00+00:00");
+  if (auto view = ilinks::test::consented_view(r, "u1", now)) out << ilinks::view_as_json(*view, now.local_date());
+  return out.str();
+}
+
+struct BothWays {
+  std::string one_thread, two_threads;
+  uint64_t taken = 0;  // second halves a worker read and the parse took
+};
+
+// The same bytes read by one thread, then with the split forced whatever their size.
+BothWays read_both_ways(const std::string& bytes) {
+  BothWays both;
+  ilinks::RecordBuilder one;
+  one.add(bytes, {"in.json", "", std::numeric_limits<size_t>::max()});
+  both.one_thread = digest(one.build());
+  uint64_t before = ilinks::RecordBuilder::second_halves_read_by_a_worker();
+  ilinks::RecordBuilder two;
+  two.add(bytes, {"in.json", "", 0});
+  both.two_threads = digest(two.build());
+  both.taken = ilinks::RecordBuilder::second_halves_read_by_a_worker() - before;
+  return both;
+}
+
+// Joe and `count` observations, each its own entry (minified, as test::bundle writes).
+std::vector<std::string> observations(int count, const std::string& tag = "obs") {
+  std::vector<std::string> out{test::patient()};
+  for (int i = 0; i < count; ++i)
+    out.push_back(R"({"resourceType":"Observation","id":")" + tag + std::to_string(i) +
+                  R"(","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"8867-4","display":"Heart rate"}]},"subject":{"reference":"Patient/joe"},"effectiveDateTime":"2024-01-)" +
+                  (i % 28 < 9 ? "0" : "") + std::to_string(i % 28 + 1) + R"(","valueQuantity":{"value":)" +
+                  std::to_string(60 + i % 40) + R"(,"unit":"/min"}})");
+  return out;
+}
+
+// Where in `text` the n-th entry of the entry array starts ("{\"resource\"").
+size_t nth_entry(const std::string& text, int n) {
+  size_t at = text.find("\"entry\":[") + 9;
+  for (int i = 0; i < n; ++i) at = text.find(",{\"resource\"", at) + 1;
+  return at;
+}
+
+}  // namespace
+
+TEST_SUITE("reading a large Bundle with two threads") {
+  TEST_CASE("real Synthea people read with two threads give the same record, load issues and View as with one") {
+    for (const char* file : {"synthea/4b86befa-fa7e-9285-615f-e081dab3f93c.json", "synthea/fee04478-ddcd-4fe8-02c4-d15fe97bbce3.json",
+                             "synthea/0ef7a3b5-53ee-e765-10e2-c63a904ad0fd.json"}) {
+      CAPTURE(file);
+      BothWays both = read_both_ways(slurp(shared_data(file)));
+      CHECK(both.taken == 1);
+      CHECK(both.one_thread.size() > 10000);
+      CHECK(both.two_threads == both.one_thread);
+    }
+  }
+
+  TEST_CASE("a minified Bundle is split between two entries, and its entries after the split are all there") {
+    std::string text = test::bundle(observations(200));
+    BothWays both = read_both_ways(text);
+    CHECK(both.taken == 1);
+    CHECK(both.two_threads == both.one_thread);
+    CHECK(both.two_threads.find("Observation/obs199|") != std::string::npos);
+  }
+
+  TEST_CASE("the default reads small inputs with one thread, large ones with two") {
+    uint64_t before = ilinks::RecordBuilder::second_halves_read_by_a_worker();
+    ilinks::RecordBuilder small;
+    small.add(test::bundle(observations(50)), {"small.json", ""});
+    CHECK(ilinks::RecordBuilder::second_halves_read_by_a_worker() == before);
+    ilinks::RecordBuilder large;
+    large.add_file(shared_data("synthea/4b86befa-fa7e-9285-615f-e081dab3f93c.json"));  // 6.4 MB
+    CHECK(ilinks::RecordBuilder::second_halves_read_by_a_worker() == before + 1);
+  }
+
+  TEST_CASE("damage after the split is reported at its place in the whole Bundle, as one thread reports it") {
+    std::vector<std::string> resources = observations(120);
+    std::string deep = "1";
+    for (int i = 0; i < 70; ++i) deep = "[" + deep + "]";
+    resources[90] = R"({"resourceType":"Observation","id":"deep","extension":)" + deep + "}";
+    resources[100] = R"({"id":"no-type"})";
+    std::string text = test::bundle(resources);
+    BothWays both = read_both_ways(text);
+    CHECK(both.taken == 1);
+    CHECK(both.two_threads == both.one_thread);
+    // Entry numbers count from the Bundle's start, not from the split.
+    CHECK(both.two_threads.find("issue in.json entry[90]") != std::string::npos);
+    CHECK(both.two_threads.find("issue in.json entry[100].resource | has no resourceType") != std::string::npos);
+  }
+
+  TEST_CASE("the same resource in both halves is one item, and a clash of ids is reported, as with one thread") {
+    std::vector<std::string> resources = observations(120);
+    resources[110] = resources[5];  // obs4, the same, sent again
+    resources[115] = resources[6];  // obs5
+    resources[115].replace(resources[115].find("\"final\""), 7, "\"amended\"");  // same id, other content
+    BothWays both = read_both_ways(test::bundle(resources));
+    CHECK(both.taken == 1);
+    CHECK(both.two_threads == both.one_thread);
+    CHECK(both.two_threads.find("issue in.json entry[115] | uses the id of another Observation (Observation/obs5)") != std::string::npos);
+    CHECK(both.two_threads.find("Observation/obs5~2|") != std::string::npos);
+    size_t first = both.two_threads.find("\nObservation/obs4|");
+    REQUIRE(first != std::string::npos);
+    CHECK(both.two_threads.find("\nObservation/obs4|", first + 1) == std::string::npos);
+  }
+
+  TEST_CASE("a Bundle that breaks off after the split: the same issue, the same line and column, nothing taken from the worker") {
+    std::string text = test::bundle(observations(120));
+    text.resize(nth_entry(text, 100) + 40);
+    BothWays both = read_both_ways(text);
+    CHECK(both.taken == 0);
+    CHECK(both.two_threads == both.one_thread);
+    CHECK(both.two_threads.find("the 100 entries before it were read") != std::string::npos);
+  }
+
+  TEST_CASE("broken JSON after the entry array: the worker's entries are taken and the error's column is still right") {
+    std::string text = test::bundle(observations(120));
+    text.replace(text.size() - 2, 2, "],\"total\":tru}");
+    BothWays both = read_both_ways(text);
+    CHECK(both.taken == 1);
+    CHECK(both.two_threads == both.one_thread);
+    // Where one thread says the error is: at "tru", past everything the worker read.
+    size_t column_at = both.one_thread.find("line 1, column ");
+    REQUIRE(column_at != std::string::npos);
+    size_t column = std::stoul(both.one_thread.substr(column_at + 15));
+    CHECK(column > text.find("\"total\""));
+    CHECK(column <= text.size());
+  }
+
+  TEST_CASE("what looks like a split inside a string of a broken Bundle is not taken, and the error is the same") {
+    // The note's text is long enough that the middle of the Bundle falls in
+    // it, so the first place after the middle that looks like a split is in the text.
+    std::vector<std::string> resources = observations(120);
+    resources[60] = R"({"resourceType":"Condition","id":"c","note":[{"text":")" + std::string(80000, 'x') +
+                    R"(},{"resource" says where it may not"}]})";
+    std::string text = test::bundle(resources);
+    REQUIRE(text.find("},{\"resource\" says") > text.size() / 2);
+    REQUIRE(text.find("\"id\":\"c\"") < text.size() / 2);
+    BothWays both = read_both_ways(text);
+    CHECK(both.taken == 0);
+    CHECK(both.two_threads == both.one_thread);
+    CHECK(both.one_thread.find("is not valid JSON") == std::string::npos);
+    CHECK(both.one_thread.find("the JSON is malformed or truncated here") != std::string::npos);
+  }
+
+  TEST_CASE("a split found inside a Bundle within the Bundle is not taken: one thread reads on, and the record is the same") {
+    std::vector<std::string> inner = observations(150, "inner");
+    inner.erase(inner.begin());  // the inner Bundle holds observations only
+    std::string nested = test::bundle(inner);
+    nested.replace(nested.find("\"collection\""), 12, "\"searchset\"");
+    std::vector<std::string> resources = observations(10);
+    resources.push_back(nested);
+    BothWays both = read_both_ways(test::bundle(resources));
+    CHECK(both.taken == 0);
+    CHECK(both.two_threads == both.one_thread);
+    CHECK(both.one_thread.find("Observation/inner149|") != std::string::npos);
+  }
+
+  TEST_CASE("an entry that ends in a number just before the split is read on by one thread, with the same record") {
+    std::string text = test::bundle(observations(120));
+    for (size_t at = 0; (at = text.find("}},{\"resource\"", at)) != std::string::npos; at += 4)
+      text.replace(at, 2, "},\"n\":5}");
+    BothWays both = read_both_ways(text);
+    CHECK(both.taken == 0);
+    CHECK(both.two_threads == both.one_thread);
+    CHECK(both.one_thread.find("Observation/obs119|") != std::string::npos);
+  }
+
+  TEST_CASE("NDJSON is read line by line with one thread, however large") {
+    std::string text;
+    for (const auto& r : observations(200)) text += r + "\n";
+    BothWays both = read_both_ways(text);
+    CHECK(both.taken == 0);
+    CHECK(both.two_threads == both.one_thread);
+    CHECK(both.one_thread.find("Observation/obs199|") != std::string::npos);
+  }
+}
