@@ -10,8 +10,10 @@
 //   ilinks-bench-ingest --write-twenty-year FILE   writes that record (for the browser benchmark)
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <string>
 
@@ -61,10 +63,13 @@ Memory memory() {
 #endif
 }
 
-// One pass: read, place, and ask the policy for a consented doctor's View.
-size_t ingest_and_view(const std::string& name, const std::string& text, size_t& shown) {
+// One pass: read, place, and ask the policy for a consented doctor's View
+// (natively, a large Bundle with two threads unless `one_thread`).
+size_t ingest_and_view(const std::string& name, const std::string& text, size_t& shown, bool one_thread = false) {
   ilinks::RecordBuilder builder;
-  builder.add(text, {name, {}});
+  ilinks::InputOptions options{name, {}};
+  if (one_thread) options.two_threads_from = std::numeric_limits<size_t>::max();
+  builder.add(text, options);
   ilinks::Record record = builder.build();
   size_t read = record.items().size();
   std::optional<ilinks::View> view = ilinks::test::consented_view(std::move(record), "bench");
@@ -157,6 +162,16 @@ int main(int argc, char** argv) {
     seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }
   double time = median(seconds);
+  uint64_t halves_before = ilinks::RecordBuilder::second_halves_read_by_a_worker();
+  ingest_and_view(name, text, shown);
+  bool two_threads = ilinks::RecordBuilder::second_halves_read_by_a_worker() > halves_before;
+  std::vector<double> one_thread_seconds;
+  for (int run = 0; run < (two_threads ? 5 : 0); ++run) {
+    auto start = std::chrono::steady_clock::now();
+    ingest_and_view(name, text, shown, true);
+    one_thread_seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
+  double one_thread_time = two_threads ? median(one_thread_seconds) : time;
   std::vector<double> json_seconds;
   for (int run = 0; run < 5; ++run) json_seconds.push_back(json_alone_seconds(text));
   double json_time = median(json_seconds);
@@ -165,8 +180,9 @@ int main(int argc, char** argv) {
   std::printf("{\"input\":\"%s\",\"mb\":%.2f,\"seconds\":%.4f,\"mb_per_s\":%.1f,\"items\":%zu,\"shown\":%zu,"
               "\"peak_mb\":%.1f,\"peak_per_input\":%.2f,\"after_read_mb\":%.1f,\"after_ingest_mb\":%.1f,"
               "\"after_build_mb\":%.1f,\"after_view_mb\":%.1f,\"record_in_use_mb\":%.1f,\"record_and_view_in_use_mb\":%.1f,"
-              "\"json_alone_mb_per_s\":%.1f}\n",
+              "\"json_alone_mb_per_s\":%.1f,\"two_threads\":%s,\"one_thread_mb_per_s\":%.1f}\n",
               name.c_str(), mb, time, mb / time, items, shown, stages.peak, stages.peak / mb, stages.read, stages.ingested,
-              stages.built, stages.viewed, stages.live_built, stages.live_viewed, json_time > 0 ? mb / json_time : 0.0);
+              stages.built, stages.viewed, stages.live_built, stages.live_viewed, json_time > 0 ? mb / json_time : 0.0,
+              two_threads ? "true" : "false", mb / one_thread_time);
   return 0;
 }

@@ -213,17 +213,17 @@ bool looks_like_ndjson(std::string_view text) {
   return first.size() > 1 && first.back() == '}' && next != std::string_view::npos && text[next] == '{';
 }
 
-// The text as nlohmann's parser reads it, through an iterator that stops when
-// it comes to one place (`at`, once the byte before it is read) to let
-// `reached` say where to go on from: the same place, a byte of its own, or
-// past the entries another thread read. It leaves where it is in `seen`, as
-// the parser keeps its own copy, and counts in `shift` the bytes of the text
-// skipped less those it made up (for saying where an error is).
+// The text as nlohmann's parser reads it, through an iterator that stops at
+// one place (`at`, before reading it) to let `reached` say where to read on
+// from (the same place, a byte of its own, or past the entries another thread
+// read) and where to stop next (nullptr: nowhere). The reader asks `!=` of its
+// end before every character, so the stop is found by that one comparison,
+// with `stop_` the nearer of the two; `!=` therefore moves on at a stop and is
+// not const. `shift` counts the bytes of the text skipped (for saying where an
+// error is, after them).
 struct Watch {
-  const char* at = nullptr;
-  const char* seen = nullptr;
   std::ptrdiff_t shift = 0;
-  std::function<const char*(const char*)> reached;
+  std::function<const char*(const char* p, const char*& at)> reached;
 };
 
 class WatchedText {
@@ -233,51 +233,55 @@ class WatchedText {
   using difference_type = std::ptrdiff_t;
   using pointer = const char*;
   using reference = const char&;
-  WatchedText(const char* p, Watch* watch) : p_(p), watch_(watch) {}
+  WatchedText(const char* p, const char* end, const char* at, Watch* watch)
+      : p_(p), end_(end), at_(at), stop_(at ? at : end), watch_(watch) {}
   reference operator*() const { return *p_; }
-  WatchedText& operator++() {
-    watch_->seen = ++p_;
-    if (p_ == watch_->at) p_ = watch_->seen = watch_->reached(p_);
-    return *this;
+  WatchedText& operator++() { ++p_; return *this; }
+  WatchedText operator++(int) { WatchedText before = *this; ++p_; return before; }
+  bool operator!=(const WatchedText&) {
+    while (p_ == stop_ && p_ != end_) {
+      p_ = watch_->reached(p_, at_);
+      stop_ = at_ ? at_ : end_;
+    }
+    return p_ != end_;
   }
-  WatchedText operator++(int) { WatchedText before = *this; ++*this; return before; }
-  bool operator==(const WatchedText& other) const { return p_ == other.p_; }
-  bool operator!=(const WatchedText& other) const { return p_ != other.p_; }
+  bool operator==(const WatchedText& other) { return !(*this != other); }
 
  private:
   const char* p_;
+  const char* end_;
+  const char* at_;
+  const char* stop_;
   Watch* watch_;
 };
 
-// The first half's parse watches the split. Once it has read the split's
-// '}', it reads one space of the watch's own, so that the parser has acted on
-// the '}' before the text goes on; it takes the worker's entries only when
-// exactly one SAX event came meanwhile and that event closed a Bundle entry
-// (the '}' really ends an entry: not in a string, nor deeper). It then reads
-// on from the ']' that ends the entry array; otherwise from after the '}',
-// the space being whitespace between two tokens, as in any valid text with
-// such a split (in one that is not, the parse fails at "fullUrl" regardless).
-void watch_split(Watch& watch, const StreamingBuilder& builder, const SplitHandoff& handoff,
-                 const std::function<void(const EntriesAfterSplit&)>& taken) {
-  static const char kSpace[] = " ";
-  const char* after_close = handoff.split.close + 1;
-  auto events_at_close = std::make_shared<size_t>(0);
-  watch.at = after_close;
-  watch.reached = [&watch, &builder, &handoff, taken, events_at_close, after_close](const char* p) -> const char* {
-    if (p == after_close) {
-      *events_at_close = builder.events();
-      watch.at = kSpace + 1;
-      return kSpace;
+// The first half's parse watches the split: it stops before reading the
+// split's '}', and again before reading what follows it. The reader acts on
+// a '}' as soon as it reads it, so the worker's entries are taken only when
+// exactly one SAX event came between the two stops and that event closed a
+// Bundle entry: the '}' really ends an entry (not in a string, nor deeper).
+// The parse then reads on from the ']' that ends the entry array; otherwise
+// from after the '}', as if nothing had happened.
+// Returns where the parse stops first.
+const char* watch_split(Watch& watch, const StreamingBuilder& builder, const SplitHandoff& handoff,
+                        const std::function<void(const EntriesAfterSplit&)>& taken) {
+  const char* close = handoff.split.close;
+  auto events_before_close = std::make_shared<size_t>(0);
+  watch.reached = [&watch, &builder, &handoff, taken, events_before_close, close](const char* p, const char*& at) -> const char* {
+    if (p == close) {
+      *events_before_close = builder.events();
+      at = close + 1;
+      return p;
     }
-    watch.at = nullptr;
-    watch.shift -= 1;  // the space
-    if (builder.events() != *events_at_close + 1 || !builder.last_event_closed_entry()) return after_close;
+    at = nullptr;
+    if (builder.events() != *events_before_close + 1 || !builder.last_event_closed_entry()) return p;
     std::optional<EntriesAfterSplit> after = handoff.take(builder.entries_seen());
-    if (!after) return after_close;
+    if (!after) return p;
     taken(*after);
-    watch.shift += after->array_end - after_close;
+    watch.shift += after->array_end - p;
     return after->array_end;
   };
+  return close;
 }
 
 bool stream_one_document(JsonArena& arena, std::string_view text, const std::string& where_prefix, const ResourceSink& sink,
@@ -300,11 +304,12 @@ bool stream_one_document(JsonArena& arena, std::string_view text, const std::str
   const char* end = text.data() + text.size();
   Watch watch;
   if (handoff && handoff->split.close > begin && handoff->split.comma < end && handoff->split.close < handoff->split.comma) {
-    watch_split(watch, builder, *handoff, [&](const EntriesAfterSplit& after) {
+    const char* first_stop = watch_split(watch, builder, *handoff, [&](const EntriesAfterSplit& after) {
       builder.count_entries_read_elsewhere(after.entries);
       delivered += after.resources;
     });
-    complete = json::sax_parse(WatchedText(begin, &watch), WatchedText(end, &watch), &builder, json::input_format_t::json, true);
+    complete = json::sax_parse(WatchedText(begin, end, first_stop, &watch), WatchedText(end, end, nullptr, &watch), &builder,
+                               json::input_format_t::json, true);
   } else {
     complete = json::sax_parse(begin, end, &builder, json::input_format_t::json, true);
   }
@@ -434,16 +439,24 @@ EntriesAfterSplit stream_entries_after(std::string_view text, const EntrySplit& 
   StreamingBuilder builder(arena, counting, issue, limits);
   builder.begin_before_entry_array();
   // The parse reads "[" and then the text after the split's ',' (so its
-  // byte n is the text's split.comma + n): the rest of the entry array.
+  // byte n is the text's split.comma + n): the rest of the entry array. It
+  // is strict, so that the token after the array's ']' stops it with an
+  // error whose position says where that ']' is.
   static const char kOpen[] = "[";
+  const char* end = text.data() + text.size();
   Watch watch;
-  watch.at = kOpen + 1;
-  watch.reached = [&](const char*) { watch.at = nullptr; return split.comma + 1; };
-  bool parsed = json::sax_parse(WatchedText(kOpen, &watch), WatchedText(text.data() + text.size(), &watch), &builder,
-                                json::input_format_t::json, false);
-  if (parsed && builder.entry_array_closed() && watch.seen && watch.seen[-1] == ']') {
-    after.complete = true;
-    after.array_end = watch.seen - 1;
+  watch.reached = [&](const char*, const char*& at) { at = nullptr; return split.comma + 1; };
+  bool parsed = json::sax_parse(WatchedText(kOpen, end, kOpen + 1, &watch), WatchedText(end, end, nullptr, &watch), &builder,
+                                json::input_format_t::json, true);
+  size_t token_end = builder.error_position();  // bytes read, the token after the ']' included
+  if (!parsed && builder.entry_array_closed() && token_end >= 2 && token_end - 1 < static_cast<size_t>(end - split.comma)) {
+    const char* token = split.comma + token_end - 1;  // one character: ',' or '}' in a Bundle
+    const char* close = token;
+    while (close > split.comma && (close[-1] == ' ' || close[-1] == '\n' || close[-1] == '\r' || close[-1] == '\t')) --close;
+    if ((*token == ',' || *token == '}') && close > split.comma && close[-1] == ']') {
+      after.complete = true;
+      after.array_end = close - 1;
+    }
   }
   after.entries = builder.entries_seen();
   return after;
