@@ -308,7 +308,9 @@ struct RecordBuilder::Impl {
                                                   const detail::IssueFn& report) {
       join();
       if (!after_.complete) return std::nullopt;
+#if defined(__GLIBC__)
       size_t taken_chunks = 0;
+#endif
       for (auto& chunk : read_) {
         for (auto& read : chunk) {
           if (auto* issue = std::get_if<Issue>(&read)) {
