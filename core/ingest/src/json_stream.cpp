@@ -4,7 +4,6 @@
 #include <cstdint>
 #include <cstring>
 #include <iterator>
-#include <memory>
 
 #include <nlohmann/json.hpp>
 
@@ -266,15 +265,14 @@ class WatchedText {
 const char* watch_split(Watch& watch, const StreamingBuilder& builder, const SplitHandoff& handoff,
                         const std::function<void(const EntriesAfterSplit&)>& taken) {
   const char* close = handoff.split.close;
-  auto events_before_close = std::make_shared<size_t>(0);
-  watch.reached = [&watch, &builder, &handoff, taken, events_before_close, close](const char* p, const char*& at) -> const char* {
+  watch.reached = [&watch, &builder, &handoff, taken, close, events_before_close = size_t{0}](const char* p, const char*& at) mutable -> const char* {
     if (p == close) {
-      *events_before_close = builder.events();
+      events_before_close = builder.events();
       at = close + 1;
       return p;
     }
     at = nullptr;
-    if (builder.events() != *events_before_close + 1 || !builder.last_event_closed_entry()) return p;
+    if (builder.events() != events_before_close + 1 || !builder.last_event_closed_entry()) return p;
     std::optional<EntriesAfterSplit> after = handoff.take(builder.entries_seen());
     if (!after) return p;
     taken(*after);

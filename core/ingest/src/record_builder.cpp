@@ -13,6 +13,7 @@
 #include <set>
 #include <sstream>
 #include <unordered_map>
+#include <system_error>
 #include <variant>
 #if defined(ILINKS_TWO_THREADS)
 #include <thread>
@@ -284,19 +285,11 @@ struct RecordBuilder::Impl {
 
     void start(std::string_view text, const detail::EntrySplit& split) {
 #if defined(ILINKS_TWO_THREADS)
-      worker_ = std::thread([this, text, split] {
-        try {
-          auto keep_issue = [this](const std::string& where, const std::string& what) { keep(Issue{where, what}); };
-          after_ = detail::stream_entries_after(
-              text, split,
-              [&](detail::StreamedResource&& s) {
-                read_streamed(std::move(s), keep_issue, 0, [this](ReadResource&& r) { keep(std::move(r)); });
-              },
-              keep_issue);
-        } catch (...) {
-          after_.complete = false;  // out of memory: the first half's parse reads on, and meets it itself
-        }
-      });
+      try {
+        start_worker(text, split);
+      } catch (const std::system_error&) {
+        // No thread to be had (a host at its limit): one thread reads it all.
+      }
 #else
       (void)text, (void)split;
 #endif
@@ -337,6 +330,23 @@ struct RecordBuilder::Impl {
     }
 
    private:
+#if defined(ILINKS_TWO_THREADS)
+    void start_worker(std::string_view text, const detail::EntrySplit& split) {
+      worker_ = std::thread([this, text, split] {
+        try {
+          auto keep_issue = [this](const std::string& where, const std::string& what) { keep(Issue{where, what}); };
+          after_ = detail::stream_entries_after(
+              text, split,
+              [&](detail::StreamedResource&& s) {
+                read_streamed(std::move(s), keep_issue, 0, [this](ReadResource&& r) { keep(std::move(r)); });
+              },
+              keep_issue);
+        } catch (...) {
+          after_.complete = false;  // out of memory: the first half's parse reads on, and meets it itself
+        }
+      });
+    }
+#endif
     struct Issue { std::string where, what; };
     using Read = std::variant<ReadResource, Issue>;
     // Kept in chunks of their own, each one allocation: freed after taking,
