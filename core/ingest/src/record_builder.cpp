@@ -5,7 +5,6 @@
 #include "ilinks/record_builder.h"
 
 #include <algorithm>
-#include <atomic>
 #include <deque>
 #include <fstream>
 #include <numeric>
@@ -13,20 +12,13 @@
 #include <set>
 #include <sstream>
 #include <unordered_map>
-#include <system_error>
-#include <variant>
-#if defined(ILINKS_TWO_THREADS)
-#include <thread>
-#endif
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
 
 #include "fhir_resource.h"
 #include "hl7v2.h"
 #include "ilinks/fhir.h"
 #include "ilinks/key_index.h"
 #include "json_stream.h"
+#include "second_half.h"
 
 namespace ilinks {
 
@@ -35,8 +27,6 @@ using detail::RawReference;
 using detail::ReadResource;
 
 namespace {
-
-std::atomic<uint64_t> halves_taken{0};  // RecordBuilder::second_halves_read_by_a_worker()
 
 // The kinds this reader understands; anything else is kept as "other".
 const std::set<std::string> kReadKinds = {
@@ -225,153 +215,20 @@ struct RecordBuilder::Impl {
       return;
     }
     size_t issues_before = issues.size();
-    detail::ResourceSink sink = [&](detail::StreamedResource&& s) {
-      read_streamed(std::move(s), report, 0, [&](ReadResource&& r) { add_entry(std::move(r), input); });
-    };
-    SecondHalf second;
+    const detail::IssueFn report_fn = report;
+    const detail::KeepFn keep = [&](ReadResource&& r) { add_entry(std::move(r), input); };
+    detail::ResourceSink sink = [&](detail::StreamedResource&& s) { detail::read_streamed(std::move(s), report_fn, keep); };
+    detail::SecondHalf second;
     std::optional<detail::SplitHandoff> handoff;
-    if (bytes.size() >= options.two_threads_from && SecondHalf::kAvailable)
+    if (bytes.size() >= options.two_threads_from && detail::SecondHalf::kAvailable)
       if (auto split = detail::find_entry_split(bytes, bytes.size() / 2)) {
         second.start(bytes, *split);
-        handoff = detail::SplitHandoff{*split, [&](size_t entries_before) { return second.take(entries_before, input, *this, report); }};
+        handoff = detail::SplitHandoff{*split, [&](size_t entries_before) { return second.take(entries_before, report_fn, keep); }};
       }
     bool read_any = detail::stream_fhir_json(bytes, sink, report, {}, handoff ? &*handoff : nullptr);
     if (!read_any && issues.size() > issues_before) issues.back().whole_input = true;  // its last word says why
   }
 
-  // What a streamed resource holds, read and handed to `keep` (a Bundle inside
-  // a Bundle gives several). Touches nothing of the builder: SecondHalf's worker runs it too.
-  template <class Keep>
-  static void read_streamed(detail::StreamedResource&& s, const detail::IssueFn& report, int depth, Keep&& keep) {
-    const detail::JsonNode& body = *s.body;
-    const detail::JsonNode* type = body.find("resourceType");
-    if (!type || !type->is_string()) {
-      report(s.where + ".resource", "has no resourceType; skipped");
-      return;
-    }
-    if (type->text() == "Bundle") {  // a Bundle inside a Bundle (a document in a searchset)
-      const detail::JsonNode* entries_in = body.find("entry");
-      if (depth > 3 || !entries_in || !entries_in->is_array()) return;
-      size_t i = 0;
-      for (const detail::JsonNode& entry : *entries_in) {
-        size_t at = i++;
-        const detail::JsonNode* resource = entry.find("resource");
-        if (!resource) continue;
-        const detail::JsonNode* url = entry.find("fullUrl");
-        detail::StreamedResource inner{resource, url && url->is_string() ? std::string(url->text()) : std::string(),
-                                       s.where + " entry[" + std::to_string(at) + "]", {}};
-        read_streamed(std::move(inner), report, depth + 1, keep);
-      }
-      return;
-    }
-    ReadResource r = detail::read_resource(body, s.where, report, s.content_hash.empty());
-    if (!s.content_hash.empty()) r.content_hash = std::move(s.content_hash);
-    r.full_url = s.full_url;
-    keep(std::move(r));
-  }
-
-  // The second half of a large Bundle's entries, read on a worker thread
-  // while add() reads the first (see detail::EntrySplit): what it read is
-  // kept, in order, until the first half's parse reaches the split and takes
-  // it; if that never happens it is thrown away, and the parse reads on.
-  class SecondHalf {
-   public:
-#if defined(ILINKS_TWO_THREADS)
-    static constexpr bool kAvailable = true;
-#else
-    static constexpr bool kAvailable = false;  // WebAssembly here has no threads
-#endif
-    ~SecondHalf() { join(); }
-
-    void start(std::string_view text, const detail::EntrySplit& split) {
-#if defined(ILINKS_TWO_THREADS)
-      try {
-        start_worker(text, split);
-      } catch (const std::system_error&) {
-        // No thread to be had (a host at its limit): one thread reads it all.
-      }
-#else
-      (void)text, (void)split;
-#endif
-    }
-
-    // Hands what the worker read to the builder, as if read in place: its
-    // entry numbers follow the first half's `entries_before`.
-    std::optional<detail::EntriesAfterSplit> take(size_t entries_before, size_t input, Impl& builder,
-                                                  const detail::IssueFn& report) {
-      join();
-      if (!after_.complete) return std::nullopt;
-#if defined(__GLIBC__)
-      size_t taken_chunks = 0;
-#endif
-      for (auto& chunk : read_) {
-        for (auto& read : chunk) {
-          if (auto* issue = std::get_if<Issue>(&read)) {
-            report(detail::where_in_whole(issue->where, entries_before), issue->what);
-          } else {
-            ReadResource& r = std::get<ReadResource>(read);
-            renumber(r, entries_before);
-            builder.add_entry(std::move(r), input);
-          }
-        }
-        std::vector<Read>().swap(chunk);  // freed as it goes, not all held twice
-#if defined(__GLIBC__)
-        // The worker's malloc arena, not the main thread's, holds what was
-        // freed; the main thread cannot reuse it, so it goes back to the
-        // system as it goes (4 MB at a time), or the peak would grow by it.
-        if (++taken_chunks % 16 == 0) malloc_trim(0);
-#endif
-      }
-#if defined(__GLIBC__)
-      malloc_trim(0);
-#endif
-      ++halves_taken;
-      return after_;
-    }
-
-   private:
-#if defined(ILINKS_TWO_THREADS)
-    void start_worker(std::string_view text, const detail::EntrySplit& split) {
-      worker_ = std::thread([this, text, split] {
-        try {
-          auto keep_issue = [this](const std::string& where, const std::string& what) { keep(Issue{where, what}); };
-          after_ = detail::stream_entries_after(
-              text, split,
-              [&](detail::StreamedResource&& s) {
-                read_streamed(std::move(s), keep_issue, 0, [this](ReadResource&& r) { keep(std::move(r)); });
-              },
-              keep_issue);
-        } catch (...) {
-          after_.complete = false;  // out of memory: the first half's parse reads on, and meets it itself
-        }
-      });
-    }
-#endif
-    struct Issue { std::string where, what; };
-    using Read = std::variant<ReadResource, Issue>;
-    // Kept in chunks of their own, each one allocation: freed after taking,
-    // they leave whole pages free for malloc_trim (a ReadResource apiece
-    // would leave holes among the strings the entries keep).
-    static constexpr size_t kChunk = 256;
-    template <class T> void keep(T&& read) {
-      if (read_.empty() || read_.back().size() == kChunk) read_.emplace_back().reserve(kChunk);
-      read_.back().emplace_back(std::forward<T>(read));
-    }
-    static void renumber(ReadResource& r, size_t entries_before) {
-      r.where = detail::where_in_whole(r.where, entries_before);
-      for (auto& c : r.contained) renumber(c, entries_before);
-    }
-    void join() {
-#if defined(ILINKS_TWO_THREADS)
-      if (worker_.joinable()) worker_.join();
-#endif
-    }
-#if defined(ILINKS_TWO_THREADS)
-    std::thread worker_;
-#endif
-    std::vector<std::vector<Read>> read_;
-    detail::EntriesAfterSplit after_;
-  };
 
   // ---- Resolving ----------------------------------------------------------
 
@@ -860,7 +717,7 @@ RecordBuilder::~RecordBuilder() = default;
 RecordBuilder::RecordBuilder(RecordBuilder&&) noexcept = default;
 RecordBuilder& RecordBuilder::operator=(RecordBuilder&&) noexcept = default;
 
-uint64_t RecordBuilder::second_halves_read_by_a_worker() { return halves_taken.load(); }
+uint64_t RecordBuilder::second_halves_read_by_a_worker() { return detail::SecondHalf::taken_so_far(); }
 
 void RecordBuilder::add(std::string_view bytes, const InputOptions& input) { impl_->add(bytes, input); }
 
