@@ -214,8 +214,9 @@ bool looks_like_ndjson(std::string_view text) {
 
 // The text as nlohmann's parser reads it, through an iterator that stops at
 // one place (`at`, before reading it) to let `reached` say where to read on
-// from (the same place, a byte of its own, or past the entries another thread
-// read) and where to stop next (nullptr: nowhere). The reader asks `!=` of its
+// from (the same place; past the entries another thread read; for the worker,
+// from its own "[" to the text after the split) and where to stop next
+// (nullptr: nowhere). The reader asks `!=` of its
 // end before every character, so the stop is found by that one comparison,
 // with `stop_` the nearer of the two; `!=` therefore moves on at a stop and is
 // not const. `shift` counts the bytes of the text skipped (for saying where an
