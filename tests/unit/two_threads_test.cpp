@@ -6,11 +6,11 @@
 
 #include <cstdint>
 #include <limits>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "../tools/consented_view.h"
+#include "../tools/record_digest.h"
 #include "ilinks/record_builder.h"
 #include "ilinks/view_export.h"
 #include "record_helpers.h"
@@ -18,33 +18,13 @@
 
 namespace {
 
-// Everything a reader decides about an item, in one text.
-std::string digest(const ilinks::Item& i) {
-  std::ostringstream out;
-  out << i.key << '|' << i.kind << '|' << i.source_id << '|' << i.display << '|' << i.status << '|' << i.date_time << '|'
-      << (i.date ? ilinks::format_date(*i.date) : "-") << '|' << (i.end_date ? ilinks::format_date(*i.end_date) : "-") << '|' << i.value.text << '|'
-      << (i.value.number ? std::to_string(*i.value.number) : "-") << '|' << i.value.unit << '|' << i.interpretation << '|'
-      << i.text << '|' << i.source.ods_code << '|' << i.source.name << '|' << i.source.found_by << '|'
-      << i.source.setting_found_by << '|' << static_cast<int>(i.source.setting) << '|' << i.source_system << '|' << i.input
-      << '|' << static_cast<int>(i.segment) << '|' << i.tier << '|' << i.rule << '|' << i.sensitive_test << '|'
-      << bool(i.directive) << '|' << i.participants.size() << '|' << i.components.size() << '|' << i.ranges.size();
-  for (const auto& c : i.codings) out << "|c:" << c.system << ' ' << c.code << ' ' << c.display;
-  for (const auto& c : i.categories) out << "|k:" << c.system << ' ' << c.code;
-  for (const auto& l : i.links) out << "|l:" << l.relation << ' ' << l.target;
-  for (const auto& t : i.tags) out << "|t:" << t;
-  return out.str();
-}
-
+// The record as one text (tests/tools/record_digest.h), and the View a
+// consented doctor gets of it.
 std::string digest(const ilinks::Record& r) {
-  std::ostringstream out;
-  out << "person " << r.patient().nhs_number << ' ' << r.patient().resource_id << ' ' << r.identity_known() << ' '
-      << r.other_people_left_out() << '\n';
-  for (const auto& issue : r.load_issues())
-    out << "issue " << issue.where << " | " << issue.what << " | " << issue.damage << issue.whole_input << '\n';
-  for (const auto& item : r.items()) out << digest(item) << '\n';
+  std::string out = ilinks::test::record_digest(r);
   auto now = *ilinks::Timestamp::parse("2026-11-22T10:30:00+00:00");
-  if (auto view = ilinks::test::consented_view(r, "u1", now)) out << ilinks::view_as_json(*view, now.local_date());
-  return out.str();
+  if (auto view = ilinks::test::consented_view(r, "u1", now)) out += ilinks::view_as_json(*view, now.local_date());
+  return out;
 }
 
 struct BothWays {

@@ -201,14 +201,23 @@ std::string plain_parse_error(const std::string& what) {
   return quote == std::string::npos ? plain : plain.substr(0, quote);
 }
 
+// JSON's whitespace (RFC 8259).
+constexpr const char* kJsonSpace = " \t\r\n";
+bool is_json_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+// The start of the run of whitespace that ends just before `p`, going back no further than `floor`.
+const char* back_over_space(const char* p, const char* floor) {
+  while (p > floor && is_json_space(p[-1])) --p;
+  return p;
+}
+
 bool looks_like_ndjson(std::string_view text) {
-  size_t start = text.find_first_not_of(" \t\r\n");
+  size_t start = text.find_first_not_of(kJsonSpace);
   if (start == std::string_view::npos || text[start] != '{') return false;
   size_t newline = text.find('\n', start);
   if (newline == std::string_view::npos) return false;
   std::string_view first = text.substr(start, newline - start);
   while (!first.empty() && (first.back() == '\r' || first.back() == ' ' || first.back() == '\t')) first.remove_suffix(1);
-  size_t next = text.find_first_not_of(" \t\r\n", newline);
+  size_t next = text.find_first_not_of(kJsonSpace, newline);
   return first.size() > 1 && first.back() == '}' && next != std::string_view::npos && text[next] == '{';
 }
 
@@ -408,20 +417,18 @@ Utf8Repair repair_utf8(std::string& text) {
 
 std::optional<EntrySplit> find_entry_split(std::string_view text, size_t from) {
   if (looks_like_ndjson(text)) return std::nullopt;  // read line by line, never split
-  auto is_space = [](char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; };
+  const char* begin = text.data();
+  // Each step back: over whitespace to the character before it, which must be `c`.
+  auto back_to = [begin](const char* p, char c) -> const char* {
+    p = back_over_space(p, begin);
+    return p > begin && p[-1] == c ? p - 1 : nullptr;
+  };
   for (const char* first_key : {"\"fullUrl\"", "\"resource\""}) {
     for (size_t at = text.find(first_key, from); at != std::string_view::npos; at = text.find(first_key, at + 1)) {
-      size_t i = at;
-      auto back_over_space = [&] { while (i > 0 && is_space(text[i - 1])) --i; };
-      back_over_space();
-      if (i == 0 || text[i - 1] != '{') continue;
-      --i;
-      back_over_space();
-      if (i == 0 || text[i - 1] != ',') continue;
-      const char* comma = text.data() + --i;
-      back_over_space();
-      if (i == 0 || text[i - 1] != '}') continue;
-      return EntrySplit{text.data() + i - 1, comma};
+      const char* open = back_to(begin + at, '{');
+      const char* comma = open ? back_to(open, ',') : nullptr;
+      const char* close = comma ? back_to(comma, '}') : nullptr;
+      if (close) return EntrySplit{close, comma};
     }
   }
   return std::nullopt;
@@ -450,8 +457,7 @@ EntriesAfterSplit stream_entries_after(std::string_view text, const EntrySplit& 
   size_t token_end = builder.error_position();  // bytes read, the token after the ']' included
   if (!parsed && builder.entry_array_closed() && token_end >= 2 && token_end - 1 < static_cast<size_t>(end - split.comma)) {
     const char* token = split.comma + token_end - 1;  // one character: ',' or '}' in a Bundle
-    const char* close = token;
-    while (close > split.comma && (close[-1] == ' ' || close[-1] == '\n' || close[-1] == '\r' || close[-1] == '\t')) --close;
+    const char* close = back_over_space(token, split.comma);
     if ((*token == ',' || *token == '}') && close > split.comma && close[-1] == ']') {
       after.complete = true;
       after.array_end = close - 1;
