@@ -210,6 +210,8 @@ const char* back_over_space(const char* p, const char* floor) {
   return p;
 }
 
+}  // namespace
+
 bool looks_like_ndjson(std::string_view text) {
   size_t start = text.find_first_not_of(kJsonSpace);
   if (start == std::string_view::npos || text[start] != '{') return false;
@@ -220,6 +222,8 @@ bool looks_like_ndjson(std::string_view text) {
   size_t next = text.find_first_not_of(kJsonSpace, newline);
   return first.size() > 1 && first.back() == '}' && next != std::string_view::npos && text[next] == '{';
 }
+
+namespace {
 
 // The text as nlohmann's parser reads it, through an iterator that stops at
 // one place (`at`, before reading it) to let `reached` say where to read on
@@ -415,8 +419,10 @@ Utf8Repair repair_utf8(std::string& text) {
   return result;
 }
 
-std::optional<EntrySplit> find_entry_split(std::string_view text, size_t from) {
-  if (looks_like_ndjson(text)) return std::nullopt;  // read line by line, never split
+namespace {
+
+// Each candidate split at or after `from`, in the order found, until `found` returns false.
+template <class Found> void each_entry_split(std::string_view text, size_t from, Found found) {
   const char* begin = text.data();
   // Each step back: over whitespace to the character before it, which must be `c`.
   auto back_to = [begin](const char* p, char c) -> const char* {
@@ -428,14 +434,30 @@ std::optional<EntrySplit> find_entry_split(std::string_view text, size_t from) {
       const char* open = back_to(begin + at, '{');
       const char* comma = open ? back_to(open, ',') : nullptr;
       const char* close = comma ? back_to(comma, '}') : nullptr;
-      if (close) return EntrySplit{close, comma};
+      if (close && !found(EntrySplit{close, comma})) return;
     }
   }
-  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<EntrySplit> find_entry_split(std::string_view text, size_t from) {
+  std::optional<EntrySplit> first;
+  each_entry_split(text, from, [&](const EntrySplit& s) { first = s; return false; });
+  return first;
+}
+
+std::optional<EntrySplit> last_entry_split(std::string_view text, size_t from) {
+  std::optional<EntrySplit> last;
+  each_entry_split(text, from, [&](const EntrySplit& s) {
+    if (!last || s.close > last->close) last = s;
+    return true;
+  });
+  return last;
 }
 
 EntriesAfterSplit stream_entries_after(std::string_view text, const EntrySplit& split, const ResourceSink& sink,
-                                       const IssueSink& issue, const JsonLimits& limits) {
+                                       const IssueSink& issue, const JsonLimits& limits, const char* up_to_close) {
   EntriesAfterSplit after;
   JsonArena arena;
   ResourceSink counting = [&](StreamedResource&& r) {
@@ -445,15 +467,29 @@ EntriesAfterSplit stream_entries_after(std::string_view text, const EntrySplit& 
   StreamingBuilder builder(arena, counting, issue, limits);
   builder.begin_before_entry_array();
   // The parse reads "[" and then the text after the split's ',' (so its
-  // byte n is the text's split.comma + n): the rest of the entry array. It
-  // is strict, so that the token after the array's ']' stops it with an
-  // error whose position says where that ']' is.
-  static const char kOpen[] = "[";
-  const char* end = text.data() + text.size();
+  // byte n is the text's split.comma + n): the rest of the entry array.
+  static const char kBrackets[] = "[]";
   Watch watch;
+  if (up_to_close) {
+    // Up to a later split's '}', then "]": it parses only if that '}' ends
+    // an entry, as the parse began at one.
+    watch.reached = [&](const char* p, const char*& at) {
+      at = p == kBrackets + 1 ? up_to_close + 1 : nullptr;
+      return p == kBrackets + 1 ? split.comma + 1 : kBrackets + 1;
+    };
+    const char* end = kBrackets + 2;
+    after.complete = json::sax_parse(WatchedText(kBrackets, end, kBrackets + 1, &watch), WatchedText(end, end, nullptr, &watch),
+                                     &builder, json::input_format_t::json, true) &&
+                     builder.entry_array_closed();
+    after.entries = builder.entries_seen();
+    return after;
+  }
+  // To the text's end. The parse is strict, so that the token after the
+  // array's ']' stops it with an error whose position says where that ']' is.
+  const char* end = text.data() + text.size();
   watch.reached = [&](const char*, const char*& at) { at = nullptr; return split.comma + 1; };
-  bool parsed = json::sax_parse(WatchedText(kOpen, end, kOpen + 1, &watch), WatchedText(end, end, nullptr, &watch), &builder,
-                                json::input_format_t::json, true);
+  bool parsed = json::sax_parse(WatchedText(kBrackets, end, kBrackets + 1, &watch), WatchedText(end, end, nullptr, &watch),
+                                &builder, json::input_format_t::json, true);
   size_t token_end = builder.error_position();  // bytes read, the token after the ']' included
   if (!parsed && builder.entry_array_closed() && token_end >= 2 && token_end - 1 < static_cast<size_t>(end - split.comma)) {
     const char* token = split.comma + token_end - 1;  // one character: ',' or '}' in a Bundle

@@ -48,19 +48,25 @@ struct EntrySplit {
   const char* comma = nullptr;
 };
 // The first place at or after byte `from` that looks like such a split
-// ('}' ',' '{' "fullUrl" or "resource", with only whitespace between).
+// ('}' ',' '{' "fullUrl" or "resource", with only whitespace between). NDJSON
+// has such places inside its lines too: it is read line by line, never split.
 std::optional<EntrySplit> find_entry_split(std::string_view text, size_t from);
+// The last such place at or after byte `from`.
+std::optional<EntrySplit> last_entry_split(std::string_view text, size_t from);
 
 struct EntriesAfterSplit {
-  bool complete = false;            // parsed, up to the ']' that ends the entry array
+  bool complete = false;            // parsed, up to the ']' that ends the entry array (or to up_to_close)
   const char* array_end = nullptr;  // that ']'
   size_t entries = 0;               // entries seen, damaged ones too ("entry[N]" counts from 0 at the split)
   size_t resources = 0;             // handed to the sink
 };
 // Reads the entries after `split` as stream_fhir_json would, handing each to
-// `sink`. Safe on another thread: it shares nothing but `text`.
+// `sink`. Safe on another thread: it shares nothing but `text`. With
+// `up_to_close` (a later split's '}'), reads only up to it, and is complete
+// only if that '}' ends an entry; then array_end is null.
 EntriesAfterSplit stream_entries_after(std::string_view text, const EntrySplit& split, const ResourceSink& sink,
-                                       const IssueSink& issue, const JsonLimits& limits = {});
+                                       const IssueSink& issue, const JsonLimits& limits = {},
+                                       const char* up_to_close = nullptr);
 
 // Given to stream_fhir_json: when its parse is exactly at `split`, it calls
 // `take` with the number of entries it has seen; `take` hands the entries
@@ -73,6 +79,9 @@ struct SplitHandoff {
 
 // "entry[7] ..." read after a split, as it is in the whole Bundle: "entry[7 + entries_before] ...".
 std::string where_in_whole(const std::string& where_after_split, size_t entries_before);
+
+// One FHIR resource per line, as stream_fhir_json reads it.
+bool looks_like_ndjson(std::string_view text);
 
 // Reads `text` (FHIR JSON or NDJSON) and hands every resource found to `sink`.
 // Returns false when nothing at all could be read (the caller says why via

@@ -18,6 +18,7 @@
 #include "ilinks/fhir.h"
 #include "ilinks/key_index.h"
 #include "json_stream.h"
+#include "arriving_input.h"
 #include "second_half.h"
 
 namespace ilinks {
@@ -186,13 +187,16 @@ struct RecordBuilder::Impl {
     }
   }
 
-  void add(std::string_view bytes, const InputOptions& options) {
+  // Reads one input; `arrived`: it came as an ArrivingInput, whose bytes
+  // these are, and whose runs of entries read ahead are taken if they fit.
+  void add(std::string_view bytes, const InputOptions& options, ArrivingInput::Impl* arrived = nullptr) {
     size_t input = inputs.size();
     inputs.push_back(options.name.empty() ? "input " + std::to_string(input + 1) : options.name);
     declared_ods.push_back(options.source_ods);
     const std::string& name = inputs.back();
-    if (bytes.size() > kMaxInputBytes) {
-      issue(name, "is " + std::to_string(bytes.size() >> 20) + " MB, more than the " + std::to_string(kMaxInputBytes >> 20) +
+    size_t size = arrived ? arrived->size : bytes.size();
+    if (size > kMaxInputBytes) {
+      issue(name, "is " + std::to_string(size >> 20) + " MB, more than the " + std::to_string(kMaxInputBytes >> 20) +
                       " MB one input may be; not read", true, true);
       return;
     }
@@ -218,13 +222,20 @@ struct RecordBuilder::Impl {
     const detail::IssueFn report_fn = report;
     const detail::KeepFn keep = [&](ReadResource&& r) { add_entry(std::move(r), input); };
     detail::ResourceSink sink = [&](detail::StreamedResource&& s) { detail::read_streamed(std::move(s), report_fn, keep); };
+    // Entries read elsewhere, taken when the parse reaches them: while the
+    // input arrived, or on a worker thread now.
     detail::SecondHalf second;
     std::optional<detail::SplitHandoff> handoff;
-    if (bytes.size() >= options.two_threads_from && detail::SecondHalf::kAvailable)
-      if (auto split = detail::find_entry_split(bytes, bytes.size() / 2)) {
-        second.start(bytes, *split);
-        handoff = detail::SplitHandoff{*split, [&](size_t entries_before) { return second.take(entries_before, report_fn, keep); }};
+    if (!detail::looks_like_ndjson(bytes)) {
+      if (arrived) {
+        handoff = arrived->finish(bytes, report_fn, keep);
+      } else if (bytes.size() >= options.two_threads_from && detail::SecondHalf::kAvailable) {
+        if (auto split = detail::find_entry_split(bytes, bytes.size() / 2)) {
+          second.start(bytes, *split);
+          handoff = detail::SplitHandoff{*split, [&](size_t entries_before) { return second.take(entries_before, report_fn, keep); }};
+        }
       }
+    }
     bool read_any = detail::stream_fhir_json(bytes, sink, report, {}, handoff ? &*handoff : nullptr);
     if (!read_any && issues.size() > issues_before) issues.back().whole_input = true;  // its last word says why
   }
@@ -720,6 +731,12 @@ RecordBuilder& RecordBuilder::operator=(RecordBuilder&&) noexcept = default;
 uint64_t RecordBuilder::second_halves_read_by_a_worker() { return detail::SecondHalf::taken_so_far(); }
 
 void RecordBuilder::add(std::string_view bytes, const InputOptions& input) { impl_->add(bytes, input); }
+
+void RecordBuilder::add(ArrivingInput&& input) {
+  if (!input.impl_) return;  // moved from: nothing arrived
+  ArrivingInput arrived = std::move(input);  // its bytes are freed when this returns
+  impl_->add(arrived.impl_->bytes, arrived.impl_->options, arrived.impl_.get());
+}
 
 void RecordBuilder::add_file(const std::string& path, const std::string& source_ods) {
   std::ifstream in(path, std::ios::binary);

@@ -26,6 +26,47 @@ struct InputOptions {
   // once, the second half of its entries on a worker; the record is the same.
   // SIZE_MAX: never (for a server whose cores serve other requests).
   size_t two_threads_from = size_t{2} << 20;
+  // An ArrivingInput's entries are read each time about this many more bytes
+  // are in (bytes). SIZE_MAX: only once it is whole.
+  size_t read_ahead_every = size_t{1} << 20;
+};
+
+// An input that arrives in pieces (a download). Its bytes are given in order
+// as they come, and while they arrive a FHIR Bundle's entries are read in
+// runs (InputOptions::read_ahead_every), so that little is left to read once
+// the last byte is in; RecordBuilder::add(ArrivingInput&&) reads the rest.
+// The record, its load issues and their order are the same as add() of all
+// the bytes at once would give: where a run cannot be read as whole entries
+// (damage, or an entry boundary that was only a guess), add() reads on from
+// the last good one, and if that fails too, reads the whole input itself.
+//
+//   ilinks::ArrivingInput input({"https://.../Patient/1/$everything"}, content_length);
+//   while (...) input.append(chunk);
+//   builder.add(std::move(input));
+class ArrivingInput {
+ public:
+  // `expected_bytes` (0: not known) is a hint, such as a Content-Length.
+  explicit ArrivingInput(InputOptions input, size_t expected_bytes = 0);
+  ~ArrivingInput();
+  ArrivingInput(ArrivingInput&&) noexcept;
+  ArrivingInput& operator=(ArrivingInput&&) noexcept;
+
+  // The next bytes. Beyond RecordBuilder::kMaxInputBytes they are counted,
+  // not kept: add() then refuses the input, as it would the whole.
+  void append(std::string_view bytes);
+  // Bytes given so far.
+  size_t size() const;
+
+  // How many entries, in this process, were read while their input was still
+  // arriving and then taken into a record (for tests and benchmarks, which
+  // cannot tell otherwise: the record is the same).
+  static uint64_t entries_read_while_arriving();
+
+  struct Impl;
+
+ private:
+  friend class RecordBuilder;
+  std::unique_ptr<Impl> impl_;
 };
 
 class RecordBuilder {
@@ -39,6 +80,8 @@ class RecordBuilder {
   // Reads FHIR R4 JSON (a Bundle of any type, a single resource, NDJSON) or
   // HL7 v2 ADT messages; the format is recognised from the content.
   void add(std::string_view bytes, const InputOptions& input);
+  // Reads the rest of an input that has finished arriving (ArrivingInput).
+  void add(ArrivingInput&& input);
   // Reads a file with add(); a file that cannot be read is a load issue.
   void add_file(const std::string& path, const std::string& source_ods = "");
   // A source that was asked for this person and did not answer: the View
