@@ -80,6 +80,8 @@ struct ilinks_viewer {
   void* token_user_data = nullptr;
   ilinks_service_action_fn action_callback = nullptr;
   void* action_user_data = nullptr;
+  // A record still arriving (ilinks_viewer_load_fhir_begin): its bytes so far.
+  std::optional<ilinks::ArrivingInput> arriving;
 
   ilinks_viewer() {
     // The widget's own dialogs go the same way as the host's calls; a failure
@@ -300,11 +302,62 @@ int ilinks_viewer_load_fhir(ilinks_viewer* v, const char* data, size_t size, con
   return guarded(v, "ilinks_viewer_load_fhir", [&] {
     std::string source = source_name && *source_name ? source_name : "the record";
     if (!data && size > 0) return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_load_fhir: data is NULL");
+    v->arriving.reset();
     v->widget.clear();  // never leave the previous person on screen
     v->session.clear();
     if (size == 0) return v->fail(ILINKS_ERROR_INPUT, source + ": is empty");
     try {
       v->session.load(ilinks::read_fhir_json(std::string_view(data, size), source));
+    } catch (const ilinks::InputError& e) {
+      return v->fail(ILINKS_ERROR_INPUT, e.what());
+    }
+    v->refresh();
+    return v->ok();
+  });
+}
+
+int ilinks_viewer_load_fhir_begin(ilinks_viewer* v, size_t expected_size, const char* source_name) {
+  return guarded(v, "ilinks_viewer_load_fhir_begin", [&] {
+    v->arriving.reset();
+    v->widget.clear();  // never leave the previous person on screen while the next one arrives
+    v->session.clear();
+    v->showing_service_view = false;
+    ilinks::InputOptions input;
+    input.name = source_name && *source_name ? source_name : "the record";
+    v->arriving.emplace(std::move(input), expected_size);
+    return v->ok();
+  });
+}
+
+int ilinks_viewer_load_fhir_more(ilinks_viewer* v, const char* data, size_t size) {
+  return guarded(v, "ilinks_viewer_load_fhir_more", [&] {
+    if (!v->arriving)
+      return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_load_fhir_more: no record is arriving (ilinks_viewer_load_fhir_begin "
+                                            "starts one; another load or a clear since abandons it)");
+    if (!data && size > 0) {
+      v->arriving.reset();
+      return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_load_fhir_more: data is NULL; the arriving record is abandoned");
+    }
+    try {
+      v->arriving->append(std::string_view(data ? data : "", size));
+    } catch (...) {
+      v->arriving.reset();  // some bytes kept and some not: never loaded as if whole
+      throw;
+    }
+    return v->ok();
+  });
+}
+
+int ilinks_viewer_load_fhir_end(ilinks_viewer* v) {
+  return guarded(v, "ilinks_viewer_load_fhir_end", [&] {
+    if (!v->arriving)
+      return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_load_fhir_end: no record is arriving (ilinks_viewer_load_fhir_begin "
+                                            "starts one; another load or a clear since abandons it)");
+    ilinks::ArrivingInput arrived = std::move(*v->arriving);
+    v->arriving.reset();
+    if (arrived.size() == 0) return v->fail(ILINKS_ERROR_INPUT, arrived.name() + ": is empty");
+    try {
+      v->session.load(ilinks::read_fhir_json(std::move(arrived)));
     } catch (const ilinks::InputError& e) {
       return v->fail(ILINKS_ERROR_INPUT, e.what());
     }
@@ -319,6 +372,7 @@ int ilinks_viewer_load_fhir_server(ilinks_viewer* v, const char* base_url, const
     if (!base_url || !patient_id)
       return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_load_fhir_server: base_url and patient_id are required");
     if (timeout_ms < 0) return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_load_fhir_server: timeout_ms must be 0 or more");
+    v->arriving.reset();
     v->widget.clear();  // never leave the previous person on screen while the next one is fetched
     v->session.clear();
     ilinks::FhirServer server;
@@ -342,6 +396,7 @@ int ilinks_viewer_load_view_json(ilinks_viewer* v, const char* data, size_t size
   return guarded(v, "ilinks_viewer_load_view_json", [&] {
     std::string source = source_name && *source_name ? source_name : "the sharing service's View";
     if (!data && size > 0) return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_load_view_json: data is NULL");
+    v->arriving.reset();
     v->widget.clear();  // never leave the previous person on screen
     v->session.clear();
     v->showing_service_view = false;
@@ -395,6 +450,7 @@ int ilinks_viewer_load_from_service(ilinks_viewer* v) {
   return guarded(v, "ilinks_viewer_load_from_service", [&] {
     if (!v->service)
       return v->fail(ILINKS_ERROR_ARGUMENT, "ilinks_viewer_load_from_service: no sharing service is set (ilinks_viewer_set_service)");
+    v->arriving.reset();
     v->widget.clear();  // never leave the previous person on screen while the next View is fetched
     v->session.clear();
     v->showing_service_view = false;
@@ -405,6 +461,7 @@ int ilinks_viewer_load_from_service(ilinks_viewer* v) {
 
 int ilinks_viewer_clear(ilinks_viewer* v) {
   return guarded(v, "ilinks_viewer_clear", [&] {
+    v->arriving.reset();
     v->showing_service_view = false;
     v->widget.clear();
     v->session.clear();

@@ -30,9 +30,9 @@
 /* The header's version. Compare with ilinks_version() at run time: a library
  * with the same major version is ABI-compatible with this header. */
 #define ILINKS_VERSION_MAJOR 0
-#define ILINKS_VERSION_MINOR 3
+#define ILINKS_VERSION_MINOR 4
 #define ILINKS_VERSION_PATCH 0
-#define ILINKS_VERSION "0.3.0"
+#define ILINKS_VERSION "0.4.0"
 
 #if defined(_WIN32)
 #  if defined(ILINKS_BUILDING_LIBRARY)
@@ -95,6 +95,20 @@ ILINKS_API const char* ilinks_viewer_last_error(const ilinks_viewer* viewer);
  * other than the person set with ilinks_viewer_set_patient is refused. */
 ILINKS_API int ilinks_viewer_load_fhir(ilinks_viewer* viewer, const char* data, size_t size,
                                        const char* source_name);
+
+/* A record that arrives in pieces, such as a download (ABI 0.4): its bytes
+ * are given as they come, and most of the reading is done by the time the
+ * last one is in. The outcome is ilinks_viewer_load_fhir's with all the bytes.
+ *   ilinks_viewer_load_fhir_begin(viewer, expected_size, source_name);
+ *   ilinks_viewer_load_fhir_more(viewer, data, size);   (as often as needed)
+ *   ilinks_viewer_load_fhir_end(viewer);                (loads it: results as ilinks_viewer_load_fhir)
+ * `expected_size` (0: not known) is a hint, such as a Content-Length.
+ * Begin takes the previous record off screen at once. Another begin, any
+ * other load, or ilinks_viewer_clear abandons an arriving record: more and
+ * end are then refused (ILINKS_ERROR_ARGUMENT). A failed more abandons it too. */
+ILINKS_API int ilinks_viewer_load_fhir_begin(ilinks_viewer* viewer, size_t expected_size, const char* source_name);
+ILINKS_API int ilinks_viewer_load_fhir_more(ilinks_viewer* viewer, const char* data, size_t size);
+ILINKS_API int ilinks_viewer_load_fhir_end(ilinks_viewer* viewer);
 
 /* Fetches a person's record from a FHIR R4 server and loads it (ABI 0.2):
  * Patient/{patient_id}/$everything with Bundle paging (or searches kind by

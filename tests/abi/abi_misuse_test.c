@@ -73,6 +73,15 @@ int main(int argc, char** argv) {
   CHECK(ilinks_viewer_record_consent_for(v, "verbal", "patient", "everyone") == ILINKS_ERROR_ARGUMENT);
   CHECK(ilinks_viewer_on_service_action(NULL, NULL, NULL) == ILINKS_ERROR_ARGUMENT);
 
+  /* ABI 0.4: a record that arrives in pieces, given out of order */
+  CHECK(ilinks_viewer_load_fhir_begin(NULL, 0, "x") == ILINKS_ERROR_ARGUMENT);
+  CHECK(ilinks_viewer_load_fhir_more(v, record, size) == ILINKS_ERROR_ARGUMENT); /* no begin */
+  CHECK(contains(ilinks_viewer_last_error(v), "no record is arriving"));
+  CHECK(ilinks_viewer_load_fhir_end(v) == ILINKS_ERROR_ARGUMENT);
+  CHECK(ilinks_viewer_load_fhir_begin(v, (size_t)-1, NULL) == ILINKS_OK); /* an absurd size is only a hint */
+  CHECK(ilinks_viewer_load_fhir_more(v, NULL, 3) == ILINKS_ERROR_ARGUMENT);
+  CHECK(ilinks_viewer_load_fhir_end(v) == ILINKS_ERROR_ARGUMENT); /* abandoned by the NULL */
+
   /* Wrong order: consent before any record or viewer context */
   CHECK(ilinks_viewer_record_consent(v, "verbal", "patient") == ILINKS_ERROR_REFUSED);
   CHECK(ilinks_viewer_start_override(v, "emergency", "Collapsed, cannot consent") == ILINKS_ERROR_REFUSED);
@@ -107,6 +116,9 @@ int main(int argc, char** argv) {
   ilinks_viewer_destroy(v);
   CHECK(ilinks_viewer_load_fhir(v, record, size, argv[1]) == ILINKS_ERROR_ARGUMENT);
   CHECK(ilinks_viewer_set_size(v, 100, 100, 1.0f) == ILINKS_ERROR_ARGUMENT);
+  CHECK(ilinks_viewer_load_fhir_begin(v, 0, "x") == ILINKS_ERROR_ARGUMENT);
+  CHECK(ilinks_viewer_load_fhir_more(v, record, size) == ILINKS_ERROR_ARGUMENT);
+  CHECK(ilinks_viewer_load_fhir_end(v) == ILINKS_ERROR_ARGUMENT);
   CHECK(ilinks_viewer_needs_redraw(v) == 0);
   CHECK(ilinks_viewer_mirror_version(v) == 0);
   CHECK(contains(ilinks_viewer_last_error(v), "not a live viewer"));

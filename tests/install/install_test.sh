@@ -27,7 +27,7 @@ echo "ok: find_package(ilinks) and ilinks::ilinks (shared): the record shows aft
 echo "ok: ilinks::ilinks_static: the same, with no shared library"
 
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
-[ "$(pkg-config --modversion ilinks)" = "0.3.0" ] || fail "pkg-config --modversion ilinks"
+[ "$(pkg-config --modversion ilinks)" = "0.4.0" ] || fail "pkg-config --modversion ilinks"
 cc -o "$consumer/consumer_pc" "$src/tests/install/consumer.c" $(pkg-config --cflags --libs ilinks) || fail "cc with pkg-config"
 LD_LIBRARY_PATH="$prefix/lib" "$consumer/consumer_pc" "$record" || fail "the pkg-config consumer"
 echo "ok: pkg-config ilinks builds and links a plain C program"

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -240,6 +241,89 @@ TEST_SUITE("C ABI 0.2: who is looking, consent, override, audit, mirror, input")
     CHECK(ilinks_viewer_mirror(w.v, 2, nullptr, 0, nullptr) == ILINKS_ERROR_ARGUMENT);
     CHECK(ilinks_viewer_set_context(nullptr, "u", "x", "1a", "ZZ", "x", 1) == ILINKS_ERROR_ARGUMENT);
     CHECK(ilinks_viewer_mirror(nullptr, 0, nullptr, 0, nullptr) == ILINKS_ERROR_ARGUMENT);
+  }
+}
+
+namespace {
+
+// Gives `bytes` to the viewer `piece` at a time, as a download would.
+int load_arriving(Viewer& w, const std::string& bytes, size_t piece, const char* name) {
+  if (int rc = ilinks_viewer_load_fhir_begin(w.v, bytes.size(), name); rc != ILINKS_OK) return rc;
+  for (size_t at = 0; at < bytes.size(); at += piece)
+    if (int rc = ilinks_viewer_load_fhir_more(w.v, bytes.data() + at, std::min(piece, bytes.size() - at)); rc != ILINKS_OK)
+      return rc;
+  return ilinks_viewer_load_fhir_end(w.v);
+}
+
+}  // namespace
+
+TEST_SUITE("C ABI 0.4: a record that arrives in pieces") {
+  TEST_CASE("a record given in pieces shows, consented and audited, exactly as the whole record loaded at once") {
+    std::string bytes = demo_bytes("joe-bradshaw.json");
+    std::string mirrors[2];
+    std::vector<std::string> audits[2];
+    for (int arriving = 0; arriving < 2; ++arriving) {
+      Viewer w;
+      AuditLog log;
+      REQUIRE(ilinks_viewer_set_audit_callback(w.v, &AuditLog::receive, &log) == ILINKS_OK);
+      REQUIRE(ilinks_viewer_set_context(w.v, "u42", "Dr Test", "1a", "ZZVIEW", "Test Hospital", 1) == ILINKS_OK);
+      int rc = arriving ? load_arriving(w, bytes, 1000, "joe.json")
+                        : ilinks_viewer_load_fhir(w.v, bytes.data(), bytes.size(), "joe.json");
+      REQUIRE_MESSAGE(rc == ILINKS_OK, w.error());
+      REQUIRE(ilinks_viewer_record_consent(w.v, "verbal", "patient") == ILINKS_OK);
+      mirrors[arriving] = mirror_of(w.v);
+      for (auto& event : log.events) audits[arriving].push_back(event.substr(0, event.find("\"time\"")));
+    }
+    CHECK(mirrors[1].find("Metformin 500mg tablets") != std::string::npos);
+    CHECK(mirrors[1] == mirrors[0]);
+    CHECK(audits[1].size() == 3);
+    CHECK(audits[1].size() == audits[0].size());
+  }
+
+  TEST_CASE("beginning a record takes the previous person off screen at once") {
+    Viewer viewer;
+    REQUIRE(ilinks_viewer_load_fhir(viewer.v, kPatient, std::strlen(kPatient), "ann.json") == ILINKS_OK);
+    CHECK(white_pixels(viewer.frame(400, 200)) > 400 * 50);
+    REQUIRE(ilinks_viewer_load_fhir_begin(viewer.v, 0, "next.json") == ILINKS_OK);
+    CHECK(white_pixels(viewer.frame(400, 200)) == 0);
+  }
+
+  TEST_CASE("a damaged or empty record that arrived is an input error in the same words as loaded at once") {
+    Viewer at_once, arrived;
+    const std::string bad = R"({"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"Patient",,)";
+    CHECK(ilinks_viewer_load_fhir(at_once.v, bad.data(), bad.size(), "gp-feed.json") == ILINKS_ERROR_INPUT);
+    CHECK(load_arriving(arrived, bad, 7, "gp-feed.json") == ILINKS_ERROR_INPUT);
+    CHECK(arrived.error() == at_once.error());
+    CHECK(arrived.error().find("gp-feed.json") == 0);
+    CHECK(load_arriving(arrived, "", 1, "empty.json") == ILINKS_ERROR_INPUT);
+    CHECK(arrived.error() == "empty.json: is empty");
+  }
+
+  TEST_CASE("more and end with no record arriving are refused in words, also after another load or a clear") {
+    Viewer w;
+    CHECK(ilinks_viewer_load_fhir_more(w.v, "{", 1) == ILINKS_ERROR_ARGUMENT);
+    CHECK(w.error().find("no record is arriving") != std::string::npos);
+    CHECK(ilinks_viewer_load_fhir_end(w.v) == ILINKS_ERROR_ARGUMENT);
+    REQUIRE(ilinks_viewer_load_fhir_begin(w.v, 0, "a.json") == ILINKS_OK);
+    REQUIRE(ilinks_viewer_load_fhir_more(w.v, kPatient, 10) == ILINKS_OK);
+    REQUIRE(ilinks_viewer_load_fhir(w.v, kPatient, std::strlen(kPatient), "ann.json") == ILINKS_OK);
+    CHECK(ilinks_viewer_load_fhir_more(w.v, kPatient + 10, 5) == ILINKS_ERROR_ARGUMENT);  // abandoned by the load
+    REQUIRE(ilinks_viewer_load_fhir_begin(w.v, 0, "b.json") == ILINKS_OK);
+    REQUIRE(ilinks_viewer_clear(w.v) == ILINKS_OK);
+    CHECK(ilinks_viewer_load_fhir_end(w.v) == ILINKS_ERROR_ARGUMENT);
+    CHECK(ilinks_viewer_load_fhir_begin(nullptr, 0, "x") == ILINKS_ERROR_ARGUMENT);
+    CHECK(ilinks_viewer_load_fhir_more(nullptr, "{", 1) == ILINKS_ERROR_ARGUMENT);
+    CHECK(ilinks_viewer_load_fhir_end(nullptr) == ILINKS_ERROR_ARGUMENT);
+  }
+
+  TEST_CASE("NULL bytes abandon the arriving record rather than load part of it") {
+    Viewer w;
+    REQUIRE(ilinks_viewer_load_fhir_begin(w.v, 0, "a.json") == ILINKS_OK);
+    REQUIRE(ilinks_viewer_load_fhir_more(w.v, kPatient, 10) == ILINKS_OK);
+    CHECK(ilinks_viewer_load_fhir_more(w.v, nullptr, 5) == ILINKS_ERROR_ARGUMENT);
+    CHECK(w.error().find("abandoned") != std::string::npos);
+    CHECK(ilinks_viewer_load_fhir_more(w.v, kPatient + 10, std::strlen(kPatient) - 10) == ILINKS_ERROR_ARGUMENT);
+    CHECK(ilinks_viewer_load_fhir_end(w.v) == ILINKS_ERROR_ARGUMENT);
   }
 }
 

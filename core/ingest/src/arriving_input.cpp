@@ -77,8 +77,14 @@ ArrivingInput::~ArrivingInput() = default;
 ArrivingInput::ArrivingInput(ArrivingInput&&) noexcept = default;
 ArrivingInput& ArrivingInput::operator=(ArrivingInput&&) noexcept = default;
 
-void ArrivingInput::append(std::string_view bytes) { impl_->append(bytes); }
-size_t ArrivingInput::size() const { return impl_->size; }
+void ArrivingInput::append(std::string_view bytes) {
+  if (impl_) impl_->append(bytes);
+}
+size_t ArrivingInput::size() const { return impl_ ? impl_->size : 0; }
+const std::string& ArrivingInput::name() const {
+  static const std::string none;
+  return impl_ ? impl_->options.name : none;
+}
 uint64_t ArrivingInput::entries_read_while_arriving() { return entries_taken.load(); }
 
 }  // namespace ilinks

@@ -8,9 +8,10 @@
 
 namespace ilinks {
 
-Record read_fhir_json(std::string_view json_text, const std::string& source_name) {
-  RecordBuilder builder;
-  builder.add(json_text, {source_name, {}});
+namespace {
+
+// The person the builder read, or an InputError saying why there is none.
+Record one_person(RecordBuilder& builder, const std::string& source_name) {
   Record record = builder.build();
   if (!record.identity_known()) {
     // Say why in the words of the first problem that concerns the whole input.
@@ -29,6 +30,21 @@ Record read_fhir_json(std::string_view json_text, const std::string& source_name
     throw InputError(source_name + ": holds " + std::to_string(record.other_people_left_out() + 1) +
                      " different people; a record is one person's");
   return record;
+}
+
+}  // namespace
+
+Record read_fhir_json(std::string_view json_text, const std::string& source_name) {
+  RecordBuilder builder;
+  builder.add(json_text, {source_name, {}});
+  return one_person(builder, source_name);
+}
+
+Record read_fhir_json(ArrivingInput&& arrived) {
+  RecordBuilder builder;
+  std::string source_name = arrived.name();
+  builder.add(std::move(arrived));
+  return one_person(builder, source_name);
 }
 
 Record read_fhir_file(const std::string& path) {

@@ -52,10 +52,13 @@ class ArrivingInput {
   ArrivingInput& operator=(ArrivingInput&&) noexcept;
 
   // The next bytes. Beyond RecordBuilder::kMaxInputBytes they are counted,
-  // not kept: add() then refuses the input, as it would the whole.
+  // not kept: add() then refuses the input, as it would the whole. (An input
+  // moved from is empty and stays so: add() reads nothing from it.)
   void append(std::string_view bytes);
   // Bytes given so far.
   size_t size() const;
+  // How issues name the input (InputOptions::name).
+  const std::string& name() const;
 
   // How many entries, in this process, were read while their input was still
   // arriving and then taken into a record (for tests and benchmarks, which
