@@ -87,6 +87,7 @@ import createIlinksModule from './ilinks.mjs';
 import { forwardInput } from './ilinks-input.js';
 import { clearMirror, updateMirror } from './ilinks-mirror.js';
 import { fetchPatientRecord } from './ilinks-fhir.js';
+import { Download } from './ilinks-download.js';
 import { smartEhrLaunch } from './ilinks-smart.js';
 import { SERVICE_ACTIONS, askService } from './ilinks-service.js';
 
@@ -104,12 +105,18 @@ canvas:focus-visible { outline: 3px solid #ffeb3b; outline-offset: -3px; }
 const CONTEXT_ATTRIBUTES = ['user-id', 'user-name', 'profile', 'organisation', 'organisation-name', 'relationship'];
 
 const OK = 0;
+// A download is given to the viewer in slices of this many bytes (each one
+// read in a few milliseconds), the page's tasks running between them.
+const SLICE = 256 * 1024;
 
-// The bytes at `src`, or an Error saying what the server answered.
-async function fetchBytes(src) {
-  const response = await fetch(src);
-  if (!response.ok) throw new Error(`the server answered ${response.status} ${response.statusText}`);
-  return new Uint8Array(await response.arrayBuffer());
+// Resolves in a task of its own, after the tasks already queued (a resolved
+// promise would not let them run; setTimeout is held back to 4 ms when nested).
+function nextTask() {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => resolve();
+    channel.port2.postMessage(0);
+  });
 }
 
 export class IlinksRecord extends HTMLElement {
@@ -143,7 +150,9 @@ export class IlinksRecord extends HTMLElement {
   #started = null;
   #reloadQueued = false;  // a service reload is due once the current task's attribute changes are done
   #consentAsked = false;  // the viewer itself said consent is required during the last View's load
-  #early = null;          // { src, bytes }: the record's download, started while the module starts
+  #early = null;          // the record's Download, started while the module starts
+  #arriving = 0;          // the load serial of a record still arriving from src, or 0
+  #download = null;       // its Download
 
   constructor() {
     super();
@@ -165,9 +174,7 @@ export class IlinksRecord extends HTMLElement {
     // after: for a long record that is a third of a second sooner on screen.
     const src = this.getAttribute('src');
     if (src && !this.#serviceMode()) {
-      const bytes = fetchBytes(src);
-      bytes.catch(() => {});  // a failure is reported when the record is wanted, not here
-      this.#early = { src, bytes };
+      this.#early = new Download(src);  // a failure is reported when the record is wanted, not here
     }
     this.#started = this.#start();
   }
@@ -193,10 +200,12 @@ export class IlinksRecord extends HTMLElement {
       else this.#applyContext();
     }
     if (name === 'nhs-number') {
-      this.#showNoOne();
+      const arriving = this.#arriving === this.#loadSerial;
+      this.#showNoOne();  // which drops a record still arriving: it is asked for again, for this person
       this.#applyPatient();
+      if (arriving && !this.hasAttribute('service')) this.#loadFromSrc();
       if (this.hasAttribute('service')) {
-        ++this.#loadSerial;  // an answer still on its way is about the previous person: never shown
+        this.#newLoad();  // an answer still on its way is about the previous person: never shown
         this.#recordLoaded = false;
         if (this.#serviceMode()) this.#loadFromService();
       }
@@ -264,7 +273,7 @@ export class IlinksRecord extends HTMLElement {
 
   async load(json, sourceName = 'the record') {
     await this.#started;
-    ++this.#loadSerial;  // a fetch still in flight must not replace this record
+    this.#newLoad();  // a fetch still in flight must not replace this record
     const bytes = typeof json === 'string' ? new TextEncoder().encode(json) : new Uint8Array(json);
     this.#loadBytes(bytes, sourceName);
   }
@@ -400,7 +409,7 @@ export class IlinksRecord extends HTMLElement {
 
   async #loadFromSrc() {
     const src = this.getAttribute('src');
-    const serial = ++this.#loadSerial;
+    const serial = this.#newLoad();
     this.#recordLoaded = false;
     this.#showNoOne();
     this.#setState('loading');
@@ -431,14 +440,74 @@ export class IlinksRecord extends HTMLElement {
     if (!src) return;
     const early = this.#early;
     this.#early = null;
-    let bytes;
+    if (early && early.src !== src) early.cancel();
+    await this.#loadArriving(early && early.src === src ? early : new Download(src), serial);
+  }
+
+  // Gives the record to the viewer chunk by chunk as it downloads: the viewer
+  // reads its entries meanwhile, and little is left once the last byte is in.
+  async #loadArriving(download, serial) {
+    const M = this.#module;
+    const src = download.src;
+    let begun = false, scratch = 0, ranSince = performance.now();
+    this.#arriving = serial;
+    this.#download = download;
     try {
-      bytes = await (early && early.src === src ? early.bytes : fetchBytes(src));
-    } catch (e) {
-      if (serial === this.#loadSerial) this.#fail(`${src}: could not be fetched: ${e.message}`);
-      return;
+      for (;;) {
+        let chunks;
+        try {
+          chunks = await download.next();
+        } catch (e) {
+          if (serial !== this.#loadSerial) return;
+          if (begun) M._ilinks_viewer_clear(this.#viewer);  // what came is dropped, never shown
+          this.#fail(`${src}: could not be fetched: ${e.message}`);
+          return;
+        }
+        // Another record (or person) was asked for meanwhile: this one is not wanted.
+        if (serial !== this.#loadSerial) { download.cancel(); return; }
+        if (!begun) {
+          const rc = this.#call((M2, name) => M2._ilinks_viewer_load_fhir_begin(this.#viewer, download.expected, name), src);
+          if (rc !== OK) { this.#fail(this.#lastError()); return; }
+          begun = true;
+        }
+        if (!chunks.length) break;
+        for (const chunk of chunks) {
+          for (let at = 0; at < chunk.length; at += SLICE) {
+            const slice = chunk.subarray(at, at + SLICE);
+            if (!scratch && !(scratch = M._malloc(SLICE))) {
+              download.cancel();
+              this.#fail(`${src}: could not be read: out of memory`);
+              return;
+            }
+            M.HEAPU8.set(slice, scratch);
+            if (M._ilinks_viewer_load_fhir_more(this.#viewer, scratch, slice.length) !== OK) {
+              download.cancel();
+              this.#fail(this.#lastError());
+              return;
+            }
+            // The page (and the download, which the page's own tasks read)
+            // goes on between slices, not only when the network is slower.
+            if (performance.now() - ranSince > 8) {
+              await nextTask();
+              ranSince = performance.now();
+              if (serial !== this.#loadSerial) { download.cancel(); return; }
+            }
+          }
+        }
+      }
+    } finally {
+      if (scratch) M._free(scratch);
+      if (this.#arriving === serial) this.#arriving = 0;
     }
-    if (serial === this.#loadSerial) this.#loadBytes(bytes, src);
+    this.#loaded(M._ilinks_viewer_load_fhir_end(this.#viewer));
+  }
+
+  // A new load's serial: whatever is still arriving for an earlier one is
+  // never shown, and its download stops (so that its loader returns).
+  #newLoad() {
+    this.#download?.cancel();
+    this.#download = null;
+    return ++this.#loadSerial;
   }
 
   #serviceMode() { return this.hasAttribute('service') && !!this.getAttribute('nhs-number'); }
@@ -451,7 +520,7 @@ export class IlinksRecord extends HTMLElement {
   }
 
   async #loadFromService() {
-    const serial = ++this.#loadSerial;
+    const serial = this.#newLoad();
     this.#recordLoaded = false;
     this.#showNoOne();
     this.#setState('loading');
@@ -467,7 +536,7 @@ export class IlinksRecord extends HTMLElement {
   // asked for afterwards) replaces the one on screen. A refusal leaves the
   // View on screen and says why; the caller's promise is rejected with it.
   async #serviceAction(route, body, { viewAgain = false } = {}) {
-    const serial = ++this.#loadSerial;
+    const serial = this.#newLoad();
     try {
       let text = await this.#askService('POST', route, body);
       if (viewAgain && serial === this.#loadSerial) text = await this.#askService('GET', '/v1/view');
@@ -538,6 +607,11 @@ export class IlinksRecord extends HTMLElement {
     M.HEAPU8.set(bytes, data);
     const rc = this.#call((M2, name) => M2._ilinks_viewer_load_fhir(this.#viewer, data, bytes.length, name), sourceName);
     M._free(data);
+    this.#loaded(rc);
+  }
+
+  // After a load: on screen once drawn, or why not.
+  #loaded(rc) {
     this.#recordLoaded = rc === OK;
     if (rc !== OK) this.#fail(this.#lastError());
     else { this.#message.hidden = true; this.#setState('loading'); }

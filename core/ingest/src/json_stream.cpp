@@ -421,38 +421,45 @@ Utf8Repair repair_utf8(std::string& text) {
 
 namespace {
 
-// Each candidate split at or after `from`, in the order found, until `found` returns false.
-template <class Found> void each_entry_split(std::string_view text, size_t from, Found found) {
+// Whether a split ('}' ',' '{', with only whitespace between) ends just
+// before the key at `key`; then the split.
+std::optional<EntrySplit> split_before_key(std::string_view text, size_t key) {
   const char* begin = text.data();
   // Each step back: over whitespace to the character before it, which must be `c`.
   auto back_to = [begin](const char* p, char c) -> const char* {
     p = back_over_space(p, begin);
     return p > begin && p[-1] == c ? p - 1 : nullptr;
   };
-  for (const char* first_key : {"\"fullUrl\"", "\"resource\""}) {
-    for (size_t at = text.find(first_key, from); at != std::string_view::npos; at = text.find(first_key, at + 1)) {
-      const char* open = back_to(begin + at, '{');
-      const char* comma = open ? back_to(open, ',') : nullptr;
-      const char* close = comma ? back_to(comma, '}') : nullptr;
-      if (close && !found(EntrySplit{close, comma})) return;
-    }
-  }
+  const char* open = back_to(begin + key, '{');
+  const char* comma = open ? back_to(open, ',') : nullptr;
+  const char* close = comma ? back_to(comma, '}') : nullptr;
+  if (!close) return std::nullopt;
+  return EntrySplit{close, comma};
 }
+
+constexpr const char* kEntryKeys[] = {"\"fullUrl\"", "\"resource\""};
 
 }  // namespace
 
 std::optional<EntrySplit> find_entry_split(std::string_view text, size_t from) {
-  std::optional<EntrySplit> first;
-  each_entry_split(text, from, [&](const EntrySplit& s) { first = s; return false; });
-  return first;
+  for (const char* first_key : kEntryKeys)
+    for (size_t at = text.find(first_key, from); at != std::string_view::npos; at = text.find(first_key, at + 1))
+      if (auto split = split_before_key(text, at)) return split;
+  return std::nullopt;
 }
 
+// Looks back from the end, each key no further back than the best split found
+// so far: about one entry's worth of text, however long the text.
 std::optional<EntrySplit> last_entry_split(std::string_view text, size_t from) {
   std::optional<EntrySplit> last;
-  each_entry_split(text, from, [&](const EntrySplit& s) {
-    if (!last || s.close > last->close) last = s;
-    return true;
-  });
+  for (const char* key : kEntryKeys) {
+    size_t floor = last ? static_cast<size_t>(last->comma - text.data()) : from;
+    for (size_t at = text.rfind(key); at != std::string_view::npos && at >= floor; at = at ? text.rfind(key, at - 1) : std::string_view::npos)
+      if (auto split = split_before_key(text, at)) {
+        last = split;
+        break;
+      }
+  }
   return last;
 }
 

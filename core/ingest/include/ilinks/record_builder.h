@@ -28,7 +28,7 @@ struct InputOptions {
   size_t two_threads_from = size_t{2} << 20;
   // An ArrivingInput's entries are read each time about this many more bytes
   // are in (bytes). SIZE_MAX: only once it is whole.
-  size_t read_ahead_every = size_t{1} << 20;
+  size_t read_ahead_every = size_t{256} << 10;
 };
 
 // An input that arrives in pieces (a download). Its bytes are given in order
