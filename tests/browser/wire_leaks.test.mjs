@@ -62,10 +62,21 @@ before(async () => {
   page.on('pageerror', (e) => problems.push(e.message));
   // The EPR's back end, as the widget's tokenProvider reaches it: a token for this case's viewer.
   await page.exposeFunction('contextToken', (nhsNumber) => sign(key, current.viewer, nhsNumber, { relationship: current.related }));
+  // The records direct mode fetches pass through here, their bodies kept as
+  // they cross the wire: the widget reads them as a stream as they arrive,
+  // and the browser keeps no copy of a body read that way for r.body().
+  const recordBodies = new Map();
+  await page.route('**/records/**', async (route) => {
+    const response = await route.fetch();
+    const body = await response.body();
+    recordBodies.set(route.request().url(), body.toString('utf8'));
+    await route.fulfill({ response, body });
+  });
   // Every response, its body read in full (a body that cannot be read fails the case: unread is unchecked).
   page.on('response', (r) => {
     const kept = { what: `${r.request().method()} ${new URL(r.url()).pathname}`, url: r.url(), status: r.status(), phase: current.phase };
-    kept.body = r.body().then((b) => b.toString('utf8'), (e) => { kept.unread = e.message; return ''; });
+    kept.body = recordBodies.has(r.url()) ? Promise.resolve(recordBodies.get(r.url()))
+      : r.body().then((b) => b.toString('utf8'), (e) => { kept.unread = e.message; return ''; });
     current.responses.push(kept);
   });
   await page.goto(site.url);

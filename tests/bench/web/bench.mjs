@@ -2,7 +2,9 @@
 // from page load to the first drawn record in headless Chromium, side by side
 // with fhir-react rendering the same Bundle, in the same browser and run.
 //
-//   node bench.mjs --widget DIST --work DIR --runs N NAME=FILE[@NHS] ...
+//   node bench.mjs --widget DIST --work DIR --runs N [--mbps M] NAME=FILE[@NHS] ...
+// --mbps: the page's network held to M Mbit/s (Chromium's own throttling), as
+// over a hospital's network rather than loopback.
 // Prints a table; the last line is JSON.
 import http from 'node:http';
 import fs from 'node:fs';
@@ -13,7 +15,7 @@ import { launchChromium } from '../../browser/harness.mjs';
 import { benchArgs, buildFhirReactPage } from './bench_common.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const { widgetDir, workDir, runs, records } = benchArgs();
+const { widgetDir, workDir, runs, records, mbps } = benchArgs();
 if (!widgetDir || !workDir || records.length === 0) {
   console.error('usage: node bench.mjs --widget DIST --work DIR [--runs N] NAME=FILE[@NHS] ...');
   process.exit(2);
@@ -63,6 +65,12 @@ async function load(page, record) {
   for (let i = 0; i < runs; ++i) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const tab = await context.newPage();
+    if (mbps > 0) {
+      const cdp = await context.newCDPSession(tab);
+      await cdp.send('Network.enable');
+      await cdp.send('Network.emulateNetworkConditions',
+        { offline: false, latency: 1, downloadThroughput: mbps * 125000, uploadThroughput: mbps * 125000 });
+    }
     await tab.goto(`${base}/${page}?record=/records/${record.name}.json&nhs=${record.nhs}`);
     try {
       await tab.waitForFunction(() => window.__firstRecord || window.__error, null, { timeout: LIMIT_MS, polling: 50 });
@@ -96,7 +104,8 @@ console.log(`download: ilinks ${kb(downloads.ilinks.raw)} (gzip ${kb(downloads.i
   `${kb(downloads.ilinks.wasm.raw)}, gzip ${kb(downloads.ilinks.wasm.gzip)}); fhir-react page ${kb(downloads.fhir_react.raw)} ` +
   `(gzip ${kb(downloads.fhir_react.gzip)})`);
 console.log(`${'record'.padEnd(24)} ${'MB'.padStart(6)} ${'ilinks'.padStart(14)} ` +
-  `${'fhir-react'.padStart(11)} ${'fhir-react / ilinks'.padStart(20)}   (ms from page load, median of ${runs})`);
+  `${'fhir-react'.padStart(11)} ${'fhir-react / ilinks'.padStart(20)}   (ms from page load, median of ${runs}` +
+  `${mbps > 0 ? `; the network held to ${mbps} Mbit/s` : ''})`);
 for (const l of loads)
   console.log(`${l.record.padEnd(24)} ${String(l.mb).padStart(6)} ${shown(l.ilinks.first_record_ms)} ${shown(l.fhir_react.first_record_ms, 11)} ${String(l.ratio ?? '-').padStart(20)}`);
-console.log(JSON.stringify({ runs, download: downloads, load: loads }));
+console.log(JSON.stringify({ runs, mbps, download: downloads, load: loads }));

