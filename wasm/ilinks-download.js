@@ -59,6 +59,9 @@ export class Download {
     return [];
   }
 
+  // Whether every byte has come (or the download failed): nothing more to wait for.
+  get finished() { return this.#done; }
+
   // Stops the download: its record is no longer wanted.
   cancel() { this.#abort.abort(); }
 }

@@ -485,9 +485,9 @@ export class IlinksRecord extends HTMLElement {
               this.#fail(this.#lastError());
               return;
             }
-            // The page (and the download, which the page's own tasks read)
-            // goes on between slices, not only when the network is slower.
-            if (performance.now() - ranSince > 8) {
+            // While bytes are still coming, the page (and the download, which
+            // the page's own tasks read) goes on between slices.
+            if (!download.finished && performance.now() - ranSince > 8) {
               await nextTask();
               ranSince = performance.now();
               if (serial !== this.#loadSerial) { download.cancel(); return; }
