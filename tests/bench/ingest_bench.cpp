@@ -6,6 +6,7 @@
 //
 //   ilinks-bench-ingest FILE            a FHIR file
 //   ilinks-bench-ingest --twenty-year   the generated 20-year record (tests/tools)
+//   ilinks-bench-ingest --arriving FILE the peak of reading FILE as it arrives in 2 MB pieces, alone
 // Prints one line of JSON.
 //   ilinks-bench-ingest --write-twenty-year FILE   writes that record (for the browser benchmark)
 #include <algorithm>
@@ -160,8 +161,31 @@ int main(int argc, char** argv) {
     std::ofstream(argv[2], std::ios::binary) << ilinks::test::twenty_year_record();
     return 0;
   }
+  if (argc == 3 && std::string(argv[1]) == "--arriving") {
+    // The peak of reading a file as it arrives, in 2 MB pieces straight from
+    // the file (as a download comes, its size not said beforehand), alone in
+    // its process: the meter is the process's high-water mark. As a multiple
+    // of the file's size.
+    double base = memory().now;
+    std::ifstream in(argv[2], std::ios::binary);
+    ilinks::ArrivingInput input({argv[2], {}});  // no size expected, as with a chunked answer
+    std::string piece(size_t{2} << 20, '\0');
+    size_t size = 0;
+    while (in.read(piece.data(), static_cast<std::streamsize>(piece.size())) || in.gcount() > 0) {
+      input.append(std::string_view(piece.data(), static_cast<size_t>(in.gcount())));
+      size += static_cast<size_t>(in.gcount());
+    }
+    std::string().swap(piece);
+    ilinks::RecordBuilder builder;
+    builder.add(std::move(input));
+    std::optional<ilinks::View> view = ilinks::test::consented_view(builder.build(), "bench");
+    double peak = (memory().peak - base) / static_cast<double>(size ? size : 1);
+    std::printf("{\"input\":\"%s\",\"arriving_peak_per_input\":%.2f,\"shown\":%zu}\n", argv[2], peak,
+                view ? view->items().size() : size_t{0});
+    return 0;
+  }
   if (argc != 2) {
-    std::fprintf(stderr, "usage: ilinks-bench-ingest FILE | --twenty-year\n");
+    std::fprintf(stderr, "usage: ilinks-bench-ingest FILE | --twenty-year | --arriving FILE\n");
     return 2;
   }
   std::string arg = argv[1];

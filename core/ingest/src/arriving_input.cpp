@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
+#include <cstring>
+#include <new>
 
 namespace ilinks {
 namespace {
@@ -14,10 +16,35 @@ constexpr size_t kLongestKey = 10;
 
 }  // namespace
 
+namespace detail {
+
+void GrowingBytes::reserve(size_t capacity) {
+  if (capacity <= capacity_) return;
+  void* grown = std::realloc(data_, capacity);
+  if (!grown) throw std::bad_alloc();
+  data_ = static_cast<char*>(grown);
+  capacity_ = capacity;
+}
+
+void GrowingBytes::append(std::string_view more) {
+  if (more.empty()) return;
+  if (size_ + more.size() > capacity_) reserve(std::max({size_ + more.size(), capacity_ * 2, size_t{64} << 10}));
+  std::memcpy(data_ + size_, more.data(), more.size());
+  size_ += more.size();
+}
+
+void GrowingBytes::release() {
+  std::free(data_);
+  data_ = nullptr;
+  size_ = capacity_ = 0;
+}
+
+}  // namespace detail
+
 void ArrivingInput::Impl::append(std::string_view more) {
   size += more.size();
   if (size > RecordBuilder::kMaxInputBytes) {  // refused by add(): not kept meanwhile
-    std::string().swap(bytes);
+    bytes.release();
     stopped_ = true;
     return;
   }
@@ -58,7 +85,7 @@ std::optional<detail::SplitHandoff> ArrivingInput::Impl::finish(std::string_view
                                                                 const detail::KeepFn& keep) {
   // add() reads other bytes than these when it repaired their UTF-8.
   if (!first_ || text.data() != bytes.data() || text.size() != bytes.size()) return std::nullopt;
-  rest_ = read_.read(bytes, at(next_), entries_);
+  rest_ = read_.read(text, at(next_), entries_);
   if (!rest_.complete) return std::nullopt;
   rest_.entries += entries_;
   rest_.resources += resources_;
