@@ -11,15 +11,10 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launchChromium } from './harness.mjs';
+import { env, launchChromium } from './harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
-const env = (name) => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set (ctest sets it; see tests/CMakeLists.txt)`);
-  return value;
-};
 const widgetDir = env('ILINKS_WIDGET_DIR');
 // A long record of 4 MB made of real Synthea entries (tests/bench/long_record.mjs),
 // whose person has this NHS number, and the demo's Joe Bradshaw.

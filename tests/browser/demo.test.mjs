@@ -13,14 +13,9 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, launchChromium, mirrorControl, pressControl } from './harness.mjs';
+import { env, startServer, launchChromium, mirrorControl, pressControl } from './harness.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const env = (name) => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set (ctest sets it; see tests/CMakeLists.txt)`);
-  return value;
-};
 const outDir = path.join(env('ILINKS_TEST_OUTPUT'), 'browser-demo');
 const stops = [];
 after(() => { for (const stop of stops.reverse()) stop(); });

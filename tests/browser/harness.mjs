@@ -11,6 +11,13 @@ import { chromium } from 'playwright-core';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
+// The value of an environment variable the tests need, or an error saying who sets it.
+export const env = (name) => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set (ctest sets it; see tests/CMakeLists.txt)`);
+  return value;
+};
+
 // Starts `node script args...`, which prints its address on its first line.
 // Returns { process, url }.
 export async function startServer(script, args, what) {

@@ -13,13 +13,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startSampleEpr, launchChromium, WALK_THE_WINDOWS } from './harness.mjs';
+import { env, startSampleEpr, launchChromium, WALK_THE_WINDOWS } from './harness.mjs';
 
-const env = (name) => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set (ctest sets it; see tests/CMakeLists.txt)`);
-  return value;
-};
 const widgetDir = env('ILINKS_WIDGET_DIR');
 const leaksDir = path.join(env('ILINKS_TEST_OUTPUT'), 'leaks');
 

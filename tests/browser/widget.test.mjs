@@ -13,16 +13,11 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, startSampleEpr, launchChromium } from './harness.mjs';
+import { env, startServer, startSampleEpr, launchChromium } from './harness.mjs';
 import { PNG } from 'pngjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
-const env = (name) => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set (ctest sets it; see tests/CMakeLists.txt)`);
-  return value;
-};
 const widgetDir = env('ILINKS_WIDGET_DIR');
 const binDir = env('ILINKS_BIN');
 const outDir = env('ILINKS_TEST_OUTPUT');

@@ -27,15 +27,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { launchChromium, servePage, WALK_THE_WINDOWS } from './harness.mjs';
+import { env, launchChromium, servePage, WALK_THE_WINDOWS } from './harness.mjs';
 import { makeIssuerKey, sign, startService } from '../service/service_harness.mjs';
 import { OVERRIDE_WORDS, VIEWER_ODS, WIDER_ACCESS_WORDS, leakOrganisations, markersIn, roundsOf, startLeakFhir } from '../service/leak_sources.mjs';
 
-const env = (name) => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set (ctest sets it; see tests/CMakeLists.txt)`);
-  return value;
-};
 const widgetDir = env('ILINKS_WIDGET_DIR');
 const leaksDir = path.join(env('ILINKS_TEST_OUTPUT'), 'leaks');
 const outDir = path.join(env('ILINKS_TEST_OUTPUT'), 'browser-wire-leaks');

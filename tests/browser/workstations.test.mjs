@@ -21,14 +21,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { startServer, launchChromium } from './harness.mjs';
+import { env, startServer, launchChromium } from './harness.mjs';
 import { AUDIENCE, ISSUER, makeIssuerKey, startFhirServer, startService, writeConfig } from '../service/service_harness.mjs';
 
-const env = (name) => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set (ctest sets it; see tests/CMakeLists.txt)`);
-  return value;
-};
 const widgetDir = env('ILINKS_WIDGET_DIR');
 const outDir = path.join(env('ILINKS_TEST_OUTPUT'), 'browser-workstations');
 const TODAY = '2026-11-22';
