@@ -29,7 +29,8 @@ std::string lower(std::string s) {
 
 struct Classification::Data {
   struct Rule {
-    std::string id, why;
+    Text id;  // shared with each item it places
+    std::string why;
     Segment segment = Segment::none;
     int tier = 0;
     std::vector<std::string> kind, category, not_category, status, code_list, code_system;
@@ -42,7 +43,7 @@ struct Classification::Data {
   std::map<std::string, std::unordered_map<std::string, std::string>> code_lists;  // list -> "system|code" -> group
   std::vector<Rule> rules;
   struct Tag {
-    std::string id;
+    Text id;  // shared with each item it tags
     std::vector<std::string> kinds;
     std::set<std::string> codes;  // "system|code"
     std::string code_list, group;  // a list of code_lists, or one group of it
@@ -277,8 +278,8 @@ Placement Classification::place(const Item& item, const std::vector<Coding>& rep
   return {};
 }
 
-std::vector<std::string> Classification::tags_of(const Item& item) const {
-  std::vector<std::string> out;
+std::vector<Text> Classification::tags_of(const Item& item) const {
+  std::vector<Text> out;
   std::string display;
   for (const auto& tag : data_->tags) {
     if (!tag.kinds.empty() && !contains(tag.kinds, item.kind)) continue;
@@ -298,7 +299,7 @@ std::vector<std::string> Classification::tags_of(const Item& item) const {
   return out;
 }
 
-std::string Classification::sensitive_test_group(const Item& item) const {
+Text Classification::sensitive_test_group(const Item& item) const {
   std::string group = code_list_group("sensitive_tests", item.codings);
   for (size_t i = 0; group.empty() && i < item.components.size(); ++i)
     group = code_list_group("sensitive_tests", item.components[i].codings);

@@ -132,7 +132,7 @@ std::string read_interpretation(const json& r) {
   std::string text;
   for (const json* i : each(r, "interpretation")) {
     std::string t = add_concept(*i, codes);
-    if (text.empty()) text = !codes.empty() && !codes.back().code.empty() ? codes.back().code : t;
+    if (text.empty()) text = !codes.empty() && !codes.back().code.empty() ? codes.back().code.str() : t;
   }
   return text;
 }

@@ -52,6 +52,7 @@ template <class T> void ReadEntries::kept(T&& read) {
 
 EntriesAfterSplit ReadEntries::read(std::string_view text, const EntrySplit& split, size_t first_entry,
                                     const char* up_to_close) {
+  TextPool::Use interning(words_);
   size_t chunks = read_.size(), in_last = read_.empty() ? 0 : read_.back().size();
   IssueFn keep_issue = [&](const std::string& where, const std::string& what) {
     kept(Issue{where_in_whole(where, first_entry), what});

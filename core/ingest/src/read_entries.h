@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "fhir_resource.h"
+#include "ilinks/text.h"
 #include "json_stream.h"
 
 namespace ilinks::detail {
@@ -45,6 +46,7 @@ class ReadEntries {
   // they leave whole pages free for malloc_trim (a ReadResource apiece would
   // leave holes among the strings the entries keep).
   std::vector<std::vector<Read>> read_;
+  TextPool words_;  // what the runs read is interned here (on the thread that reads them)
 };
 
 }  // namespace ilinks::detail

@@ -92,6 +92,8 @@ struct RecordBuilder::Impl {
   std::string chosen_person;
   // Positions in entries, viewing texts the entries hold (a deque never moves them).
   KeyIndex by_key, by_full_url, by_identifier, by_identifier_set, by_content;
+  // The words the entries hold (codes, units, organisations...), each kept once.
+  TextPool words;
 
   // Two resources are the same when all their business identifiers are: one
   // shared identifier (a claim group, a ward) is not enough.
@@ -190,6 +192,7 @@ struct RecordBuilder::Impl {
   // Reads one input; `arrived`: it came as an ArrivingInput, whose bytes
   // these are, and whose runs of entries read ahead are taken if they fit.
   void add(std::string_view bytes, const InputOptions& options, ArrivingInput::Impl* arrived = nullptr) {
+    TextPool::Use interning(words);
     size_t input = inputs.size();
     inputs.push_back(options.name.empty() ? "input " + std::to_string(input + 1) : options.name);
     declared_ods.push_back(options.source_ods);
@@ -483,6 +486,7 @@ struct RecordBuilder::Impl {
   // ---- Build --------------------------------------------------------------
 
   Record build() {
+    TextPool::Use interning(words);
     resolve_references();
     Record record;
     record.inputs_ = inputs;
@@ -704,7 +708,7 @@ struct RecordBuilder::Impl {
     std::unordered_map<std::string, std::string> visit_of;
     for (const auto& e : entries)
       if (!e.r.extras().visit_number.empty()) visit_of[e.key] = e.r.extras().visit_number;
-    auto trigger = [](const Item& i) { return i.categories.empty() ? std::string() : i.categories.front().code; };
+    auto trigger = [](const Item& i) { return i.categories.empty() ? std::string() : i.categories.front().code.str(); };
     auto& items = record.items_;
     for (size_t c = 0; c < items.size(); ++c) {
       if (items[c].kind != "AdtEvent") continue;

@@ -53,6 +53,11 @@ void put(json& o, const char* name, bool flag) {
 void put(json& o, const char* name, const std::vector<std::string>& texts) {
   if (!texts.empty()) o[name] = texts;
 }
+void put(json& o, const char* name, const std::vector<Text>& texts) {
+  if (texts.empty()) return;
+  json& list = o[name] = json::array();
+  for (const Text& text : texts) list.push_back(text.str());
+}
 void put(json& o, const char* name, const std::optional<double>& number) {
   if (number && std::isfinite(*number)) o[name] = *number;  // JSON has no NaN: an unreadable number is no number
 }
@@ -447,7 +452,8 @@ Item read_item(const Node& n) {
     i.exclusion = ExclusionMark{e.required_text("category"), e.text("matched"), e.text("through")};
   }
   i.sensitive_test = n.text("sensitive_test");
-  i.tags = n.texts("tags");
+  std::vector<std::string> tags = n.texts("tags");
+  i.tags.assign(tags.begin(), tags.end());
   return i;
 }
 

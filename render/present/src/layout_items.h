@@ -19,7 +19,7 @@ inline bool contains(const std::vector<std::string>& list, const std::string& s)
   return std::find(list.begin(), list.end(), s) != list.end();
 }
 
-inline bool has_tag(const Item& item, const std::string& tag) { return contains(item.tags, tag); }
+inline bool has_tag(const Item& item, const std::string& tag) { return item.has_tag(tag); }
 inline bool has_any_tag(const Item& item, const std::vector<std::string>& tags) {
   for (const auto& t : tags) if (has_tag(item, t)) return true;
   return false;

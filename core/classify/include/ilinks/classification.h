@@ -22,7 +22,7 @@ namespace ilinks {
 struct Placement {
   Segment segment = Segment::none;
   int tier = 0;
-  std::string rule;  // rule id; empty when no rule matched
+  Text rule;         // rule id; empty when no rule matched (shared with the rule, not copied)
   std::string why;   // the rule's reason, citing the sharing model
 };
 
@@ -52,9 +52,9 @@ class Classification {
   Placement place(const Item& item, const std::vector<Coding>& report_codings) const;
   // What `item` means clinically: the ids of every tag of classification.json
   // it matches ("allergy", "resuscitation-decision", ...), in the file's order.
-  std::vector<std::string> tags_of(const Item& item) const;
+  std::vector<Text> tags_of(const Item& item) const;
   // "HIV and AIDS" / "GUM" for a sensitive test; empty otherwise.
-  std::string sensitive_test_group(const Item& item) const;
+  Text sensitive_test_group(const Item& item) const;
   // Group name in a code list ("FBC" in d1_routine), or empty.
   std::string code_list_group(const std::string& list, const std::vector<Coding>& codings) const;
 

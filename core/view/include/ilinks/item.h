@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "ilinks/date.h"
+#include "ilinks/text.h"
 
 namespace ilinks {
 
@@ -122,16 +123,16 @@ class Boxed {
 // A code from a code system: SNOMED CT, Read v2, an EMIS local code, LOINC,
 // dm+d, RxNorm, an HL7 v3 security label.
 struct Coding {
-  std::string system;
-  std::string code;
-  std::string display;
+  Text system;
+  Text code;
+  Text display;
 };
 
 // A measured or stated value, as FHIR Quantity / string / CodeableConcept.
 struct Value {
   std::optional<double> number;
-  std::string comparator;  // "<", "<=", ">=", ">"
-  std::string unit;
+  Text comparator;  // "<", "<=", ">=", ">"
+  Text unit;
   std::string text;        // a string or coded value, or the number as written
   std::vector<Coding> codings;  // a coded value's codes (valueCodeableConcept)
 };
@@ -139,17 +140,17 @@ struct Value {
 struct ReferenceRange {
   std::optional<double> low;
   std::optional<double> high;
-  std::string unit;
+  Text unit;
   std::string text;  // "4.0 - 11.0" or a range described in words
 };
 
 // A measured part of an item (a blood pressure's systolic and diastolic).
 struct Component {
-  std::string name;
+  Text name;
   std::vector<Coding> codings;
   Value value;
   std::vector<ReferenceRange> ranges;
-  std::string interpretation;
+  Text interpretation;
 };
 
 // A person involved in an item: a care team member, a performer, a next of kin.
@@ -162,11 +163,11 @@ struct Participant {
 
 // The organisation an item comes from, and how that was found out.
 struct SourceOrganisation {
-  std::string ods_code;
-  std::string name;
+  Text ods_code;
+  Text name;
   CareSetting setting = CareSetting::unknown;
-  std::string found_by;          // "performer", "Provenance", "encounter serviceProvider", "meta.source", "declared for input", ...
-  std::string setting_found_by;  // "participants file", "Organization.type", "Encounter.class", ...
+  Text found_by;                 // "performer", "Provenance", "encounter serviceProvider", "meta.source", "declared for input", ...
+  Text setting_found_by;       // "participants file", "Organization.type", "Encounter.class", ...
 };
 
 // Why an item must never be shared below the tier that allows it.
@@ -213,13 +214,13 @@ struct UnavailableSource {
 struct Item {
   // What it is
   std::string key;         // unique within the record: "Condition/123", "AdtEvent/MSG0001"
-  std::string kind;        // FHIR resource type, or "AdtEvent" for an HL7 v2 event
+  Text kind;               // FHIR resource type, or "AdtEvent" for an HL7 v2 event
   std::string source_id;   // the id it had in its source (may repeat across sources)
-  std::string display;     // the best one-line description the source gave
+  Text display;            // the best one-line description the source gave
   std::vector<Coding> codings;     // the item's own code(s), all systems
   std::vector<Coding> categories;  // categories, class, type
   std::vector<Coding> reasons;     // why it was done or given (reasonCode): a coded indication
-  std::string status;
+  Text status;
   // When
   std::optional<Date> date;      // the clinically relevant date (onset, effective, start, recorded)
   std::optional<Date> end_date;  // end of a period, discharge, expiry
@@ -227,27 +228,27 @@ struct Item {
   // Values
   Value value;
   std::vector<ReferenceRange> ranges;
-  std::string interpretation;    // abnormal flag: "H", "L", "A", "Abnormal", ...
+  Text interpretation;           // abnormal flag: "H", "L", "A", "Abnormal", ...
   std::vector<Component> components;
-  std::string text;              // notes, narrative, or an inline document's text (text/plain, or text/html reduced to text)
+  Text text;                     // notes, narrative, or an inline document's text (text/plain, or text/html reduced to text)
   std::vector<Participant> participants;
   // Where it came from
   SourceOrganisation source;
-  std::string source_system;     // meta.source, or the HL7 v2 sending application
-  std::string input;             // the input it was read from (file name or URL)
+  Text source_system;            // meta.source, or the HL7 v2 sending application
+  Text input;                    // the input it was read from (file name or URL)
   std::vector<Coding> security_labels;
   std::vector<Link> links;
   Boxed<ConsentDirective> directive;  // Consent resources about sharing only
   // Where it sits
   Segment segment = Segment::none;
   int tier = 0;                  // 1-3 within the segment; 0 when segment is none
-  std::string rule;              // id of the classification rule that placed it
+  Text rule;                     // id of the classification rule that placed it
   Boxed<ExclusionMark> exclusion;  // set by the policy (Exclusions::mark), never by a reader
-  std::string sensitive_test;    // "HIV and AIDS" or "GUM": withheld at D2, shown at D3
+  Text sensitive_test;           // "HIV and AIDS" or "GUM": withheld at D2, shown at D3
   // What it means clinically, for the layout: "allergy", "no-known-allergy",
   // "resuscitation-decision", "mental-capacity", "end-of-life-wishes",
   // "health-status" (core/data/classification.json "tags").
-  std::vector<std::string> tags;
+  std::vector<Text> tags;
   bool has_tag(const std::string& tag) const;
 };
 
