@@ -80,7 +80,7 @@ Row participant_row(const Rules::SectionRule& s, const Item& i, const Participan
     switch (c) {
       case Column::person: r.cells.push_back(p.name.empty() ? kNotKnown : p.name); break;
       case Column::role: r.cells.push_back(p.role); break;
-      case Column::organisation: r.cells.push_back(p.organisation.empty() ? item_source_text(i) : p.organisation); break;
+      case Column::organisation: r.cells.push_back(p.organisation.empty() ? item_source_text(i) : p.organisation.str()); break;
       case Column::contact: r.cells.push_back(p.contact); break;
       default: r.cells.push_back(cell(c, i));
     }

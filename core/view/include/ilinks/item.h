@@ -133,7 +133,7 @@ struct Value {
   std::optional<double> number;
   Text comparator;  // "<", "<=", ">=", ">"
   Text unit;
-  std::string text;        // a string or coded value, or the number as written
+  Text text;               // a string or coded value, or the number as written
   std::vector<Coding> codings;  // a coded value's codes (valueCodeableConcept)
 };
 
@@ -141,7 +141,7 @@ struct ReferenceRange {
   std::optional<double> low;
   std::optional<double> high;
   Text unit;
-  std::string text;  // "4.0 - 11.0" or a range described in words
+  Text text;         // "4.0 - 11.0" or a range described in words
 };
 
 // A measured part of an item (a blood pressure's systolic and diastolic).
@@ -155,10 +155,10 @@ struct Component {
 
 // A person involved in an item: a care team member, a performer, a next of kin.
 struct Participant {
-  std::string role;
-  std::string name;
-  std::string organisation;
-  std::string contact;
+  Text role;
+  Text name;
+  Text organisation;
+  Text contact;
 };
 
 // The organisation an item comes from, and how that was found out.
@@ -180,8 +180,8 @@ struct ExclusionMark {
 // A dependency on another item: a result of a report, a medication's
 // indication, a letter's encounter.
 struct Link {
-  std::string relation;  // "result of", "indication", "encounter", "about", "part of", "member of"
-  std::string target;    // Item::key of the target
+  Text relation;  // "result of", "indication", "encounter", "about", "part of", "member of"
+  Text target;    // Item::key of the target
 };
 
 // A FHIR Consent about sharing (scope patient-privacy), as the policy applies
@@ -224,7 +224,7 @@ struct Item {
   // When
   std::optional<Date> date;      // the clinically relevant date (onset, effective, start, recorded)
   std::optional<Date> end_date;  // end of a period, discharge, expiry
-  std::string date_time;         // the same instant as the source wrote it, with the time when given
+  Text date_time;                // the same instant as the source wrote it, with the time when given
   // Values
   Value value;
   std::vector<ReferenceRange> ranges;
