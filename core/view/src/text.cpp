@@ -28,9 +28,10 @@ Text::Text(std::string&& value) {
 }
 
 Text& Text::operator=(const Text& other) noexcept {
+  Block* block = other.block_;  // read first: `other` may be this Text
   other.retain();
   release();
-  block_ = other.block_;
+  block_ = block;
   return *this;
 }
 
