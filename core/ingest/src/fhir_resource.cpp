@@ -26,6 +26,13 @@ std::string str(const json& object, const char* key) {
   return m && m->is_string() ? std::string(m->text()) : std::string();
 }
 
+// The same, as a Text: interned in the reading's pool straight from the
+// parser's characters, with no string made on the way.
+Text word(const json& object, const char* key) {
+  const json* m = object.find(key);
+  return m && m->is_string() ? Text(m->text()) : Text();
+}
+
 const json* member(const json& object, const char* key) { return object.find(key); }
 
 // The member, or an object with nothing in it.
@@ -52,7 +59,7 @@ std::string lower(std::string s) {
   return s;
 }
 
-Coding to_coding(const json& c) { return {str(c, "system"), str(c, "code"), str(c, "display")}; }
+Coding to_coding(const json& c) { return {word(c, "system"), word(c, "code"), word(c, "display")}; }
 
 // Adds a CodeableConcept's (or a bare Coding's) codings to `out`; returns its best text.
 std::string add_concept(const json& concept, std::vector<Coding>& out) {
@@ -85,9 +92,9 @@ std::string format_number(double v) {
 Value to_quantity(const json& q) {
   Value v;
   v.number = number(q, "value");
-  v.comparator = str(q, "comparator");
-  v.unit = str(q, "unit");
-  if (v.unit.empty()) v.unit = str(q, "code");
+  v.comparator = word(q, "comparator");
+  v.unit = word(q, "unit");
+  if (v.unit.empty()) v.unit = word(q, "code");
   if (v.number) v.text = v.comparator + format_number(*v.number);
   return v;
 }
@@ -114,10 +121,10 @@ std::vector<ReferenceRange> read_ranges(const json& r) {
   for (const json* rr : each(r, "referenceRange")) {
     if (!rr->is_object()) continue;
     ReferenceRange range;
-    if (const json* low = member(*rr, "low"); low && low->is_object()) { range.low = number(*low, "value"); range.unit = str(*low, "unit"); }
+    if (const json* low = member(*rr, "low"); low && low->is_object()) { range.low = number(*low, "value"); range.unit = word(*low, "unit"); }
     if (const json* high = member(*rr, "high"); high && high->is_object()) {
       range.high = number(*high, "value");
-      if (range.unit.empty()) range.unit = str(*high, "unit");
+      if (range.unit.empty()) range.unit = word(*high, "unit");
     }
     range.text = str(*rr, "text");
     if (range.text.empty() && (range.low || range.high))
@@ -555,7 +562,7 @@ ReadResource read_resource(const json& r, const std::string& where_in_input, con
   item.display = display;
 
   // Status: a plain status, else the clinical status of a condition or allergy
-  item.status = str(r, "status");
+  item.status = word(r, "status");
   if (item.status.empty()) {
     for (const char* field : {"clinicalStatus", "verificationStatus"}) {
       std::vector<Coding> cs;
