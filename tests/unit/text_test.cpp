@@ -12,6 +12,7 @@
 #include "../tools/consented_view.h"
 #include "ilinks/record_builder.h"
 #include "ilinks/text.h"
+#include "ilinks/view_wire.h"
 #include "test_data.h"
 
 using ilinks::Text;
@@ -174,6 +175,24 @@ TEST_CASE("a View's items share their words with the record, not copies of them"
   }
   CHECK(compared > 0);
   CHECK(shared == compared);
+}
+
+TEST_CASE("a View read from a sharing service keeps its repeated words once") {
+  ilinks::RecordBuilder builder;
+  builder.add_file(demo_patient("joe-bradshaw.json"));
+  auto view = ilinks::test::consented_view(builder.build(), "u1");
+  REQUIRE(view);
+  ilinks::ServiceView read = ilinks::ServiceView::read(ilinks::view_to_wire(*view), "the test's service");
+  std::map<std::string, std::set<const char*>> storages;
+  for (const auto& item : read.view().items()) {
+    storages[item.kind].insert(item.kind.data());
+    storages[item.source.found_by].insert(item.source.found_by.data());
+  }
+  REQUIRE(storages.size() > 2);
+  for (const auto& [word, kept] : storages) {
+    CAPTURE(word);
+    CHECK(kept.size() == 1);
+  }
 }
 
 }  // TEST_SUITE

@@ -93,7 +93,7 @@ struct RecordBuilder::Impl {
   // Positions in entries, viewing texts the entries hold (a deque never moves them).
   KeyIndex by_key, by_full_url, by_identifier, by_identifier_set, by_content;
   // The words the entries hold (codes, units, organisations...), each kept once.
-  TextPool words;
+  TextPool word_pool;
 
   // Two resources are the same when all their business identifiers are: one
   // shared identifier (a claim group, a ward) is not enough.
@@ -192,7 +192,7 @@ struct RecordBuilder::Impl {
   // Reads one input; `arrived`: it came as an ArrivingInput, whose bytes
   // these are, and whose runs of entries read ahead are taken if they fit.
   void add(std::string_view bytes, const InputOptions& options, ArrivingInput::Impl* arrived = nullptr) {
-    TextPool::Use interning(words);
+    TextPool::Use interning(word_pool);
     size_t input = inputs.size();
     inputs.push_back(options.name.empty() ? "input " + std::to_string(input + 1) : options.name);
     declared_ods.push_back(options.source_ods);
@@ -486,7 +486,7 @@ struct RecordBuilder::Impl {
   // ---- Build --------------------------------------------------------------
 
   Record build() {
-    TextPool::Use interning(words);
+    TextPool::Use interning(word_pool);
     resolve_references();
     Record record;
     record.inputs_ = inputs;

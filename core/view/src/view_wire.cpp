@@ -560,6 +560,8 @@ ServiceView ServiceView::read(std::string_view text, const std::string& source) 
   if (nesting_depth(text, kViewWireMaxDepth) > kViewWireMaxDepth)
     throw InputError(source + ": not a View a sharing service made: lists and objects nest deeper than a View's " +
                      std::to_string(kViewWireMaxDepth) + " levels");
+  TextPool words;  // the View's repeated words (codes, units, organisations) kept once, as a reading keeps them
+  TextPool::Use interning(words);
   json j;
   try {
     j = json::parse(text);
