@@ -17,6 +17,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <iosfwd>
 #include <string>
 #include <string_view>
@@ -60,6 +61,7 @@ class Text {
   std::string substr(size_t from, size_t count = std::string::npos) const { return str().substr(from, count); }
   int compare(std::string_view other) const { return std::string_view(str()).compare(other); }
 
+  // ---- Changing it: only whole, by assignment, or emptied ---------------------
   void clear() { release(); }
 
   // The same characters, kept once (interned, or copied from one another).
