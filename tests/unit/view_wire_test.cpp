@@ -2,6 +2,7 @@
 // drawn exactly as the View it made, and nothing else reads as a View.
 #include <doctest/doctest.h>
 
+#include <set>
 #include <type_traits>
 
 #include <nlohmann/json.hpp>
@@ -77,6 +78,47 @@ TEST_SUITE("view on the wire") {
     }
     CHECK(views == 8 * 11);
     CHECK(items > 500);  // the demo people hold real content, not empty Views
+  }
+
+  TEST_CASE("a View's wire text and its export are written as nlohmann writes them, for every demo person and role") {
+    // Both are written value by value (ilinks/json_writer.h), no longer as a
+    // json tree: read back and written out by nlohmann, they are the same bytes.
+    const Policy& policy = Policy::builtin();
+    std::set<std::string> bases;
+    for (const char* file : kDemoPeople) {
+      Record r = demo(file);
+      for (const Profile& p : policy.profiles()) {
+        CAPTURE(file);
+        CAPTURE(p.id);
+        // With consent; asking for it; under an override; opted out; with wider (case) access.
+        for (int basis = 0; basis < 5; ++basis) {
+          CAPTURE(basis);
+          Request req = test::request(r, p.id);
+          AuditTrail audit(policy.alerts());
+          if (basis > 0 && basis != 3) req.consent.reset();
+          try {  // a role that may not override, or record case access, is refused: no View to write
+            if (basis == 2 && p.may_override)
+              req.override_ = policy.start_override(req.viewer, r.patient(), "emergency", "Cardiac arrest in department", test::kNow, audit);
+            if (basis == 4) {
+              req.consent = test::verbal_consent();
+              req.case_access = policy.record_case_access(req.viewer, r.patient(), "extended-team", "Virtual ward MDT review", test::kNow, audit);
+            }
+          } catch (const Refused&) {
+            continue;
+          }
+          if (basis == 3) req.opt_outs.push_back({OptOut::Scope::whole_record, ""});
+          Decision d = policy.view_for(r, req, audit);
+          if (!d.view) continue;  // refused outright (no View to write)
+          const View& v = *d.view;
+          std::string wire = view_to_wire(v), exported = view_as_json(v, kToday);
+          CHECK(nlohmann::json::parse(wire).dump() == wire);
+          CHECK(nlohmann::json::parse(exported).dump(1) == exported);
+          // "+case": the View offers wider access (its case_access members are written too).
+          bases.insert(nlohmann::json::parse(wire)["basis"].get<std::string>() + (v.case_access_available() ? "+case" : ""));
+        }
+      }
+    }
+    for (const char* basis : {"consent", "consent+case", "consent-required", "opted-out", "override"}) CHECK(bases.count(basis) == 1);
   }
 
   TEST_CASE("a View that asks for consent crosses the wire with the person's identity and the dialogs' choices") {

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ilinks/errors.h"
+#include "ilinks/json_writer.h"
 #include "ilinks/nhs_number.h"
 
 namespace ilinks {
@@ -41,186 +42,226 @@ std::string date_text(const Date& d) {
 }
 
 // ---------------------------------------------------------------------------
-// Writing: members at their defaults are left out
+// Writing: members at their defaults are left out; each object's members in
+// byte order (JsonWriter checks), as the json tree this replaced kept them
 // ---------------------------------------------------------------------------
 
-void put(json& o, const char* name, const std::string& text) {
-  if (!text.empty()) o[name] = text;
+void put(JsonWriter& w, const char* name, const std::string& text) {
+  if (!text.empty()) w.key(name), w.string(text);
 }
-void put(json& o, const char* name, bool flag) {
-  if (flag) o[name] = true;
+void put(JsonWriter& w, const char* name, bool flag) {
+  if (flag) w.key(name), w.boolean(true);
 }
-void put(json& o, const char* name, const std::vector<std::string>& texts) {
-  if (!texts.empty()) o[name] = texts;
-}
-void put(json& o, const char* name, const std::vector<Text>& texts) {
+void put(JsonWriter& w, const char* name, const std::vector<std::string>& texts) {
   if (texts.empty()) return;
-  json& list = o[name] = json::array();
-  for (const Text& text : texts) list.push_back(text.str());
+  w.key(name);
+  w.begin_array();
+  for (const auto& text : texts) w.string(text);
+  w.end_array();
 }
-void put(json& o, const char* name, const std::optional<double>& number) {
-  if (number && std::isfinite(*number)) o[name] = *number;  // JSON has no NaN: an unreadable number is no number
+void put(JsonWriter& w, const char* name, const std::vector<Text>& texts) {
+  if (texts.empty()) return;
+  w.key(name);
+  w.begin_array();
+  for (const Text& text : texts) w.string(text);
+  w.end_array();
 }
-void put(json& o, const char* name, const std::optional<Date>& date) {
-  if (date) o[name] = date_text(*date);
+bool is_number(const std::optional<double>& number) { return number && std::isfinite(*number); }
+void put(JsonWriter& w, const char* name, const std::optional<double>& number) {
+  if (is_number(number)) w.key(name), w.number(*number);  // JSON has no NaN: an unreadable number is no number
+}
+void put(JsonWriter& w, const char* name, const std::optional<Date>& date) {
+  if (date) w.key(name), w.string(date_text(*date));
 }
 template <typename T>
-void put(json& o, const char* name, const std::vector<T>& list, json (*write)(const T&)) {
+void put(JsonWriter& w, const char* name, const std::vector<T>& list, void (*write)(JsonWriter&, const T&)) {
   if (list.empty()) return;
-  json a = json::array();
-  for (const auto& x : list) a.push_back(write(x));
-  o[name] = std::move(a);
+  w.key(name);
+  w.begin_array();
+  for (const auto& x : list) write(w, x);
+  w.end_array();
 }
 
-json write_coding(const Coding& c) {
-  json o = json::object();
-  put(o, "system", c.system);
-  put(o, "code", c.code);
-  put(o, "display", c.display);
-  return o;
+void write_coding(JsonWriter& w, const Coding& c) {
+  w.begin_object();
+  put(w, "code", c.code);
+  put(w, "display", c.display);
+  put(w, "system", c.system);
+  w.end_object();
 }
 
-json write_value(const Value& v) {
-  json o = json::object();
-  put(o, "number", v.number);
-  put(o, "comparator", v.comparator);
-  put(o, "unit", v.unit);
-  put(o, "text", v.text);
-  put(o, "codings", v.codings, write_coding);
-  return o;
+bool has_value(const Value& v) {
+  return is_number(v.number) || !v.comparator.empty() || !v.unit.empty() || !v.text.empty() || !v.codings.empty();
+}
+void write_value(JsonWriter& w, const Value& v) {
+  w.begin_object();
+  put(w, "codings", v.codings, write_coding);
+  put(w, "comparator", v.comparator);
+  put(w, "number", v.number);
+  put(w, "text", v.text);
+  put(w, "unit", v.unit);
+  w.end_object();
 }
 
-json write_range(const ReferenceRange& r) {
-  json o = json::object();
-  put(o, "low", r.low);
-  put(o, "high", r.high);
-  put(o, "unit", r.unit);
-  put(o, "text", r.text);
-  return o;
+void write_range(JsonWriter& w, const ReferenceRange& r) {
+  w.begin_object();
+  put(w, "high", r.high);
+  put(w, "low", r.low);
+  put(w, "text", r.text);
+  put(w, "unit", r.unit);
+  w.end_object();
 }
 
-json write_component(const Component& c) {
-  json o = json::object();
-  put(o, "name", c.name);
-  put(o, "codings", c.codings, write_coding);
-  json value = write_value(c.value);
-  if (!value.empty()) o["value"] = std::move(value);
-  put(o, "ranges", c.ranges, write_range);
-  put(o, "interpretation", c.interpretation);
-  return o;
+void write_component(JsonWriter& w, const Component& c) {
+  w.begin_object();
+  put(w, "codings", c.codings, write_coding);
+  put(w, "interpretation", c.interpretation);
+  put(w, "name", c.name);
+  put(w, "ranges", c.ranges, write_range);
+  if (has_value(c.value)) w.key("value"), write_value(w, c.value);
+  w.end_object();
 }
 
-json write_participant(const Participant& p) {
-  json o = json::object();
-  put(o, "role", p.role);
-  put(o, "name", p.name);
-  put(o, "organisation", p.organisation);
-  put(o, "contact", p.contact);
-  return o;
+void write_participant(JsonWriter& w, const Participant& p) {
+  w.begin_object();
+  put(w, "contact", p.contact);
+  put(w, "name", p.name);
+  put(w, "organisation", p.organisation);
+  put(w, "role", p.role);
+  w.end_object();
 }
 
-json write_link(const Link& l) { return {{"relation", l.relation}, {"target", l.target}}; }
-
-json write_directive_part(const ConsentDirective::Part& p) {
-  json o = {{"deny", p.deny}};
-  put(o, "organisations", p.organisations);
-  put(o, "items", p.items);
-  put(o, "security_labels", p.security_labels);
-  put(o, "unreadable", p.unreadable);
-  return o;
+void write_link(JsonWriter& w, const Link& l) {
+  w.begin_object();
+  w.key("relation"), w.string(l.relation);
+  w.key("target"), w.string(l.target);
+  w.end_object();
 }
 
-json write_directive(const ConsentDirective& d) {
-  json o = json::object();
-  put(o, "base_deny", d.base_deny);
-  put(o, "parts", d.parts, write_directive_part);
-  put(o, "start", d.start);
-  put(o, "end", d.end);
-  put(o, "policy_uris", d.policy_uris);
-  return o;
+void write_directive_part(JsonWriter& w, const ConsentDirective::Part& p) {
+  w.begin_object();
+  w.key("deny"), w.boolean(p.deny);
+  put(w, "items", p.items);
+  put(w, "organisations", p.organisations);
+  put(w, "security_labels", p.security_labels);
+  put(w, "unreadable", p.unreadable);
+  w.end_object();
 }
 
-json write_item(const Item& i) {
-  json o = {{"key", i.key}, {"kind", i.kind}};
-  put(o, "source_id", i.source_id);
-  put(o, "display", i.display);
-  put(o, "codings", i.codings, write_coding);
-  put(o, "categories", i.categories, write_coding);
-  put(o, "reasons", i.reasons, write_coding);
-  put(o, "status", i.status);
-  put(o, "date", i.date);
-  put(o, "end_date", i.end_date);
-  put(o, "date_time", i.date_time);
-  json value = write_value(i.value);
-  if (!value.empty()) o["value"] = std::move(value);
-  put(o, "ranges", i.ranges, write_range);
-  put(o, "interpretation", i.interpretation);
-  put(o, "components", i.components, write_component);
-  put(o, "text", i.text);
-  put(o, "participants", i.participants, write_participant);
-  json source = json::object();
-  put(source, "ods_code", i.source.ods_code);
-  put(source, "name", i.source.name);
-  if (i.source.setting != CareSetting::unknown) source["setting"] = kSettings[static_cast<int>(i.source.setting)];
-  put(source, "found_by", i.source.found_by);
-  put(source, "setting_found_by", i.source.setting_found_by);
-  if (!source.empty()) o["source"] = std::move(source);
-  put(o, "source_system", i.source_system);
-  // Item::input (the file or URL the service read it from) stays with the service.
-  put(o, "security_labels", i.security_labels, write_coding);
-  put(o, "links", i.links, write_link);
-  if (i.directive) o["directive"] = write_directive(*i.directive);
-  o["segment"] = kSegments[static_cast<int>(i.segment)];
-  o["tier"] = i.tier;
-  put(o, "rule", i.rule);
+void write_directive(JsonWriter& w, const ConsentDirective& d) {
+  w.begin_object();
+  put(w, "base_deny", d.base_deny);
+  put(w, "end", d.end);
+  put(w, "parts", d.parts, write_directive_part);
+  put(w, "policy_uris", d.policy_uris);
+  put(w, "start", d.start);
+  w.end_object();
+}
+
+bool has_source(const SourceOrganisation& s) {
+  return !s.ods_code.empty() || !s.name.empty() || s.setting != CareSetting::unknown || !s.found_by.empty() ||
+         !s.setting_found_by.empty();
+}
+
+void write_item(JsonWriter& w, const Item& i) {
+  w.begin_object();
+  put(w, "categories", i.categories, write_coding);
+  put(w, "codings", i.codings, write_coding);
+  put(w, "components", i.components, write_component);
+  put(w, "date", i.date);
+  put(w, "date_time", i.date_time);
+  if (i.directive) w.key("directive"), write_directive(w, *i.directive);
+  put(w, "display", i.display);
+  put(w, "end_date", i.end_date);
   if (i.exclusion) {
-    json e = {{"category", i.exclusion->category}};
-    put(e, "matched", i.exclusion->matched);
-    put(e, "through", i.exclusion->through);
-    o["exclusion"] = std::move(e);
+    w.key("exclusion");
+    w.begin_object();
+    w.key("category"), w.string(i.exclusion->category);
+    put(w, "matched", i.exclusion->matched);
+    put(w, "through", i.exclusion->through);
+    w.end_object();
   }
-  put(o, "sensitive_test", i.sensitive_test);
-  put(o, "tags", i.tags);
-  return o;
+  put(w, "interpretation", i.interpretation);
+  w.key("key"), w.string(i.key);
+  w.key("kind"), w.string(i.kind);
+  put(w, "links", i.links, write_link);
+  put(w, "participants", i.participants, write_participant);
+  put(w, "ranges", i.ranges, write_range);
+  put(w, "reasons", i.reasons, write_coding);
+  put(w, "rule", i.rule);
+  put(w, "security_labels", i.security_labels, write_coding);
+  w.key("segment"), w.string(kSegments[static_cast<int>(i.segment)]);
+  put(w, "sensitive_test", i.sensitive_test);
+  if (has_source(i.source)) {
+    w.key("source");
+    w.begin_object();
+    put(w, "found_by", i.source.found_by);
+    put(w, "name", i.source.name);
+    put(w, "ods_code", i.source.ods_code);
+    if (i.source.setting != CareSetting::unknown) w.key("setting"), w.string(kSettings[static_cast<int>(i.source.setting)]);
+    put(w, "setting_found_by", i.source.setting_found_by);
+    w.end_object();
+  }
+  put(w, "source_id", i.source_id);
+  // Item::input (the file or URL the service read it from) stays with the service.
+  put(w, "source_system", i.source_system);
+  put(w, "status", i.status);
+  put(w, "tags", i.tags);
+  put(w, "text", i.text);
+  w.key("tier"), w.number(i.tier);
+  if (has_value(i.value)) w.key("value"), write_value(w, i.value);
+  w.end_object();
 }
 
-json write_patient(const Patient& p) {
-  json o = json::object();
-  put(o, "resource_id", p.resource_id);
-  put(o, "nhs_number", p.nhs_number);
-  json name = json::object();
-  put(name, "family", p.name.family);
-  put(name, "given", p.name.given);
-  put(name, "prefix", p.name.prefix);
-  put(name, "text", p.name.text);
-  if (!name.empty()) o["name"] = std::move(name);
-  if (p.preferred_name) o["preferred_name"] = *p.preferred_name;
-  put(o, "birth_date", p.birth_date);
-  if (p.gender != Gender::not_recorded) o["gender"] = kGenders[static_cast<int>(p.gender)];
-  put(o, "deceased", p.deceased);
-  put(o, "deceased_date", p.deceased_date);
+void write_telecom(JsonWriter& w, const Telecom& t) {
+  w.begin_object();
+  put(w, "system", t.system);
+  put(w, "use", t.use);
+  put(w, "value", t.value);
+  w.end_object();
+}
+
+void write_patient(JsonWriter& w, const Patient& p) {
+  w.begin_object();
   if (p.address) {
-    json a = json::object();
-    put(a, "lines", p.address->lines);
-    put(a, "city", p.address->city);
-    put(a, "district", p.address->district);
-    put(a, "postal_code", p.address->postal_code);
-    put(a, "country", p.address->country);
-    o["address"] = std::move(a);
+    w.key("address");
+    w.begin_object();
+    put(w, "city", p.address->city);
+    put(w, "country", p.address->country);
+    put(w, "district", p.address->district);
+    put(w, "lines", p.address->lines);
+    put(w, "postal_code", p.address->postal_code);
+    w.end_object();
   }
-  put(o, "telecom", p.telecom, +[](const Telecom& t) {
-    json x = json::object();
-    put(x, "system", t.system);
-    put(x, "value", t.value);
-    put(x, "use", t.use);
-    return x;
-  });
-  put(o, "registered_gp", p.registered_gp);
-  put(o, "registered_gp_ods", p.registered_gp_ods);
-  return o;
+  put(w, "birth_date", p.birth_date);
+  put(w, "deceased", p.deceased);
+  put(w, "deceased_date", p.deceased_date);
+  if (p.gender != Gender::not_recorded) w.key("gender"), w.string(kGenders[static_cast<int>(p.gender)]);
+  const PersonName& n = p.name;
+  if (!n.family.empty() || !n.given.empty() || !n.prefix.empty() || !n.text.empty()) {
+    w.key("name");
+    w.begin_object();
+    put(w, "family", n.family);
+    put(w, "given", n.given);
+    put(w, "prefix", n.prefix);
+    put(w, "text", n.text);
+    w.end_object();
+  }
+  put(w, "nhs_number", p.nhs_number);
+  if (p.preferred_name) w.key("preferred_name"), w.string(*p.preferred_name);
+  put(w, "registered_gp", p.registered_gp);
+  put(w, "registered_gp_ods", p.registered_gp_ods);
+  put(w, "resource_id", p.resource_id);
+  put(w, "telecom", p.telecom, write_telecom);
+  w.end_object();
 }
 
-json write_reason(const ConsentOptions::Reason& r) { return {{"code", r.code}, {"display", r.display}}; }
+void write_reason(JsonWriter& w, const ConsentOptions::Reason& r) {
+  w.begin_object();
+  w.key("code"), w.string(r.code);
+  w.key("display"), w.string(r.display);
+  w.end_object();
+}
 
 // ---------------------------------------------------------------------------
 // Reading: one JSON value and where it is, for errors that say where
@@ -519,38 +560,53 @@ int nesting_depth(std::string_view text, int limit) {
 }  // namespace
 
 std::string view_to_wire(const View& v) {
-  json o = {{"format", kViewWireFormat}, {"basis", kBases[static_cast<int>(v.basis())]}};
-  o["patient"] = write_patient(v.patient());
-  put(o, "incomplete", v.incomplete());
-  put(o, "basis_text", v.basis_text());
-  if (v.override_ends()) o["override_ends"] = v.override_ends()->iso();
-  put(o, "override_reason", v.override_reason());
-  json profile = {{"id", v.profile_id()}};
-  put(profile, "name", v.profile_name());
-  o["profile"] = std::move(profile);
-  json tiers = json::object();
-  for (Segment s : {Segment::summary, Segment::community, Segment::diagnostics, Segment::hospital})
-    if (v.tier(s) > 0) tiers[segment_letter(s)] = v.tier(s);
-  o["tiers"] = std::move(tiers);
-  put(o, "case_access_available", v.case_access_available());
-  put(o, "case_access_text", v.case_access_text());
+  std::string out;
+  out.reserve(4096 + v.items().size() * 512);
+  JsonWriter w(out);
+  w.begin_object();
+  w.key("basis"), w.string(kBases[static_cast<int>(v.basis())]);
+  put(w, "basis_text", v.basis_text());
+  put(w, "case_access_available", v.case_access_available());
+  put(w, "case_access_text", v.case_access_text());
   const ConsentOptions& c = v.consent_options();
-  json options = {{"methods", c.methods},
-                  {"override_text_min_characters", c.override_text_min_characters},
-                  {"case_access_text_min_characters", c.case_access_text_min_characters}};
-  put(options, "may_override", c.may_override);
-  put(options, "override_reasons", c.override_reasons, write_reason);
-  put(options, "case_access_reasons", c.case_access_reasons, write_reason);
-  o["consent_options"] = std::move(options);
-  json items = json::array();
-  for (const Item& i : v.items()) items.push_back(write_item(i));
-  o["items"] = std::move(items);
-  put(o, "unavailable_sources", v.unavailable_sources());
-  put(o, "notice", v.notice());
-  put(o, "opt_out_notice", v.opt_out_notice());
-  if (v.own_organisation_items_hidden() > 0) o["own_organisation_items_hidden"] = v.own_organisation_items_hidden();
-  put(o, "policy_version", v.policy_version());
-  return o.dump(-1, ' ', false, json::error_handler_t::replace);
+  w.key("consent_options");
+  w.begin_object();
+  put(w, "case_access_reasons", c.case_access_reasons, write_reason);
+  w.key("case_access_text_min_characters"), w.number(c.case_access_text_min_characters);
+  put(w, "may_override", c.may_override);
+  w.key("methods");
+  w.begin_array();
+  for (const auto& m : c.methods) w.string(m);
+  w.end_array();
+  put(w, "override_reasons", c.override_reasons, write_reason);
+  w.key("override_text_min_characters"), w.number(c.override_text_min_characters);
+  w.end_object();
+  w.key("format"), w.string(kViewWireFormat);
+  put(w, "incomplete", v.incomplete());
+  w.key("items");
+  w.begin_array();
+  for (const Item& i : v.items()) write_item(w, i);
+  w.end_array();
+  put(w, "notice", v.notice());
+  put(w, "opt_out_notice", v.opt_out_notice());
+  if (v.override_ends()) w.key("override_ends"), w.string(v.override_ends()->iso());
+  put(w, "override_reason", v.override_reason());
+  if (v.own_organisation_items_hidden() > 0) w.key("own_organisation_items_hidden"), w.number(v.own_organisation_items_hidden());
+  w.key("patient"), write_patient(w, v.patient());
+  put(w, "policy_version", v.policy_version());
+  w.key("profile");
+  w.begin_object();
+  w.key("id"), w.string(v.profile_id());
+  put(w, "name", v.profile_name());
+  w.end_object();
+  w.key("tiers");
+  w.begin_object();
+  for (Segment s : {Segment::community, Segment::diagnostics, Segment::hospital, Segment::summary})  // C, D, H, S
+    if (v.tier(s) > 0) w.key(segment_letter(s)), w.number(v.tier(s));
+  w.end_object();
+  put(w, "unavailable_sources", v.unavailable_sources());
+  w.end_object();
+  return out;
 }
 
 ServiceView ServiceView::read(std::string_view text, const std::string& source) {

@@ -4,13 +4,10 @@
 #include <cctype>
 #include <utility>
 
-#include <nlohmann/json.hpp>
-
+#include "ilinks/json_writer.h"
 #include "ilinks/nhs_number.h"
 
 namespace ilinks {
-
-using nlohmann::json;
 
 namespace {
 
@@ -65,21 +62,48 @@ std::string item_source_text(const Item& i) {
 
 namespace {
 
-json item_json(const Item& i) {
-  json codes = json::array();
-  for (const auto& c : i.codings) codes.push_back({{"system", c.system}, {"code", c.code}, {"display", c.display}});
-  json links = json::array();
-  for (const auto& l : i.links) links.push_back({{"relation", l.relation}, {"target", l.target}});
-  json out = {{"resource_type", i.kind},       {"id", i.source_id},
-              {"key", i.key},                  {"display", i.display},
-              {"segment", segment_letter(i.segment)}, {"tier", i.tier},
-              {"date", i.date ? format_date(*i.date) : ""}, {"status", i.status},
-              {"value", item_value_text(i)},        {"reference_range", item_range_text(i)},
-              {"interpretation", i.interpretation}, {"codes", codes},
-              {"source", {{"ods", i.source.ods_code}, {"name", i.source.name}, {"setting", care_setting_id(i.source.setting)}}},
-              {"links", links}};
-  if (!i.text.empty()) out["text"] = i.text;
-  return out;
+// Each object's members in byte order (JsonWriter checks), as the json tree
+// this replaced kept them: the export is the same, byte for byte.
+void write_item(JsonWriter& w, const Item& i) {
+  w.begin_object();
+  w.key("codes");
+  w.begin_array();
+  for (const auto& c : i.codings) {
+    w.begin_object();
+    w.key("code"), w.string(c.code);
+    w.key("display"), w.string(c.display);
+    w.key("system"), w.string(c.system);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("date"), w.string(i.date ? format_date(*i.date) : "");
+  w.key("display"), w.string(i.display);
+  w.key("id"), w.string(i.source_id);
+  w.key("interpretation"), w.string(i.interpretation);
+  w.key("key"), w.string(i.key);
+  w.key("links");
+  w.begin_array();
+  for (const auto& l : i.links) {
+    w.begin_object();
+    w.key("relation"), w.string(l.relation);
+    w.key("target"), w.string(l.target);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("reference_range"), w.string(item_range_text(i));
+  w.key("resource_type"), w.string(i.kind);
+  w.key("segment"), w.string(segment_letter(i.segment));
+  w.key("source");
+  w.begin_object();
+  w.key("name"), w.string(i.source.name);
+  w.key("ods"), w.string(i.source.ods_code);
+  w.key("setting"), w.string(care_setting_id(i.source.setting));
+  w.end_object();
+  w.key("status"), w.string(i.status);
+  if (!i.text.empty()) w.key("text"), w.string(i.text);
+  w.key("tier"), w.number(i.tier);
+  w.key("value"), w.string(item_value_text(i));
+  w.end_object();
 }
 
 }  // namespace
@@ -187,48 +211,66 @@ std::string display_name(const PersonName& n) {
 }
 
 std::string view_as_json(const View& view, const Date& today) {
+  std::string out;
+  out.reserve(4096 + view.items().size() * 2 * 1024);  // each item is in its tab and in the timeline
+  JsonWriter w(out, 1);  // a bad byte never stops the export: it is written as U+FFFD
+  w.begin_object();
+  w.key("basis"), w.string(basis_id(view.basis()));
+  w.key("basis_text"), w.string(view.basis_text());
+  if (view.case_access_available()) w.key("case_access_available"), w.boolean(true);
+  if (!view.case_access_text().empty()) w.key("case_access_text"), w.string(view.case_access_text());
+  w.key("incomplete"), w.boolean(view.incomplete());
+  w.key("notice"), w.string(view.notice());
+  if (!view.opt_out_notice().empty()) w.key("opt_out_notice"), w.string(view.opt_out_notice());
+  if (view.override_ends()) w.key("override_ends"), w.string(view.override_ends()->iso());
+  w.key("own_organisation_items_hidden"), w.number(view.own_organisation_items_hidden());
   const Patient& p = view.patient();
-  json patient = {{"name", display_name(p.name)},
-                  {"born", p.birth_date ? format_date(*p.birth_date) : kNotKnown},
-                  {"age", p.birth_date ? format_age(*p.birth_date, today) : ""},
-                  {"gender", gender_text(p.gender)},
-                  {"nhs_number", p.nhs_number.size() == 10 ? format_nhs_number(p.nhs_number) : kNotKnown},
-                  {"address", address_text(p.address)},
-                  {"registered_gp", p.registered_gp.empty() ? kNotKnown : p.registered_gp},
-                  {"deceased", p.deceased}};
-  if (p.preferred_name) patient["preferred_name"] = *p.preferred_name;
-  if (p.deceased_date) patient["died"] = format_date(*p.deceased_date);
-  json tabs = json::array();
+  w.key("patient");
+  w.begin_object();
+  w.key("address"), w.string(address_text(p.address));
+  w.key("age"), w.string(p.birth_date ? format_age(*p.birth_date, today) : "");
+  w.key("born"), w.string(p.birth_date ? format_date(*p.birth_date) : kNotKnown);
+  w.key("deceased"), w.boolean(p.deceased);
+  if (p.deceased_date) w.key("died"), w.string(format_date(*p.deceased_date));
+  w.key("gender"), w.string(gender_text(p.gender));
+  w.key("name"), w.string(display_name(p.name));
+  w.key("nhs_number"), w.string(p.nhs_number.size() == 10 ? format_nhs_number(p.nhs_number) : kNotKnown);
+  if (p.preferred_name) w.key("preferred_name"), w.string(*p.preferred_name);
+  w.key("registered_gp"), w.string(p.registered_gp.empty() ? kNotKnown : p.registered_gp);
+  w.end_object();
+  w.key("policy_version"), w.string(view.policy_version());
+  w.key("profile");
+  w.begin_object();
+  w.key("id"), w.string(view.profile_id());
+  w.key("name"), w.string(view.profile_name());
+  w.end_object();
+  w.key("shows_record"), w.boolean(view.shows_record());
+  w.key("tabs");
+  w.begin_array();
   for (Tab t : kTabs) {
-    json tab = {{"tab", tab_id(t)}, {"title", tab_title(t)}};
     Segment s = tab_segment(t);
-    if (s != Segment::none) {
-      tab["segment"] = segment_letter(s);
-      tab["tier"] = view.tier(s);
-      if (view.tier(s) == 0) tab["not_available"] = "Not available for your role: " + view.profile_name();
-    }
-    json items = json::array();
-    for (const Item* i : tab_items(view, t)) items.push_back(item_json(*i));
-    tab["items"] = items;
-    tabs.push_back(tab);
+    w.begin_object();
+    w.key("items");
+    w.begin_array();
+    for (const Item* i : tab_items(view, t)) write_item(w, *i);
+    w.end_array();
+    if (s != Segment::none && view.tier(s) == 0) w.key("not_available"), w.string("Not available for your role: " + view.profile_name());
+    if (s != Segment::none) w.key("segment"), w.string(segment_letter(s));
+    w.key("tab"), w.string(tab_id(t));
+    if (s != Segment::none) w.key("tier"), w.number(view.tier(s));
+    w.key("title"), w.string(tab_title(t));
+    w.end_object();
   }
-  json out = {{"patient", patient},
-              {"basis", basis_id(view.basis())},
-              {"basis_text", view.basis_text()},
-              {"shows_record", view.shows_record()},
-              {"profile", {{"id", view.profile_id()}, {"name", view.profile_name()}}},
-              {"tiers_shown", view.tiers_shown()},
-              {"notice", view.notice()},
-              {"incomplete", view.incomplete()},
-              {"own_organisation_items_hidden", view.own_organisation_items_hidden()},
-              {"policy_version", view.policy_version()},
-              {"tabs", tabs}};
-  if (!view.opt_out_notice().empty()) out["opt_out_notice"] = view.opt_out_notice();
-  if (view.shows_record() && !view.unavailable_sources().empty()) out["unavailable_sources"] = view.unavailable_sources();
-  if (view.override_ends()) out["override_ends"] = view.override_ends()->iso();
-  if (view.case_access_available()) out["case_access_available"] = true;
-  if (!view.case_access_text().empty()) out["case_access_text"] = view.case_access_text();
-  return out.dump(1, ' ', false, json::error_handler_t::replace);  // a bad byte never stops the export
+  w.end_array();
+  w.key("tiers_shown"), w.string(view.tiers_shown());
+  if (view.shows_record() && !view.unavailable_sources().empty()) {
+    w.key("unavailable_sources");
+    w.begin_array();
+    for (const auto& source : view.unavailable_sources()) w.string(source);
+    w.end_array();
+  }
+  w.end_object();
+  return out;
 }
 
 }  // namespace ilinks
