@@ -122,7 +122,6 @@ void JsonWriter::write_string(std::string_view text) {
     out_ += nlohmann::json(std::string(text)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return;
   }
-  out_.reserve(out_.size() + text.size() + 2);
   out_ += '"';
   out_.append(text.data(), plain);
   for (size_t i = plain; i < text.size(); ++i) {
