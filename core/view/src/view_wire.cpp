@@ -278,10 +278,14 @@ class Node {
   // An object holding no member but these.
   const Node& object(std::initializer_list<const char*> allowed) const {
     if (!j_.is_object()) fail("expected an object");
-    for (const auto& [name, value] : j_.items()) {
-      (void)value;
+    for (auto member = j_.begin(); member != j_.end(); ++member) {
+      const std::string& name = member.key();
       bool known = false;
-      for (const char* a : allowed) known = known || name == a;
+      for (const char* a : allowed)  // the first letter first: most names differ there
+        if (!name.empty() && name[0] == a[0] && name == a) {
+          known = true;
+          break;
+        }
       if (!known) fail("unknown member \"" + printable(name) + "\" (format " + kViewWireFormat + " has no such member)");
     }
     return *this;
@@ -289,12 +293,17 @@ class Node {
 
   bool has(const char* name) const { return j_.contains(name); }
   Node at(const char* name) const { return Node(j_.at(name), where_ + "/" + name, source_); }
+  // The member's value, or nullptr: one lookup where has() then at() made two.
+  const json* member(const char* name) const {
+    auto it = j_.find(name);
+    return it == j_.end() ? nullptr : &*it;
+  }
 
   std::string text(const char* name) const {
-    if (!has(name)) return {};
-    const json& v = j_.at(name);
-    if (!v.is_string()) at(name).fail("expected text");
-    return v.get<std::string>();
+    const json* v = member(name);
+    if (!v) return {};
+    if (!v->is_string()) at(name).fail("expected text");
+    return v->get<std::string>();
   }
   std::optional<std::string> optional_text(const char* name) const {
     if (!has(name)) return std::nullopt;
@@ -305,24 +314,24 @@ class Node {
     return text(name);
   }
   bool flag(const char* name) const {
-    if (!has(name)) return false;
-    const json& v = j_.at(name);
-    if (!v.is_boolean()) at(name).fail("expected true or false");
-    return v.get<bool>();
+    const json* v = member(name);
+    if (!v) return false;
+    if (!v->is_boolean()) at(name).fail("expected true or false");
+    return v->get<bool>();
   }
   int integer(const char* name, int low, int high, int fallback) const {
-    if (!has(name)) return fallback;
-    const json& v = j_.at(name);
-    if (!v.is_number_integer()) at(name).fail("expected a whole number");
-    auto n = v.get<int64_t>();
+    const json* v = member(name);
+    if (!v) return fallback;
+    if (!v->is_number_integer()) at(name).fail("expected a whole number");
+    auto n = v->get<int64_t>();
     if (n < low || n > high) at(name).fail("expected " + std::to_string(low) + " to " + std::to_string(high));
     return static_cast<int>(n);
   }
   std::optional<double> number(const char* name) const {
-    if (!has(name)) return std::nullopt;
-    const json& v = j_.at(name);
-    if (!v.is_number()) at(name).fail("expected a number");
-    return v.get<double>();
+    const json* v = member(name);
+    if (!v) return std::nullopt;
+    if (!v->is_number()) at(name).fail("expected a number");
+    return v->get<double>();
   }
   std::optional<Date> date(const char* name) const {
     auto t = optional_text(name);
@@ -351,10 +360,11 @@ class Node {
     return out;
   }
   void each(const char* name, const std::function<void(const Node&)>& read) const {
-    if (!has(name)) return;
-    const json& a = j_.at(name);
-    if (!a.is_array()) at(name).fail("expected a list");
-    for (size_t i = 0; i < a.size(); ++i) read(Node(a[i], where_ + "/" + name + "/" + std::to_string(i), source_));
+    const json* a = member(name);
+    if (!a) return;
+    if (!a->is_array()) at(name).fail("expected a list");
+    std::string prefix = where_ + "/" + name + "/";
+    for (size_t i = 0; i < a->size(); ++i) read(Node((*a)[i], prefix + std::to_string(i), source_));
   }
   template <typename T>
   std::vector<T> list(const char* name, T (*read)(const Node&)) const {
