@@ -28,25 +28,28 @@ std::string lower(std::string s) {
 }  // namespace
 
 struct Classification::Data {
+  using CodeList = std::unordered_map<std::string, std::string>;  // "system|code" -> group
   struct Rule {
     Text id;  // shared with each item it places
     std::string why;
     Segment segment = Segment::none;
     int tier = 0;
     std::vector<std::string> kind, category, not_category, status, code_list, code_system;
+    std::vector<const CodeList*> lists;  // code_list's lists, found once when loaded
     std::vector<CareSetting> setting;
   };
   std::string version;
   std::vector<std::pair<std::string, CareSetting>> keywords;
   std::map<std::string, CareSetting> encounter_class;
   std::map<std::string, std::pair<CareSetting, std::string>> participant_by_ods, participant_by_name;
-  std::map<std::string, std::unordered_map<std::string, std::string>> code_lists;  // list -> "system|code" -> group
+  std::map<std::string, CodeList> code_lists;  // by list name (a map: the rules and tags point into it)
   std::vector<Rule> rules;
   struct Tag {
     Text id;  // shared with each item it tags
     std::vector<std::string> kinds;
     std::set<std::string> codes;  // "system|code"
     std::string code_list, group;  // a list of code_lists, or one group of it
+    const CodeList* list = nullptr;  // code_list's list, found once when loaded
     std::vector<std::string> words;  // lower case, found anywhere in the display
   };
   std::vector<Tag> tags;
@@ -124,8 +127,11 @@ void load_rules(const detail::DataFile& f, Classification::Data& d) {
     rule.code_list = texts("code_list");
     rule.code_system = texts("code_system");
     for (const auto& s : texts("setting")) rule.setting.push_back(f.setting(s, ww + "setting"));
-    for (const auto& list : rule.code_list)
-      if (!d.code_lists.count(list)) f.fail(ww + "code_list", "names \"" + list + "\", which is not in code_lists");
+    for (const auto& list : rule.code_list) {
+      auto found = d.code_lists.find(list);
+      if (found == d.code_lists.end()) f.fail(ww + "code_list", "names \"" + list + "\", which is not in code_lists");
+      rule.lists.push_back(&found->second);
+    }
     d.rules.push_back(std::move(rule));
   }
 }
@@ -154,7 +160,9 @@ void load_tags(const detail::DataFile& f, Classification::Data& d) {
     }
     if (it->contains("code_list")) {
       tag.code_list = f.text_at(*it, "code_list", where);
-      if (!d.code_lists.count(tag.code_list)) f.fail(where + "code_list", "names \"" + tag.code_list + "\", which is not in code_lists");
+      auto found = d.code_lists.find(tag.code_list);
+      if (found == d.code_lists.end()) f.fail(where + "code_list", "names \"" + tag.code_list + "\", which is not in code_lists");
+      tag.list = &found->second;
     }
     if (it->contains("group")) {
       tag.group = f.text_at(*it, "group", where);
@@ -185,8 +193,26 @@ void load_participants(const detail::DataFile& f, Classification::Data& d) {
   }
 }
 
-bool contains(const std::vector<std::string>& list, const std::string& value) {
+bool contains(const std::vector<std::string>& list, std::string_view value) {
   return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+// "system|code", written into one buffer per thread: an item's codings are
+// looked up in several lists, and a new string for each lookup was most of
+// placing a long record (issue 18).
+const std::string& system_and_code(const Coding& c) {
+  thread_local std::string key;
+  key.assign(c.system.str()).append(1, '|').append(c.code.str());
+  return key;
+}
+
+// The group of the first of `codings` on `list`, or null.
+const std::string* group_in(const Classification::Data::CodeList& list, const std::vector<Coding>& codings) {
+  for (const auto& c : codings) {
+    auto hit = list.find(system_and_code(c));
+    if (hit != list.end()) return &hit->second;
+  }
+  return nullptr;
 }
 
 }  // namespace
@@ -243,12 +269,8 @@ std::optional<CareSetting> Classification::setting_from_encounter_class(const st
 
 std::string Classification::code_list_group(const std::string& list, const std::vector<Coding>& codings) const {
   auto it = data_->code_lists.find(list);
-  if (it == data_->code_lists.end()) return {};
-  for (const auto& c : codings) {
-    auto hit = it->second.find(c.system + "|" + c.code);
-    if (hit != it->second.end()) return hit->second;
-  }
-  return {};
+  const std::string* group = it == data_->code_lists.end() ? nullptr : group_in(it->second, codings);
+  return group ? *group : std::string();
 }
 
 Placement Classification::place(const Item& item, const std::vector<Coding>& report_codings) const {
@@ -267,10 +289,13 @@ Placement Classification::place(const Item& item, const std::vector<Coding>& rep
       for (const auto& c : item.codings) found |= contains(rule.code_system, c.system);
       if (!found) continue;
     }
-    if (!rule.code_list.empty()) {
+    if (!rule.lists.empty()) {
       bool found = false;
-      for (const auto& list : rule.code_list)
-        found |= !code_list_group(list, item.codings).empty() || !code_list_group(list, report_codings).empty();
+      auto in = [](const Data::CodeList& list, const std::vector<Coding>& codings) {
+        const std::string* group = group_in(list, codings);
+        return group && !group->empty();
+      };
+      for (const auto* list : rule.lists) found = found || in(*list, item.codings) || in(*list, report_codings);
       if (!found) continue;
     }
     return {rule.segment, rule.tier, rule.id, rule.why};
@@ -285,10 +310,10 @@ std::vector<Text> Classification::tags_of(const Item& item) const {
     if (!tag.kinds.empty() && !contains(tag.kinds, item.kind)) continue;
     bool by_content = !tag.codes.empty() || !tag.code_list.empty() || !tag.words.empty();
     bool hit = !by_content;
-    for (const auto& c : item.codings) hit = hit || tag.codes.count(c.system + "|" + c.code) > 0;
-    if (!hit && !tag.code_list.empty()) {
-      std::string group = code_list_group(tag.code_list, item.codings);
-      hit = !group.empty() && (tag.group.empty() || group == tag.group);
+    for (size_t i = 0; !hit && !tag.codes.empty() && i < item.codings.size(); ++i) hit = tag.codes.count(system_and_code(item.codings[i])) > 0;
+    if (!hit && tag.list) {
+      const std::string* group = group_in(*tag.list, item.codings);
+      hit = group && !group->empty() && (tag.group.empty() || *group == tag.group);
     }
     if (!hit && !tag.words.empty()) {
       if (display.empty()) display = lower(item.display);
@@ -300,10 +325,12 @@ std::vector<Text> Classification::tags_of(const Item& item) const {
 }
 
 Text Classification::sensitive_test_group(const Item& item) const {
-  std::string group = code_list_group("sensitive_tests", item.codings);
-  for (size_t i = 0; group.empty() && i < item.components.size(); ++i)
-    group = code_list_group("sensitive_tests", item.components[i].codings);
-  return group;
+  auto list = data_->code_lists.find("sensitive_tests");
+  if (list == data_->code_lists.end()) return {};
+  const std::string* group = group_in(list->second, item.codings);
+  for (size_t i = 0; (!group || group->empty()) && i < item.components.size(); ++i)
+    group = group_in(list->second, item.components[i].codings);
+  return group ? Text(*group) : Text();
 }
 
 }  // namespace ilinks

@@ -40,13 +40,14 @@ const std::set<std::string> kReadKinds = {
 // Reference fields naming the organisation an item comes from, in the order
 // the issue gives: performer, custodian, author, serviceProvider,
 // informationSource, recorder (each only where it is an Organization).
-const char* const kOwnOrganisationFields[] = {
+// (string_views: a field is compared with each, and views compare lengths first)
+constexpr std::string_view kOwnOrganisationFields[] = {
     "performer", "performer.actor", "performer.onBehalfOf", "custodian", "author", "serviceProvider",
     "informationSource", "recorder", "asserter", "requester", "managingOrganization", "organization", "sender",
     "participant.actor", "source", "expressedBy"};
 
 // Reference fields that make an item depend on another (see Link::relation).
-struct LinkField { const char* field; const char* relation; bool reverse; };
+struct LinkField { std::string_view field; const char* relation; bool reverse; };
 const LinkField kLinkFields[] = {
     {"result", "result of", true},          // DiagnosticReport.result: the result depends on the report
     {"hasMember", "member of", true},       // Observation panel members
@@ -56,7 +57,7 @@ const LinkField kLinkFields[] = {
     {"basedOn", "part of", false}, {"partOf", "part of", false}, {"derivedFrom", "derived from", false},
     {"addresses", "about", false}, {"goal", "part of", false}, {"imagingStudy", "about", false}};
 
-const char* const kSubjectFields[] = {"subject", "patient", "beneficiary", "for"};
+constexpr std::string_view kSubjectFields[] = {"subject", "patient", "beneficiary", "for"};
 
 std::string url_decode_pipe(std::string s) {
   for (size_t at; (at = s.find("%7C")) != std::string::npos || (at = s.find("%7c")) != std::string::npos;) s.replace(at, 3, "|");
@@ -328,7 +329,7 @@ struct RecordBuilder::Impl {
 
   const Entry* subject_of(const Entry& e) const {
     for (size_t k = 0; k < e.r.references.size(); ++k)
-      for (const char* field : kSubjectFields)
+      for (std::string_view field : kSubjectFields)
         if (e.r.references[k].field == field) {
           if (const Entry* target = e.targets[k]; target && target->r.patient) return target;
         }
@@ -338,7 +339,7 @@ struct RecordBuilder::Impl {
   bool refers_to_unknown_person(const Entry& e) const {
     for (size_t k = 0; k < e.r.references.size(); ++k) {
       const RawReference& ref = e.r.references[k];
-      for (const char* field : kSubjectFields)
+      for (std::string_view field : kSubjectFields)
         if (ref.field == field && (ref.reference.rfind("Patient", 0) == 0 || ref.type == "Patient" ||
                                    ref.reference.find("/Patient/") != std::string::npos) && !e.targets[k])
           return true;
@@ -366,8 +367,7 @@ struct RecordBuilder::Impl {
 
   struct Org {
     std::string ods, name;
-    const Entry* entry = nullptr;
-    std::vector<std::string> words;
+    const Entry* entry = nullptr;  // the Organization resource, when it was sent as one (its type words say its setting)
   };
 
   // The organisation `ref` names, given what it resolved to (`target`, or null).
@@ -383,18 +383,18 @@ struct RecordBuilder::Impl {
       return std::nullopt;
     }
     if (target && target->r.item.kind == "Organization")
-      return Org{target->r.extras().ods_code, target->r.extras().name, target, target->r.extras().type_words};
+      return Org{target->r.extras().ods_code, target->r.extras().name, target};
     if (!target && (ref.type == "Organization" || ref.reference.rfind("Organization", 0) == 0) && !ref.display.empty())
-      return Org{{}, ref.display, nullptr, {}};
+      return Org{{}, ref.display, nullptr};
     return std::nullopt;
   }
 
   std::optional<Org> own_org(const Entry& e, std::string& found_by) const {
     if (!e.r.extras().source_ods_hint.empty()) {
       found_by = "HL7 v2 sending facility (MSH-4)";
-      return Org{e.r.extras().source_ods_hint, e.r.extras().name, nullptr, {}};
+      return Org{e.r.extras().source_ods_hint, e.r.extras().name, nullptr};
     }
-    for (const char* field : kOwnOrganisationFields)
+    for (std::string_view field : kOwnOrganisationFields)
       for (size_t k = 0; k < e.r.references.size(); ++k)
         if (e.r.references[k].field == field)
           if (auto org = org_from_reference(e.r.references[k], e.targets[k])) { found_by = field; return org; }
@@ -430,8 +430,11 @@ struct RecordBuilder::Impl {
       out.found_by = "participants file";
       out.canonical_name = canonical;
     }
-    for (size_t i = 0; out.setting == CareSetting::unknown && i < org.words.size(); ++i)
-      if (auto s = rules.setting_from_words(org.words[i])) out.setting = *s, out.found_by = "Organization.type";
+    if (org.entry)
+      for (const auto& words : org.entry->r.extras().type_words) {
+        if (out.setting != CareSetting::unknown) break;
+        if (auto s = rules.setting_from_words(words)) out.setting = *s, out.found_by = "Organization.type";
+      }
     if (out.setting == CareSetting::unknown && !org.name.empty())
       if (auto s = rules.setting_from_words(org.name)) out.setting = *s, out.found_by = "organisation name";
     if (out.setting == CareSetting::unknown) out.found_by = "unknown";  // overwritten below when the Encounter tells
@@ -457,10 +460,10 @@ struct RecordBuilder::Impl {
       std::istringstream words(source);
       std::string word, name;
       while (words >> word)
-        if (rules.participant_setting(word, {}, &name)) { org = Org{word, name, nullptr, {}}; found_by = "meta.source"; break; }
+        if (rules.participant_setting(word, {}, &name)) { org = Org{word, name, nullptr}; found_by = "meta.source"; break; }
     }
     if (!org && !declared_ods[e.input].empty()) {
-      org = Org{declared_ods[e.input], {}, nullptr, {}};
+      org = Org{declared_ods[e.input], {}, nullptr};
       found_by = "declared for the input";
     }
     if (org) {

@@ -245,6 +245,13 @@ Exclusions Exclusions::from_json(std::string_view exclusions_json, const std::st
 const std::string& Exclusions::version() const { return data_->version; }
 
 std::optional<ExclusionMark> Exclusions::exclusion_of(const Item& item) const {
+  if (auto m = exclusion_by_code(item)) return m;
+  // Last, the words, for a code on no list (no SNOMED CT release is shipped).
+  if (data_->words.empty()) return std::nullopt;
+  return exclusion_by_words(words_of(item));
+}
+
+std::optional<ExclusionMark> Exclusions::exclusion_by_code(const Item& item) const {
   const Data& d = *data_;
   for (const auto& label : item.security_labels) {
     auto it = d.labels.find(label.system + "|" + label.code);
@@ -282,9 +289,7 @@ std::optional<ExclusionMark> Exclusions::exclusion_of(const Item& item) const {
     for (const auto& c : comp.codings) if (auto m = check(c)) return m;
     for (const auto& c : comp.value.codings) if (auto m = check(c)) return m;
   }
-  // Last, the words, for a code on no list (no SNOMED CT release is shipped).
-  if (d.words.empty()) return std::nullopt;
-  return exclusion_by_words(words_of(item));
+  return std::nullopt;
 }
 
 std::vector<std::string> Exclusions::label_categories(const Item& item) const {
@@ -340,7 +345,17 @@ Exclusions::Links Exclusions::links_of(const std::vector<Item>& items) {
 
 Exclusions::Marks Exclusions::marks_of(const std::vector<Item>& items, const Links& links) const {
   Marks marks(items.size());
-  for (size_t i = 0; i < items.size(); ++i) marks[i] = items[i].exclusion ? items[i].exclusion.as_optional() : exclusion_of(items[i]);
+  // exclusion_of, item by item, with the words read once per distinct text: a
+  // long record says "Body Height" thousands of times (issue 18).
+  std::unordered_map<std::string, std::optional<ExclusionMark>> by_words;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (items[i].exclusion) { marks[i] = items[i].exclusion.as_optional(); continue; }
+    marks[i] = exclusion_by_code(items[i]);
+    if (marks[i] || data_->words.empty()) continue;
+    auto [known, fresh] = by_words.try_emplace(words_of(items[i]));
+    if (fresh) known->second = exclusion_by_words(known->first);
+    marks[i] = known->second;
+  }
   propagate(items, links, marks);
   return marks;
 }

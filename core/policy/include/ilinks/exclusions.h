@@ -64,6 +64,7 @@ class Exclusions {
 
  private:
   explicit Exclusions(std::shared_ptr<const Data> data) : data_(std::move(data)) {}
+  std::optional<ExclusionMark> exclusion_by_code(const Item& item) const;  // exclusion_of but the words
   std::shared_ptr<const Data> data_;
 };
 
