@@ -5,14 +5,12 @@
 #include <cstring>
 #include <iterator>
 
-#include <nlohmann/json.hpp>
+#include "json_reader.h"
 
 namespace ilinks::detail {
 namespace {
 
-using nlohmann::json;
-
-// nlohmann's SAX interface, building a JsonNode tree in an arena, except that
+// SAX events (json_reader.h), building a JsonNode tree in an arena, except that
 // each finished Bundle entry is handed to the sink and its memory taken back,
 // and damaged parts are skipped instead of failing the whole parse.
 class StreamingBuilder {
@@ -22,11 +20,11 @@ class StreamingBuilder {
 
   bool null() { return ++events_, hashed('n'), value(JsonNode::Type::null); }
   bool boolean(bool v) { return ++events_, hashed(v ? 't' : 'f'), !skip_depth_ && place(tree_.make_boolean(v, member_key())); }
-  bool number_integer(json::number_integer_t v) { return ++events_, hashed('i', &v, sizeof v), number(static_cast<double>(v)); }
-  bool number_unsigned(json::number_unsigned_t v) { return ++events_, hashed('u', &v, sizeof v), number(static_cast<double>(v)); }
-  bool number_float(json::number_float_t v, const std::string& written) { return ++events_, hashed('d', written.data(), written.size()), number(v); }
-  bool binary(json::binary_t&) { return ++events_, value(JsonNode::Type::null); }
-  bool string(std::string& v) {
+  bool number_integer(int64_t v) { return ++events_, hashed('i', &v, sizeof v), number(static_cast<double>(v)); }
+  bool number_unsigned(uint64_t v) { return ++events_, hashed('u', &v, sizeof v), number(static_cast<double>(v)); }
+  bool number_float(double v, std::string_view written) { return ++events_, hashed('d', written.data(), written.size()), number(v); }
+  // `in_text`: the view is into the text read, which outlives the tree, so it is not copied.
+  bool string(std::string_view v, bool in_text) {
     ++events_;
     if (skip_depth_) return true;
     hashed('s', v.data(), v.size());
@@ -36,21 +34,20 @@ class StreamingBuilder {
                          " MB a field may hold; left out");
       return value(JsonNode::Type::null);
     }
-    // Copied, not moved: the parser keeps its buffer, and with it its capacity.
-    return place(tree_.make_string(v, member_key()));
+    return place(tree_.make_string(v, member_key(), in_text));
   }
-  bool key(std::string& k) {
+  bool key(std::string_view k, bool in_text) {
     ++events_;
-    if (!skip_depth_) hashed('k', k.data(), k.size()), key_.assign(k);
+    if (!skip_depth_) hashed('k', k.data(), k.size()), key_ = in_text ? k : tree_.copy(k);
     return true;
   }
-  bool start_object(std::size_t) { return ++events_, open(JsonNode::Type::object); }
-  bool start_array(std::size_t) { return ++events_, open(JsonNode::Type::array); }
+  bool start_object() { return ++events_, open(JsonNode::Type::object); }
+  bool start_array() { return ++events_, open(JsonNode::Type::array); }
   bool end_object() { return ++events_, hashed('}'), close(); }
   bool end_array() { return ++events_, hashed(']'), close(); }
-  bool parse_error(std::size_t position, const std::string&, const json::exception& e) {
+  bool parse_error(std::size_t position, std::string why) {
     error_position_ = position;
-    error_text_ = e.what();
+    error_text_ = std::move(why);
     return false;
   }
 
@@ -72,10 +69,8 @@ class StreamingBuilder {
   void count_entries_read_elsewhere(size_t n) { entries_seen_ += n; }
 
  private:
-  // The name the next value sits under, in the arena ("" in an array).
-  std::string_view member_key() {
-    return !stack_.empty() && stack_.back()->is_object() ? tree_.copy(key_) : std::string_view();
-  }
+  // The name the next value sits under ("" in an array): in the text, or in the arena.
+  std::string_view member_key() const { return !stack_.empty() && stack_.back()->is_object() ? key_ : std::string_view(); }
 
   bool number(double v) { return skip_depth_ || place(tree_.make_number(v, member_key())); }
   bool value(JsonNode::Type type) { return skip_depth_ || place(tree_.make(type, member_key())); }
@@ -154,7 +149,7 @@ class StreamingBuilder {
     std::string p = in_entry() ? "entry[" + std::to_string(entries_seen_) + "]" : "";
     for (size_t i = in_entry() ? 3 : 1; i < stack_.size(); ++i)
       if (!stack_[i]->key().empty()) p += (p.empty() ? "" : ".") + std::string(stack_[i]->key());
-    if (!key_.empty() && !stack_.empty() && stack_.back()->is_object()) p += (p.empty() ? "" : ".") + key_;
+    if (!key_.empty() && !stack_.empty() && stack_.back()->is_object()) p += (p.empty() ? "" : ".") + std::string(key_);
     return p.empty() ? "top level" : p;
   }
 
@@ -178,7 +173,7 @@ class StreamingBuilder {
   JsonLimits limits_;
   JsonNode* root_ = nullptr;
   std::vector<JsonNode*> stack_;  // the open containers, root first
-  std::string key_;
+  std::string_view key_;          // the last member name read, in the text or the arena
   JsonArena::Mark entry_mark_;
   size_t skip_depth_ = 0;
   size_t hash_from_depth_ = 0;  // 4 while inside an entry's resource, else 0
@@ -189,17 +184,6 @@ class StreamingBuilder {
   size_t error_position_ = 0;
   std::string error_text_;
 };
-
-// "syntax error while parsing value - invalid literal; last read: 'tru'" from nlohmann's message.
-// The parser's words without its "[json.exception...]" prefix, and without
-// its "last read: '...'", which quotes the record itself: an error message
-// may reach logs and hosts that the View's content must not.
-std::string plain_parse_error(const std::string& what) {
-  auto at = what.find("syntax error");
-  std::string plain = at == std::string::npos ? what : what.substr(at);
-  auto quote = plain.find("; last read");
-  return quote == std::string::npos ? plain : plain.substr(0, quote);
-}
 
 // JSON's whitespace (RFC 8259).
 constexpr const char* kJsonSpace = " \t\r\n";
@@ -225,49 +209,6 @@ bool looks_like_ndjson(std::string_view text) {
 
 namespace {
 
-// The text as nlohmann's parser reads it, through an iterator that stops at
-// one place (`at`, before reading it) to let `reached` say where to read on
-// from (the same place; past the entries another thread read; for the worker,
-// from its own "[" to the text after the split) and where to stop next
-// (nullptr: nowhere). The reader asks `!=` of its
-// end before every character, so the stop is found by that one comparison,
-// with `stop_` the nearer of the two; `!=` therefore moves on at a stop and is
-// not const. `shift` counts the bytes of the text skipped (for saying where an
-// error is, after them).
-struct Watch {
-  std::ptrdiff_t shift = 0;
-  std::function<const char*(const char* p, const char*& at)> reached;
-};
-
-class WatchedText {
- public:
-  using iterator_category = std::forward_iterator_tag;
-  using value_type = char;
-  using difference_type = std::ptrdiff_t;
-  using pointer = const char*;
-  using reference = const char&;
-  WatchedText(const char* p, const char* end, const char* at, Watch* watch)
-      : p_(p), end_(end), at_(at), stop_(at ? at : end), watch_(watch) {}
-  reference operator*() const { return *p_; }
-  WatchedText& operator++() { ++p_; return *this; }
-  WatchedText operator++(int) { WatchedText before = *this; ++p_; return before; }
-  bool operator!=(const WatchedText&) {
-    while (p_ == stop_ && p_ != end_) {
-      p_ = watch_->reached(p_, at_);
-      stop_ = at_ ? at_ : end_;
-    }
-    return p_ != end_;
-  }
-  bool operator==(const WatchedText& other) { return !(*this != other); }
-
- private:
-  const char* p_;
-  const char* end_;
-  const char* at_;
-  const char* stop_;
-  Watch* watch_;
-};
-
 // The first half's parse watches the split: it stops before reading the
 // split's '}', and again before reading what follows it. The reader acts on
 // a '}' as soon as it reads it, so the worker's entries are taken only when
@@ -276,7 +217,7 @@ class WatchedText {
 // The parse then reads on from the ']' that ends the entry array; otherwise
 // from after the '}', as if nothing had happened.
 // Returns where the parse stops first.
-const char* watch_split(Watch& watch, const StreamingBuilder& builder, const SplitHandoff& handoff,
+const char* watch_split(JsonStops& watch, const StreamingBuilder& builder, const SplitHandoff& handoff,
                         const std::function<void(const EntriesAfterSplit&)>& taken) {
   const char* close = handoff.split.close;
   watch.reached = [&watch, &builder, &handoff, taken, close, events_before_close = size_t{0}](const char* p, const char*& at) mutable -> const char* {
@@ -314,22 +255,21 @@ bool stream_one_document(JsonArena& arena, std::string_view text, const std::str
   bool complete = false;
   const char* begin = text.data();
   const char* end = text.data() + text.size();
-  Watch watch;
+  JsonStops watch;
   if (handoff && handoff->split.close > begin && handoff->split.comma < end && handoff->split.close < handoff->split.comma) {
     const char* first_stop = watch_split(watch, builder, *handoff, [&](const EntriesAfterSplit& after) {
       builder.count_entries_read_elsewhere(after.entries);
       delivered += after.resources;
     });
-    complete = json::sax_parse(WatchedText(begin, end, first_stop, &watch), WatchedText(end, end, nullptr, &watch), &builder,
-                               json::input_format_t::json, true);
+    complete = JsonReader<StreamingBuilder>(begin, end, builder, first_stop, &watch).parse();
   } else {
-    complete = json::sax_parse(begin, end, &builder, json::input_format_t::json, true);
+    complete = JsonReader<StreamingBuilder>(begin, end, builder).parse();
   }
   if (!complete) {
     size_t position = builder.error_position() + static_cast<size_t>(watch.shift);
     std::string at = line_and_column(text, position ? position - 1 : 0);
     if (line_offset) at = "line " + std::to_string(line_offset);
-    std::string why = plain_parse_error(builder.error_text());
+    const std::string& why = builder.error_text();
     if (builder.entries_seen() > 0)
       prefixed(at, "the JSON is malformed or truncated here (" + why + "); the " + std::to_string(builder.entries_seen()) +
                        " entries before it were read, anything after it could not be");
@@ -476,7 +416,7 @@ EntriesAfterSplit stream_entries_after(std::string_view text, const EntrySplit& 
   // The parse reads "[" and then the text after the split's ',' (so its
   // byte n is the text's split.comma + n): the rest of the entry array.
   static const char kBrackets[] = "[]";
-  Watch watch;
+  JsonStops watch;
   if (up_to_close) {
     // Up to a later split's '}', then "]": it parses only if that '}' ends
     // an entry, as the parse began at one.
@@ -485,8 +425,7 @@ EntriesAfterSplit stream_entries_after(std::string_view text, const EntrySplit& 
       return p == kBrackets + 1 ? split.comma + 1 : kBrackets + 1;
     };
     const char* end = kBrackets + 2;
-    after.complete = json::sax_parse(WatchedText(kBrackets, end, kBrackets + 1, &watch), WatchedText(end, end, nullptr, &watch),
-                                     &builder, json::input_format_t::json, true) &&
+    after.complete = JsonReader<StreamingBuilder>(kBrackets, end, builder, kBrackets + 1, &watch).parse() &&
                      builder.entry_array_closed();
     after.entries = builder.entries_seen();
     return after;
@@ -495,8 +434,7 @@ EntriesAfterSplit stream_entries_after(std::string_view text, const EntrySplit& 
   // array's ']' stops it with an error whose position says where that ']' is.
   const char* end = text.data() + text.size();
   watch.reached = [&](const char*, const char*& at) { at = nullptr; return split.comma + 1; };
-  bool parsed = json::sax_parse(WatchedText(kBrackets, end, kBrackets + 1, &watch), WatchedText(end, end, nullptr, &watch),
-                                &builder, json::input_format_t::json, true);
+  bool parsed = JsonReader<StreamingBuilder>(kBrackets, end, builder, kBrackets + 1, &watch).parse();
   size_t token_end = builder.error_position();  // bytes read, the token after the ']' included
   if (!parsed && builder.entry_array_closed() && token_end >= 2 && token_end - 1 < static_cast<size_t>(end - split.comma)) {
     const char* token = split.comma + token_end - 1;  // one character: ',' or '}' in a Bundle

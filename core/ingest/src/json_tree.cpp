@@ -72,9 +72,9 @@ JsonNode* JsonTreeBuilder::make(JsonNode::Type type, std::string_view key) {
   return node;
 }
 
-JsonNode* JsonTreeBuilder::make_string(std::string_view text, std::string_view key) {
+JsonNode* JsonTreeBuilder::make_string(std::string_view text, std::string_view key, bool in_place) {
   JsonNode* node = make(JsonNode::Type::string, key);
-  node->text_ = copy(text);
+  node->text_ = in_place ? text : copy(text);
   return node;
 }
 

@@ -103,7 +103,8 @@ class JsonTreeBuilder {
   explicit JsonTreeBuilder(JsonArena& arena) : arena_(arena) {}
   std::string_view copy(std::string_view text);  // into the arena
   JsonNode* make(JsonNode::Type type, std::string_view key);
-  JsonNode* make_string(std::string_view text, std::string_view key);
+  // A string node; its text copied into the arena, or (`in_place`) viewed where it is, when that outlives the tree.
+  JsonNode* make_string(std::string_view text, std::string_view key, bool in_place = false);
   JsonNode* make_number(double value, std::string_view key);
   JsonNode* make_boolean(bool value, std::string_view key);
   static void append(JsonNode& container, JsonNode* child);
