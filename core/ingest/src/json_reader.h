@@ -12,7 +12,7 @@
 // tests hold this reader to its events (json_reader_test.cpp, and a fuzz target).
 //
 // Handler: null(), boolean(bool), number_integer(int64_t),
-// number_unsigned(uint64_t), number_float(double, string_view written),
+// number_unsigned(uint64_t), number_float(double, const std::string& written),
 // string(string_view, bool in_text), key(string_view, bool in_text),
 // start_object(), end_object(), start_array(), end_array(), each returning
 // false to stop; parse_error(size_t position, std::string why). `in_text`:
@@ -442,7 +442,7 @@ class JsonReader {
             h_.parse_error(position(), "number overflow: a number too large to be read");
             return false;
           }
-          if (!h_.number_float(float_, std::string_view(number_))) return false;
+          if (!h_.number_float(float_, number_)) return false;
           break;
         case Token::literal_false: if (!h_.boolean(false)) return false; break;
         case Token::literal_true: if (!h_.boolean(true)) return false; break;
