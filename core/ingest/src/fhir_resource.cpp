@@ -21,28 +21,28 @@ using json = JsonNode;
 const char* kNhsNumberSystem = "https://fhir.nhs.uk/Id/nhs-number";
 const char* kOdsSystems[] = {"https://fhir.nhs.uk/Id/ods-organization-code", "https://fhir.nhs.uk/Id/ods-site-code"};
 
-std::string str(const json& object, const char* key) {
+std::string str(const json& object, std::string_view key) {
   const json* m = object.find(key);
   return m && m->is_string() ? std::string(m->text()) : std::string();
 }
 
 // The same, as a Text: interned in the reading's pool straight from the
 // parser's characters, with no string made on the way.
-Text word(const json& object, const char* key) {
+Text word(const json& object, std::string_view key) {
   const json* m = object.find(key);
   return m && m->is_string() ? Text(m->text()) : Text();
 }
 
-const json* member(const json& object, const char* key) { return object.find(key); }
+const json* member(const json& object, std::string_view key) { return object.find(key); }
 
 // The member, or an object with nothing in it.
-const json& member_or_empty(const json& object, const char* key) {
+const json& member_or_empty(const json& object, std::string_view key) {
   const json* m = object.find(key);
   return m ? *m : json::empty_object();
 }
 
 // A member that may be one value or a list of them, as a list.
-std::vector<const json*> each(const json& object, const char* key) {
+std::vector<const json*> each(const json& object, std::string_view key) {
   std::vector<const json*> out;
   const json* m = member(object, key);
   if (!m) return out;
@@ -77,7 +77,7 @@ std::string add_concept(const json& concept, std::vector<Coding>& out) {
   return best;
 }
 
-std::optional<double> number(const json& object, const char* key) {
+std::optional<double> number(const json& object, std::string_view key) {
   const json* v = member(object, key);
   if (v && v->is_number()) return v->get<double>();
   return std::nullopt;
@@ -145,13 +145,12 @@ std::string read_interpretation(const json& r) {
 }
 
 // The first date-like member present, in the order given ("onsetPeriod.start").
-std::string first_date_text(const json& r, std::initializer_list<const char*> paths) {
-  for (const char* path : paths) {
-    std::string p(path);
-    auto dot = p.find('.');
-    const json* v = member(r, p.substr(0, dot).c_str());
-    if (v && dot != std::string::npos) v = member(*v, p.substr(dot + 1).c_str());
-    if (v && v->is_string()) return v->get<std::string>();
+std::string first_date_text(const json& r, std::initializer_list<std::string_view> paths) {
+  for (std::string_view path : paths) {
+    auto dot = path.find('.');
+    const json* v = r.find(path.substr(0, dot));
+    if (v && dot != std::string_view::npos) v = v->find(path.substr(dot + 1));
+    if (v && v->is_string()) return std::string(v->text());
   }
   return {};
 }
@@ -175,7 +174,9 @@ void read_dates(const json& r, const std::string& where, Item& item, const Issue
   }
 }
 
-void collect_references(const json& node, std::string path, std::vector<RawReference>& out, int depth) {
+// `path` is the members' names to `node`, joined by "." (a buffer shared by
+// the whole walk: each level adds its name and takes it off again).
+void collect_references(const json& node, std::string& path, std::vector<RawReference>& out, int depth) {
   if (depth > 12) return;
   if (node.is_array()) {
     for (const auto& v : node) collect_references(v, path, out, depth + 1);
@@ -185,12 +186,28 @@ void collect_references(const json& node, std::string path, std::vector<RawRefer
   const json* ref = node.find("reference");
   if (ref && ref->is_string())
     out.push_back({path, ref->get<std::string>(), str(node, "display"), str(node, "type")});
-  // In the order of their names, as the record has always listed them.
-  std::vector<const json*> members;
-  for (const json& m : node)
-    if (m.is_structured() && m.key() != "contained" && m.key() != "text" && m.key() != "reference") members.push_back(&m);
-  std::sort(members.begin(), members.end(), [](const json* a, const json* b) { return a->key() < b->key(); });
-  for (const json* m : members) collect_references(*m, path.empty() ? std::string(m->key()) : path + "." + std::string(m->key()), out, depth + 1);
+  // In the order of their names, as the record has always listed them (FHIR
+  // objects have a few structured members: sorted in place, on the stack).
+  constexpr size_t kOnStack = 24;
+  const json* on_stack[kOnStack];
+  std::vector<const json*> many;
+  size_t n = 0;
+  for (const json& m : node) {
+    if (!m.is_structured() || m.key() == "contained" || m.key() == "text" || m.key() == "reference") continue;
+    if (n == kOnStack) many.assign(on_stack, on_stack + kOnStack);
+    if (n < kOnStack) on_stack[n] = &m;
+    else many.push_back(&m);
+    ++n;
+  }
+  const json** members = n <= kOnStack ? on_stack : many.data();
+  std::sort(members, members + n, [](const json* a, const json* b) { return a->key() < b->key(); });
+  size_t length = path.size();
+  for (size_t i = 0; i < n; ++i) {
+    if (length) path += '.';
+    path += members[i]->key();
+    collect_references(*members[i], path, out, depth + 1);
+    path.resize(length);
+  }
 }
 
 // Human-readable text of documents and notes: the parts a clinician reads.
@@ -626,7 +643,8 @@ ReadResource read_resource(const json& r, const std::string& where_in_input, con
     // a time, the kept lists held a tenth of a long record's memory at its peak, much of it spare room.
     static thread_local std::vector<RawReference> found;
     found.clear();
-    collect_references(r, "", found, 0);
+    std::string path;
+    collect_references(r, path, found, 0);
     out.references.assign(std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
   }
 

@@ -155,15 +155,31 @@ class StreamingBuilder {
 
   void report(const std::string& where, const std::string& what) { issue_(where, what); }
 
-  // FNV-1a over the entry's resource's events, each with its kind's tag.
+  // A hash of the entry's resource's events: each event's kind and length in
+  // one word, then its bytes eight at a time (a byte at a time, FNV-1a, was a
+  // sixth of reading a long record: every byte of every attachment goes
+  // through here). Each step, an xor, an odd multiplier and a rotation, is a
+  // bijection of the hash, so no two texts of one length ever step into the
+  // same state before they differ; it finds the same resource sent twice.
   static constexpr uint64_t kFnvOffset = 14695981039346656037ull;
+  void mix(uint64_t word) {
+    uint64_t h = (hash_ ^ word) * 0x9E3779B97F4A7C15ull;
+    hash_ = (h << 27) | (h >> 37);
+  }
   void hashed(char tag, const void* bytes = nullptr, size_t size = 0) {
     if (hash_from_depth_ == 0 || skip_depth_ || stack_.size() < hash_from_depth_) return;
-    auto mix = [&](unsigned char b) { hash_ = (hash_ ^ b) * 1099511628211ull; };
-    mix(static_cast<unsigned char>(tag));
+    mix(static_cast<unsigned char>(tag) | (static_cast<uint64_t>(size) << 8));
     const auto* p = static_cast<const unsigned char*>(bytes);
-    for (size_t i = 0; i < size; ++i) mix(p[i]);
-    if (size) mix(0);
+    for (; size >= 8; size -= 8, p += 8) {
+      uint64_t word;
+      std::memcpy(&word, p, 8);
+      mix(word);
+    }
+    if (size) {
+      uint64_t word = 0;
+      std::memcpy(&word, p, size);
+      mix(word);
+    }
   }
 
   JsonArena& arena_;

@@ -13,13 +13,6 @@ constexpr size_t kBlockBytes = 256 * 1024;
 
 // ---- Objects --------------------------------------------------------------------
 
-const JsonNode* JsonNode::find(std::string_view key) const {
-  if (type_ != Type::object) return nullptr;
-  for (const JsonNode* m = first_; m; m = m->next_)
-    if (!m->repeated_ && m->key_ == key) return m;
-  return nullptr;
-}
-
 const JsonNode& JsonNode::empty_object() {
   static const JsonNode empty = [] {
     JsonNode n;

@@ -39,7 +39,12 @@ class JsonNode {
   // ---- Objects ----------------------------------------------------------------------
   // The member named `key` (the last one, where a name is repeated, as JSON
   // parsers keep it); nullptr when there is none or this is not an object.
-  const JsonNode* find(std::string_view key) const;
+  const JsonNode* find(std::string_view key) const {
+    if (type_ != Type::object) return nullptr;
+    for (const JsonNode* m = first_; m; m = m->next_)
+      if (!m->repeated_ && m->key_ == key) return m;
+    return nullptr;
+  }
   bool contains(std::string_view key) const { return find(key) != nullptr; }
   std::string_view key() const { return key_; }  // the name this value sits under ("" in an array)
 
