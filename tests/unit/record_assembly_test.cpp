@@ -104,6 +104,21 @@ TEST_SUITE("merging inputs") {
     CHECK(has_issue(r, "uses the id of another Condition"));
   }
 
+  TEST_CASE("two resources that differ in one character are both kept, wherever that character is") {
+    // The duplicate finder hashes each entry's content: a difference anywhere,
+    // in a text's first, middle or last eight bytes, must keep both.
+    const std::string text = "Chronic obstructive pulmonary disease, severe (exacerbation)";
+    for (size_t at = 0; at < text.size(); ++at) {
+      std::string changed = text;
+      changed[at] = changed[at] == 'x' ? 'y' : 'x';
+      auto condition = [](const std::string& words) {
+        return R"({"resourceType":"Condition","id":"1","subject":{"reference":"Patient/joe"},"code":{"text":")" + words + R"("}})";
+      };
+      Record r = test::record_of({condition(text), condition(changed)});
+      CHECK_MESSAGE(r.find("Condition/1~2"), at);
+    }
+  }
+
   TEST_CASE("items about another person never enter the record, and each is reported") {
     RecordBuilder b;
     b.add(test::bundle({test::patient(), test::patient("other", "9000000009"),
