@@ -46,9 +46,10 @@ struct JsonStops {
 template <class Handler>
 class JsonReader {
  public:
-  // Reads [begin, end), with a first stop at `first_stop` (nullptr: none).
+  // Reads [begin, end), with a first stop at `first_stop` (none without `stops` to ask).
   JsonReader(const char* begin, const char* end, Handler& handler, const char* first_stop = nullptr, JsonStops* stops = nullptr)
-      : p_(begin), end_(end), stop_(first_stop ? first_stop : end), limit_(stop_), segment_(begin), stops_(stops), h_(handler) {}
+      : p_(begin), end_(end), stop_(first_stop && stops ? first_stop : end), limit_(stop_), segment_(begin), stops_(stops),
+        h_(handler) {}
 
   // One value and nothing after it but whitespace; false (after parse_error) when not.
   bool parse() {
@@ -412,6 +413,16 @@ class JsonReader {
 
   Token next() { return token_ = scan(); }
 
+  // In an object, token_ being what follows '{' or ',': a member's name and
+  // its ':', then the first token of its value.
+  bool member_name() {
+    if (token_ != Token::value_string) return fail(Token::value_string, "object key", token_);
+    if (!h_.key(text_, text_in_input_)) return false;
+    if (next() != Token::name_separator) return fail(Token::name_separator, "object separator", token_);
+    next();
+    return true;
+  }
+
   // Reads one value (with everything in it), token_ being its first token.
   bool parse_value_tree() {
     states_.clear();
@@ -423,11 +434,8 @@ class JsonReader {
             if (!h_.end_object()) return false;
             break;
           }
-          if (token_ != Token::value_string) return fail(Token::value_string, "object key", token_);
-          if (!h_.key(text_, text_in_input_)) return false;
-          if (next() != Token::name_separator) return fail(Token::name_separator, "object separator", token_);
+          if (!member_name()) return false;
           states_.push_back(false);
-          next();
           continue;  // to the member's value
         case Token::begin_array:
           if (!h_.start_array()) return false;
@@ -468,10 +476,8 @@ class JsonReader {
             return fail(Token::end_array, "array", token_);
           }
         } else if (next() == Token::value_separator) {  // in an object
-          if (next() != Token::value_string) return fail(Token::value_string, "object key", token_);
-          if (!h_.key(text_, text_in_input_)) return false;
-          if (next() != Token::name_separator) return fail(Token::name_separator, "object separator", token_);
           next();
+          if (!member_name()) return false;
           closed = false;
         } else if (token_ == Token::end_object) {
           if (!h_.end_object()) return false;
