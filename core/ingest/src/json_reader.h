@@ -21,7 +21,9 @@
 // characters read, the one that failed included, as nlohmann counts them
 // (the end of the text counts as one).
 #pragma once
+#include <algorithm>
 #include <cerrno>
+#include <clocale>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -374,7 +376,16 @@ class JsonReader {
       long long x = std::strtoll(number_.c_str(), &end, 10);
       if (errno == 0 && static_cast<int64_t>(x) == x) { integer_ = x; return type; }
     }
-    float_ = std::strtod(number_.c_str(), &end);
+    // strtod reads the C library's locale: a host that set one with a decimal
+    // comma would have "12.5" read as 12. As nlohmann does, the point is
+    // written as that locale's before reading.
+    if (decimal_point_ == '.') {
+      float_ = std::strtod(number_.c_str(), &end);
+    } else {
+      in_locale_ = number_;
+      std::replace(in_locale_.begin(), in_locale_.end(), '.', decimal_point_);
+      float_ = std::strtod(in_locale_.c_str(), &end);
+    }
     return Token::value_float;
   }
 
@@ -504,7 +515,8 @@ class JsonReader {
   Token token_ = Token::none;
   std::string_view text_;
   bool text_in_input_ = false;
-  std::string buffer_, number_;
+  std::string buffer_, number_, in_locale_;
+  const char decimal_point_ = *std::localeconv()->decimal_point;
   uint64_t unsigned_ = 0;
   int64_t integer_ = 0;
   double float_ = 0;
