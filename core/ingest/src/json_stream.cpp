@@ -155,12 +155,13 @@ class StreamingBuilder {
 
   void report(const std::string& where, const std::string& what) { issue_(where, what); }
 
-  // A hash of the entry's resource's events: each event's kind and length in
-  // one word, then its bytes eight at a time (a byte at a time, FNV-1a, was a
-  // sixth of reading a long record: every byte of every attachment goes
-  // through here). Each step, an xor, an odd multiplier and a rotation, is a
-  // bijection of the hash, so no two texts of one length ever step into the
-  // same state before they differ; it finds the same resource sent twice.
+  // A hash of the entry's resource's events, for finding the same resource
+  // sent twice: each event's kind and length in one word, then its bytes
+  // eight at a time (a byte at a time, FNV-1a, was a sixth of reading a long
+  // record: every byte of every attachment goes through here). A different
+  // word always changes the state, and each later step (an xor, an odd
+  // multiplier, a rotation) is a bijection of it, so two resources that
+  // differ in one place never hash alike (hazard log C2.6).
   static constexpr uint64_t kFnvOffset = 14695981039346656037ull;
   void mix(uint64_t word) {
     uint64_t h = (hash_ ^ word) * 0x9E3779B97F4A7C15ull;
