@@ -20,6 +20,7 @@
 #include "json_stream.h"
 #include "arriving_input.h"
 #include "second_half.h"
+#include "ilinks/two_threads.h"
 
 namespace ilinks {
 
@@ -95,6 +96,11 @@ struct RecordBuilder::Impl {
   KeyIndex by_key, by_full_url, by_identifier, by_identifier_set, by_content;
   // The words the entries hold (codes, units, organisations...), each kept once.
   TextPool word_pool;
+  // Natively, a large input's build passes that touch each entry alone run on
+  // two threads (as its reading did), and the reading is freed on a worker.
+  bool two_threads = false;
+  TextPool worker_word_pool;  // the words the worker's half makes, each kept once (a pool serves one thread)
+  detail::FreedElsewhere previous_reading;
 
   // Two resources are the same when all their business identifiers are: one
   // shared identifier (a claim group, a ward) is not enough.
@@ -199,6 +205,7 @@ struct RecordBuilder::Impl {
     declared_ods.push_back(options.source_ods);
     const std::string& name = inputs.back();
     size_t size = arrived ? arrived->size : bytes.size();
+    if (size >= options.two_threads_from && detail::SecondHalf::kAvailable) two_threads = true;
     if (size > kMaxInputBytes) {
       issue(name, "is " + std::to_string(size >> 20) + " MB, more than the " + std::to_string(kMaxInputBytes >> 20) +
                       " MB one input may be; not read", true, true);
@@ -279,11 +286,14 @@ struct RecordBuilder::Impl {
   }
 
   void resolve_references() {
-    for (auto& e : entries) {
-      e.targets.clear();
-      e.targets.reserve(e.r.references.size());
-      for (const auto& ref : e.r.references) e.targets.push_back(resolve(ref.reference, e));
-    }
+    detail::in_two_halves(entries.size(), two_threads, [&](int, size_t begin, size_t end) {
+      for (size_t i = begin; i < end; ++i) {
+        Entry& e = entries[i];
+        e.targets.clear();
+        e.targets.reserve(e.r.references.size());
+        for (const auto& ref : e.r.references) e.targets.push_back(resolve(ref.reference, e));
+      }
+    });
   }
 
   // ---- The person ---------------------------------------------------------
@@ -417,11 +427,16 @@ struct RecordBuilder::Impl {
     std::string found_by;
     std::string canonical_name;  // the participants file's name for it, if it has one
   };
-  std::unordered_map<const Entry*, OrgSetting> setting_by_entry;  // organisations sent as resources
-  std::unordered_map<std::string, OrgSetting> setting_by_name;    // organisations named only by code or display
+  // Found once per organisation and per encounter; one apiece for each thread
+  // of the build (the answers are the same, found twice at most).
+  struct Settings {
+    std::unordered_map<const Entry*, OrgSetting> by_entry;  // organisations sent as resources
+    std::unordered_map<std::string, OrgSetting> by_name;    // organisations named only by code or display
+    std::unordered_map<const Entry*, std::pair<CareSetting, const char*>> by_encounter;  // and how it was found
+  };
 
-  const OrgSetting& setting_of(const Org& org) {
-    OrgSetting* cached = org.entry ? &setting_by_entry[org.entry] : &setting_by_name[org.ods + '\n' + org.name];
+  const OrgSetting& setting_of(const Org& org, Settings& settings) const {
+    OrgSetting* cached = org.entry ? &settings.by_entry[org.entry] : &settings.by_name[org.ods + '\n' + org.name];
     if (!cached->found_by.empty()) return *cached;
     OrgSetting& out = *cached;
     std::string canonical;
@@ -441,7 +456,19 @@ struct RecordBuilder::Impl {
     return out;
   }
 
-  SourceOrganisation source_of(const Entry& e, const std::unordered_map<const Entry*, Org>& provenance) {
+  // The setting an Encounter's class or service type says, or unknown.
+  std::pair<CareSetting, const char*> encounter_setting(const Entry& encounter, Settings& settings) const {
+    auto [known, fresh] = settings.by_encounter.try_emplace(&encounter, CareSetting::unknown, nullptr);
+    if (!fresh) return known->second;
+    auto& out = known->second;
+    for (const auto& c : encounter.r.item.categories)
+      if (auto s = rules.setting_from_encounter_class(c.code)) { out = {*s, "Encounter.class"}; break; }
+    for (size_t i = 0; out.first == CareSetting::unknown && i < encounter.r.extras().type_words.size(); ++i)
+      if (auto s = rules.setting_from_words(encounter.r.extras().type_words[i])) out = {*s, "Encounter.serviceType"};
+    return out;
+  }
+
+  SourceOrganisation source_of(const Entry& e, const std::unordered_map<const Entry*, Org>& provenance, Settings& settings) const {
     SourceOrganisation out;
     std::string found_by;
     std::optional<Org> org = own_org(e, found_by);
@@ -470,20 +497,37 @@ struct RecordBuilder::Impl {
       out.ods_code = org->ods;
       out.name = org->name;
       out.found_by = found_by;
-      const OrgSetting& s = setting_of(*org);
+      const OrgSetting& s = setting_of(*org, settings);
       out.setting = s.setting;
       out.setting_found_by = s.found_by;
       if (out.name.empty()) out.name = s.canonical_name;
     }
-    if (out.setting == CareSetting::unknown && encounter) {
-      for (const auto& c : encounter->r.item.categories)
-        if (auto s = rules.setting_from_encounter_class(c.code)) { out.setting = *s; out.setting_found_by = "Encounter.class"; break; }
-      for (size_t i = 0; out.setting == CareSetting::unknown && i < encounter->r.extras().type_words.size(); ++i)
-        if (auto s = rules.setting_from_words(encounter->r.extras().type_words[i])) out.setting = *s, out.setting_found_by = "Encounter.serviceType";
-    }
+    if (out.setting == CareSetting::unknown && encounter)
+      if (auto [setting, how] = encounter_setting(*encounter, settings); how) out.setting = setting, out.setting_found_by = how;
     if (out.setting == CareSetting::unknown) out.setting_found_by = "unknown";
     if (!org) out.found_by = "unknown";
     return out;
+  }
+
+  // A participant's name, contact, organisation and role, from who it names
+  // (`who`, or null), where the item did not say them itself.
+  static void learn_participant(Participant& person, const Entry* who) {
+    if (!who) return;
+    if (person.name.empty()) person.name = who->r.extras().name;
+    if (person.contact.empty()) person.contact = who->r.extras().contact;
+    if (who->r.item.kind == "PractitionerRole") {
+      for (size_t k = 0; k < who->r.references.size(); ++k) {
+        const RawReference& ref = who->r.references[k];
+        const Entry* t = who->targets[k];
+        if (!t) continue;
+        if (ref.field == "practitioner" && person.name.empty()) person.name = t->r.extras().name;
+        if (ref.field == "practitioner" && person.contact.empty()) person.contact = t->r.extras().contact;
+        if (ref.field == "organization" && person.organisation.empty()) person.organisation = t->r.extras().name;
+        if (ref.field == "organization" && person.contact.empty()) person.contact = t->r.extras().contact;
+      }
+      if (person.role.empty()) person.role = who->r.item.display;
+    }
+    if (person.role.empty() && who->r.item.kind == "RelatedPerson") person.role = who->r.item.display;
   }
 
   // ---- Build --------------------------------------------------------------
@@ -495,6 +539,7 @@ struct RecordBuilder::Impl {
     record.inputs_ = inputs;
     record.unavailable_ = unavailable;
     record.classification_version_ = rules.version();
+    record.two_threads_ = two_threads;
 
     // Whose record this is
     auto groups = people();
@@ -574,49 +619,46 @@ struct RecordBuilder::Impl {
     }
 
     // Items
-    std::map<std::string, int> unresolved;  // reference -> how many items refer to it
-    // First fill in what each item learns from the others (in place: the
-    // others are read while this runs), then move them into the record.
+    // What an item takes from the medication it names, first and on one
+    // thread: the pass after it reads other entries' displays.
     for (auto& e : entries) {
       if (e.dropped || e.r.patient) continue;
       Item& item = e.r.item;
-      item.key = e.key;
-      item.input = inputs[e.input];
-      item.source = source_of(e, provenance);
-      for (size_t p = 0; p < item.participants.size() && p < e.r.participant_references.size(); ++p) {
-        const Entry* who = resolve(e.r.participant_references[p], e);
-        if (!who) continue;
-        Participant& person_ = item.participants[p];
-        if (person_.name.empty()) person_.name = who->r.extras().name;
-        if (person_.contact.empty()) person_.contact = who->r.extras().contact;
-        if (who->r.item.kind == "PractitionerRole") {
-          for (size_t k = 0; k < who->r.references.size(); ++k) {
-            const RawReference& ref = who->r.references[k];
-            const Entry* t = who->targets[k];
-            if (!t) continue;
-            if (ref.field == "practitioner" && person_.name.empty()) person_.name = t->r.extras().name;
-            if (ref.field == "practitioner" && person_.contact.empty()) person_.contact = t->r.extras().contact;
-            if (ref.field == "organization" && person_.organisation.empty()) person_.organisation = t->r.extras().name;
-            if (ref.field == "organization" && person_.contact.empty()) person_.contact = t->r.extras().contact;
-          }
-          if (person_.role.empty()) person_.role = who->r.item.display;
-        }
-        if (person_.role.empty() && who->r.item.kind == "RelatedPerson") person_.role = who->r.item.display;
-      }
       for (size_t k = 0; k < e.r.references.size(); ++k) {
         const RawReference& ref = e.r.references[k];
-        if (ref.field == "medicationReference") {
-          if (const Entry* med = e.targets[k]) {
-            item.codings.insert(item.codings.end(), med->r.item.codings.begin(), med->r.item.codings.end());
-            if (item.display.empty()) item.display = med->r.item.display;
-          } else if (item.display.empty()) {
-            item.display = ref.display;
-          }
+        if (ref.field != "medicationReference") continue;
+        if (const Entry* med = e.targets[k]) {
+          item.codings.insert(item.codings.end(), med->r.item.codings.begin(), med->r.item.codings.end());
+          if (item.display.empty()) item.display = med->r.item.display;
+        } else if (item.display.empty()) {
+          item.display = ref.display;
         }
-        bool local = ref.reference.rfind("http", 0) != 0 || by_full_url.contains(ref.reference);
-        if (local && !e.targets[k] && ref.reference.rfind("Patient", 0) != 0) ++unresolved[ref.reference];
       }
     }
+    // Then what each item learns from the others (in place: the others are
+    // read while this runs, and no entry writes another's), then move them into
+    // the record. Natively two threads, each writing only its own half.
+    std::map<std::string, int> unresolved[2];  // reference -> how many items refer to it
+    Settings settings[2];
+    detail::in_two_halves(entries.size(), two_threads, [&](int half, size_t begin, size_t end) {
+      TextPool::Use half_interning(half == 0 ? worker_word_pool : word_pool);
+      for (size_t i = begin; i < end; ++i) {
+        Entry& e = entries[i];
+        if (e.dropped || e.r.patient) continue;
+        Item& item = e.r.item;
+        item.key = e.key;
+        item.input = inputs[e.input];
+        item.source = source_of(e, provenance, settings[half]);
+        for (size_t p = 0; p < item.participants.size() && p < e.r.participant_references.size(); ++p)
+          learn_participant(item.participants[p], resolve(e.r.participant_references[p], e));
+        for (size_t k = 0; k < e.r.references.size(); ++k) {
+          const RawReference& ref = e.r.references[k];
+          bool local = ref.reference.rfind("http", 0) != 0 || by_full_url.contains(ref.reference);
+          if (local && !e.targets[k] && ref.reference.rfind("Patient", 0) != 0) ++unresolved[half][ref.reference];
+        }
+      }
+    });
+    for (const auto& [reference, count] : unresolved[1]) unresolved[0][reference] += count;
     // Consent directives: actor organisations to ODS codes, data to item keys
     // (before items leave their entries). An actor that cannot be resolved
     // makes the part unreadable: withhold, never allow.
@@ -644,7 +686,7 @@ struct RecordBuilder::Impl {
       e.item = record.items_.size();
       record.items_.push_back(std::move(e.r.item));
     }
-    for (const auto& [reference, count] : unresolved)
+    for (const auto& [reference, count] : unresolved[0])
       issue("references", detail::utf8_prefix(reference, 120) + " is referred to by " + std::to_string(count) +
                               (count == 1 ? " item" : " items") + " but is not in the record",
             !names_who_or_where(reference));
@@ -683,24 +725,31 @@ struct RecordBuilder::Impl {
           if (const Item* t = record.find(l.target)) out.push_back(t);
       return out;
     };
-    for (auto& item : items) {
-      if (!kReadKinds.count(item.kind)) {
-        item.rule = "other";
-        continue;
+    struct Unplaced { std::string where, kind; };
+    std::vector<Unplaced> unplaced[2];  // each half's items that no rule places, in order
+    detail::in_two_halves(items.size(), two_threads, [&](int half, size_t begin, size_t end) {
+      TextPool::Use half_interning(half == 0 ? worker_word_pool : word_pool);
+      for (size_t i = begin; i < end; ++i) {
+        Item& item = items[i];
+        if (!kReadKinds.count(item.kind)) {
+          item.rule = "other";
+          continue;
+        }
+        std::vector<Coding> report_codings;
+        for (const char* relation : {"result of", "member of"})
+          for (const Item* report : linked(item, relation))
+            report_codings.insert(report_codings.end(), report->codings.begin(), report->codings.end());
+        Placement p = rules.place(item, report_codings);
+        item.segment = p.segment;
+        item.tier = p.tier;
+        item.rule = p.rule;
+        if (p.rule.empty()) unplaced[half].push_back({item.input + " " + item.key, item.kind});
+        item.sensitive_test = rules.sensitive_test_group(item);
+        item.tags = rules.tags_of(item);
       }
-      std::vector<Coding> report_codings;
-      for (const char* relation : {"result of", "member of"})
-        for (const Item* report : linked(item, relation))
-          report_codings.insert(report_codings.end(), report->codings.begin(), report->codings.end());
-      Placement p = rules.place(item, report_codings);
-      item.segment = p.segment;
-      item.tier = p.tier;
-      item.rule = p.rule;
-      if (p.rule.empty())
-        issue(item.input + " " + item.key, "no classification rule places this " + item.kind + "; it will not be shown");
-      item.sensitive_test = rules.sensitive_test_group(item);
-      item.tags = rules.tags_of(item);
-    }
+    });
+    for (const auto& list : unplaced)
+      for (const auto& u : list) issue(u.where, "no classification rule places this " + u.kind + "; it will not be shown");
     // Exclusions are not marked here: the policy marks them, once, with its own lists.
   }
 
@@ -776,7 +825,10 @@ void RecordBuilder::choose_person(const std::string& who) { impl_->chosen_person
 
 Record RecordBuilder::build() {
   Record record = impl_->build();
-  impl_ = std::make_unique<Impl>(impl_->rules);  // what was read is freed here: the record holds all it needs
+  // What was read is freed (the record holds all it needs), natively on a worker.
+  std::unique_ptr<Impl> spent = std::move(impl_);
+  impl_ = std::make_unique<Impl>(spent->rules);
+  if (spent->two_threads) impl_->previous_reading.free(std::move(spent));
   return record;
 }
 
@@ -794,7 +846,7 @@ void Record::index_items() {
 Record::Record(const Record& other)
     : patient_(other.patient_), identity_known_(other.identity_known_), other_people_(other.other_people_), items_(other.items_),
       load_issues_(other.load_issues_), inputs_(other.inputs_), unavailable_(other.unavailable_),
-      classification_version_(other.classification_version_) {
+      classification_version_(other.classification_version_), two_threads_(other.two_threads_) {
   index_items();
 }
 

@@ -12,6 +12,7 @@
 #include "data_file.h"
 #include "ilinks/code_list.h"
 #include "ilinks/key_index.h"
+#include "ilinks/two_threads.h"
 
 namespace ilinks {
 
@@ -343,19 +344,22 @@ Exclusions::Links Exclusions::links_of(const std::vector<Item>& items) {
   return out;
 }
 
-Exclusions::Marks Exclusions::marks_of(const std::vector<Item>& items, const Links& links) const {
+Exclusions::Marks Exclusions::marks_of(const std::vector<Item>& items, const Links& links, bool two_threads) const {
   Marks marks(items.size());
   // exclusion_of, item by item, with the words read once per distinct text: a
-  // long record says "Body Height" thousands of times (issue 18).
-  std::unordered_map<std::string, std::optional<ExclusionMark>> by_words;
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (items[i].exclusion) { marks[i] = items[i].exclusion.as_optional(); continue; }
-    marks[i] = exclusion_by_code(items[i]);
-    if (marks[i] || data_->words.empty()) continue;
-    auto [known, fresh] = by_words.try_emplace(words_of(items[i]));
-    if (fresh) known->second = exclusion_by_words(known->first);
-    marks[i] = known->second;
-  }
+  // long record says "Body Height" thousands of times (issue 18). With two
+  // threads, each half has its own memo and writes only its own marks.
+  detail::in_two_halves(items.size(), two_threads, [&](int, size_t begin, size_t end) {
+    std::unordered_map<std::string, std::optional<ExclusionMark>> by_words;
+    for (size_t i = begin; i < end; ++i) {
+      if (items[i].exclusion) { marks[i] = items[i].exclusion.as_optional(); continue; }
+      marks[i] = exclusion_by_code(items[i]);
+      if (marks[i] || data_->words.empty()) continue;
+      auto [known, fresh] = by_words.try_emplace(words_of(items[i]));
+      if (fresh) known->second = exclusion_by_words(known->first);
+      marks[i] = known->second;
+    }
+  });
   propagate(items, links, marks);
   return marks;
 }

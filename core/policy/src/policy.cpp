@@ -9,6 +9,7 @@
 #include "ilinks/audit.h"
 #include "ilinks/errors.h"
 #include "ilinks/key_index.h"
+#include "ilinks/two_threads.h"
 #include "policy_data.h"
 
 namespace ilinks {
@@ -427,7 +428,8 @@ Decision Policy::view_for(const Record& record, const Request& req, AuditTrail& 
   view.patient_ = person;
   const auto& items = record.items();
   Exclusions::Links links = Exclusions::links_of(items);  // found once for the three propagations below
-  Exclusions::Marks marks = d.exclusions->marks_of(items, links);  // the one place exclusions are marked
+  // the one place exclusions are marked
+  Exclusions::Marks marks = d.exclusions->marks_of(items, links, record.two_threads());
   std::vector<bool> excluded(items.size()), withheld_by_opt_out(items.size()), withheld_from_everyone(items.size());
   for (size_t i = 0; i < items.size(); ++i) {
     excluded[i] = marks[i].has_value();
@@ -469,18 +471,22 @@ Decision Policy::view_for(const Record& record, const Request& req, AuditTrail& 
   }
   detail::KeyIndex shown_keys;  // views the record's keys
   shown_keys.reserve(shown.size());
-  view.items_.reserve(shown.size());
-  for (size_t i : shown) {
-    Item& copy = view.items_.emplace_back(items[i]);
-    copy.exclusion.reset();  // a View never says why something might have been withheld
-    copy.sensitive_test.clear();
-    copy.rule.clear();
-    copy.directive.reset();
-    shown_keys.emplace(items[i].key, i);
-  }
-  for (auto& item : view.items_)  // no dangling references to what is not shown
-    item.links.erase(std::remove_if(item.links.begin(), item.links.end(), [&](const Link& l) { return !shown_keys.contains(l.target); }),
-                     item.links.end());
+  for (size_t i : shown) shown_keys.emplace(items[i].key, i);
+  // Natively a long record's copies are made in two halves at once, each
+  // writing only its own places.
+  view.items_.resize(shown.size());
+  detail::in_two_halves(shown.size(), record.two_threads(), [&](int, size_t begin, size_t end) {
+    for (size_t j = begin; j < end; ++j) {
+      Item& copy = view.items_[j] = items[shown[j]];
+      copy.exclusion.reset();  // a View never says why something might have been withheld
+      copy.sensitive_test.clear();
+      copy.rule.clear();
+      copy.directive.reset();
+      // no dangling references to what is not shown
+      copy.links.erase(std::remove_if(copy.links.begin(), copy.links.end(), [&](const Link& l) { return !shown_keys.contains(l.target); }),
+                       copy.links.end());
+    }
+  });
 
   event.shown = view.tiers_shown();
   event.outcome = "shown";

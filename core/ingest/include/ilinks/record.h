@@ -59,6 +59,9 @@ class Record {
   const std::vector<UnavailableSource>& unavailable_sources() const { return unavailable_; }
   // Versions of the classification data the record was placed with.
   const std::string& classification_version() const { return classification_version_; }
+  // Natively, whether the policy may use two threads for its Views: its host
+  // allowed two for an input this large (InputOptions::two_threads_from).
+  bool two_threads() const { return two_threads_; }
 
   // Kept for the banner-only callers of the first version.
   const std::string& source_name() const { return inputs_.empty() ? empty_ : inputs_.front(); }
@@ -75,6 +78,7 @@ class Record {
   std::vector<std::string> inputs_;
   std::vector<UnavailableSource> unavailable_;
   std::string classification_version_;
+  bool two_threads_ = false;
   std::string empty_;
 };
 

@@ -23,7 +23,8 @@ struct InputOptions {
   std::string name;        // how issues name the input: a file name or URL
   std::string source_ods;  // the organisation the whole input comes from, when the sender declares it
   // Natively, a Bundle at least this large (bytes) is read by two threads at
-  // once, the second half of its entries on a worker; the record is the same.
+  // once, the second half of its entries on a worker, and its record's build
+  // passes and Views (Record::two_threads) split in two; the record is the same.
   // SIZE_MAX: never (for a server whose cores serve other requests).
   size_t two_threads_from = size_t{2} << 20;
   // An ArrivingInput's entries are read each time about this many more bytes

@@ -57,7 +57,9 @@ class Exclusions {
     std::vector<To> to;
   };
   static Links links_of(const std::vector<Item>& items);
-  Marks marks_of(const std::vector<Item>& items, const Links& links) const;  // an item's own mark, if it has one, is kept
+  // An item's own mark, if it has one, is kept. `two_threads`: natively, a
+  // long list is marked in two halves at once (the marks are the same).
+  Marks marks_of(const std::vector<Item>& items, const Links& links, bool two_threads = false) const;
   static void propagate(const std::vector<Item>& items, const Links& links, Marks& marks);
 
   struct Data;
