@@ -48,6 +48,24 @@ TEST_SUITE("references") {
     CHECK(has_issue(r, "Organization/missing is referred to by 2 items but is not in the record"));
   }
 
+  TEST_CASE("a participant's role is never the name of a medication its role resource names, whatever the order") {
+    // A PractitionerRole with no code of its own but a medicationReference:
+    // the role takes the medication's codes and name (and is withheld with
+    // it, if the medication is), but the Observation it performed must not
+    // show that name as the performer's role.
+    const std::string observation = observation_by("bp", "PractitionerRole/p");
+    const std::string role = R"({"resourceType":"PractitionerRole","id":"p","medicationReference":{"reference":"Medication/m"}})";
+    const std::string medication = R"({"resourceType":"Medication","id":"m","code":{"text":"Named medicine"}})";
+    for (const auto& order : std::vector<std::vector<std::string>>{{observation, role, medication}, {role, observation, medication},
+                                                                   {medication, role, observation}}) {
+      Record r = test::record_of(order);
+      const Item& bp = item(r, "Observation/bp");
+      REQUIRE(bp.participants.size() == 1);
+      CHECK(bp.participants[0].role.str().find("Named medicine") == std::string::npos);
+      CHECK(item(r, "PractitionerRole/p").display == "Named medicine");  // the role itself still takes it
+    }
+  }
+
   TEST_CASE("a result links to its report, a medication to its indication, a letter to its encounter") {
     Record r = test::record_of({
         R"({"resourceType":"Observation","id":"hb","status":"final","subject":{"reference":"Patient/joe"},"code":{"text":"Hb"}})",

@@ -13,6 +13,7 @@
 #include "../tools/consented_view.h"
 #include "../tools/record_digest.h"
 #include "ilinks/record_builder.h"
+#include "ilinks/two_threads.h"
 #include "ilinks/view_export.h"
 #include "record_helpers.h"
 #include "record_maker.h"
@@ -32,22 +33,31 @@ std::string digest(const ilinks::Record& r) {
 struct BothWays {
   std::string one_thread, two_threads;
   uint64_t taken = 0;  // second halves a worker read and the parse took
+  // halves of passes a worker ran: building the two-thread record, and its View
+  uint64_t halves_in_build = 0, halves_in_view = 0;
 };
 
 // The same bytes read by one thread, then with the split forced whatever their size.
 BothWays read_both_ways(const std::string& bytes) {
   BothWays both;
+  auto& halves = ilinks::detail::halves_run_by_a_worker();
+  uint64_t halves_before = halves;
   ilinks::RecordBuilder one;
   one.add(bytes, {"in.json", "", std::numeric_limits<size_t>::max()});
   ilinks::Record one_record = one.build();
   REQUIRE_FALSE(one_record.two_threads());
   both.one_thread = digest(one_record);
+  REQUIRE(halves == halves_before);  // one thread means one
   uint64_t before = ilinks::RecordBuilder::second_halves_read_by_a_worker();
   ilinks::RecordBuilder two;
   two.add(bytes, {"in.json", "", 0});
+  halves_before = halves;
   ilinks::Record two_record = two.build();
-  REQUIRE(two_record.two_threads());  // its build passes were split, and its Views are
+  both.halves_in_build = halves - halves_before;
+  REQUIRE(two_record.two_threads());  // its Views are made with two threads too
+  halves_before = halves;
   both.two_threads = digest(two_record);
+  both.halves_in_view = halves - halves_before;
   both.taken = ilinks::RecordBuilder::second_halves_read_by_a_worker() - before;
   return both;
 }
@@ -79,6 +89,7 @@ TEST_SUITE("reading a large Bundle with two threads") {
       CAPTURE(file);
       BothWays both = read_both_ways(slurp(shared_data(file)));
       CHECK(both.taken == 1);
+      CHECK(both.halves_in_build == 3);
       CHECK(both.one_thread.size() > 10000);
       CHECK(both.two_threads == both.one_thread);
     }
@@ -94,6 +105,8 @@ TEST_SUITE("reading a large Bundle with two threads") {
       std::string text = test::bundle(resources);
       BothWays both = read_both_ways(text);
       CHECK(both.two_threads == both.one_thread);
+      CHECK(both.halves_in_build == 3);  // references, what items learn from each other, placing
+      CHECK(both.halves_in_view == 2);   // the exclusion marks, the copies
       // Items of both halves are withheld: their markers are in the record, not in the View.
       size_t view_at = both.two_threads.find("\n{");
       REQUIRE(view_at != std::string::npos);

@@ -12,6 +12,9 @@
 #include <set>
 #include <sstream>
 #include <unordered_map>
+#if defined(ILINKS_TWO_THREADS)
+#include <thread>
+#endif
 
 #include "fhir_resource.h"
 #include "hl7v2.h"
@@ -65,6 +68,41 @@ std::string url_decode_pipe(std::string s) {
   return s;
 }
 
+// Frees what it is given on a worker while the caller goes on (freeing a
+// large record's reading took a fifth of its build), or at once where there
+// are no threads. Waits for the worker before it is itself destroyed: a
+// caller that drops the builder at once after build() waits for it there.
+class FreedElsewhere {
+ public:
+  FreedElsewhere() = default;
+  FreedElsewhere(const FreedElsewhere&) = delete;
+  FreedElsewhere& operator=(const FreedElsewhere&) = delete;
+  ~FreedElsewhere() { wait(); }
+
+  template <class T>
+  void free(std::unique_ptr<T> spent) {
+    wait();
+#if defined(ILINKS_TWO_THREADS)
+    try {
+      worker_ = std::thread([doomed = std::move(spent)]() mutable { doomed.reset(); });
+    } catch (...) {
+      // no thread to be had: what was moved into the thread's function is freed here
+    }
+#endif
+  }
+
+  void wait() {
+#if defined(ILINKS_TWO_THREADS)
+    if (worker_.joinable()) worker_.join();
+#endif
+  }
+
+ private:
+#if defined(ILINKS_TWO_THREADS)
+  std::thread worker_;
+#endif
+};
+
 constexpr size_t kNotInRecord = static_cast<size_t>(-1);  // an entry that is not an item of the record
 
 struct Entry {
@@ -100,7 +138,7 @@ struct RecordBuilder::Impl {
   // two threads (as its reading did), and the reading is freed on a worker.
   bool two_threads = false;
   TextPool worker_word_pool;  // the words the worker's half makes, each kept once (a pool serves one thread)
-  detail::FreedElsewhere previous_reading;
+  FreedElsewhere previous_reading;
 
   // Two resources are the same when all their business identifiers are: one
   // shared identifier (a claim group, a ward) is not enough.
@@ -619,29 +657,13 @@ struct RecordBuilder::Impl {
     }
 
     // Items
-    // What an item takes from the medication it names, first and on one
-    // thread: the pass after it reads other entries' displays.
-    for (auto& e : entries) {
-      if (e.dropped || e.r.patient) continue;
-      Item& item = e.r.item;
-      for (size_t k = 0; k < e.r.references.size(); ++k) {
-        const RawReference& ref = e.r.references[k];
-        if (ref.field != "medicationReference") continue;
-        if (const Entry* med = e.targets[k]) {
-          item.codings.insert(item.codings.end(), med->r.item.codings.begin(), med->r.item.codings.end());
-          if (item.display.empty()) item.display = med->r.item.display;
-        } else if (item.display.empty()) {
-          item.display = ref.display;
-        }
-      }
-    }
-    // Then what each item learns from the others (in place: the others are
-    // read while this runs, and no entry writes another's), then move them into
-    // the record. Natively two threads, each writing only its own half.
+    // First what each item learns from the others (in place: the others are
+    // read while this runs, and no entry writes another's). Natively two
+    // threads, each writing only its own half.
     std::map<std::string, int> unresolved[2];  // reference -> how many items refer to it
     Settings settings[2];
     detail::in_two_halves(entries.size(), two_threads, [&](int half, size_t begin, size_t end) {
-      TextPool::Use half_interning(half == 0 ? worker_word_pool : word_pool);
+      TextPool::Use half_interning(half == 0 && two_threads ? worker_word_pool : word_pool);
       for (size_t i = begin; i < end; ++i) {
         Entry& e = entries[i];
         if (e.dropped || e.r.patient) continue;
@@ -659,6 +681,23 @@ struct RecordBuilder::Impl {
       }
     });
     for (const auto& [reference, count] : unresolved[1]) unresolved[0][reference] += count;
+    // Then what an item takes from the medication it names, on one thread and
+    // after the participants: a participant's role is what its own resource
+    // says, never a medication's name (a role with a medicationReference).
+    for (auto& e : entries) {
+      if (e.dropped || e.r.patient) continue;
+      Item& item = e.r.item;
+      for (size_t k = 0; k < e.r.references.size(); ++k) {
+        const RawReference& ref = e.r.references[k];
+        if (ref.field != "medicationReference") continue;
+        if (const Entry* med = e.targets[k]) {
+          item.codings.insert(item.codings.end(), med->r.item.codings.begin(), med->r.item.codings.end());
+          if (item.display.empty()) item.display = med->r.item.display;
+        } else if (item.display.empty()) {
+          item.display = ref.display;
+        }
+      }
+    }
     // Consent directives: actor organisations to ODS codes, data to item keys
     // (before items leave their entries). An actor that cannot be resolved
     // makes the part unreadable: withhold, never allow.
@@ -728,7 +767,7 @@ struct RecordBuilder::Impl {
     struct Unplaced { std::string where, kind; };
     std::vector<Unplaced> unplaced[2];  // each half's items that no rule places, in order
     detail::in_two_halves(items.size(), two_threads, [&](int half, size_t begin, size_t end) {
-      TextPool::Use half_interning(half == 0 ? worker_word_pool : word_pool);
+      TextPool::Use half_interning(half == 0 && two_threads ? worker_word_pool : word_pool);
       for (size_t i = begin; i < end; ++i) {
         Item& item = items[i];
         if (!kReadKinds.count(item.kind)) {
@@ -825,9 +864,10 @@ void RecordBuilder::choose_person(const std::string& who) { impl_->chosen_person
 
 Record RecordBuilder::build() {
   Record record = impl_->build();
-  // What was read is freed (the record holds all it needs), natively on a worker.
-  std::unique_ptr<Impl> spent = std::move(impl_);
-  impl_ = std::make_unique<Impl>(spent->rules);
+  // What was read is freed (the record holds all it needs): natively on a
+  // worker, which this builder waits for before it is itself destroyed.
+  std::unique_ptr<Impl> spent = std::make_unique<Impl>(impl_->rules);  // made first: a failure leaves the builder whole
+  spent.swap(impl_);
   if (spent->two_threads) impl_->previous_reading.free(std::move(spent));
   return record;
 }

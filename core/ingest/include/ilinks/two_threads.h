@@ -3,13 +3,14 @@
 //
 // Natively a large record's build passes and its View's marking and copying
 // touch each entry or item alone, so two cores halve them (issue 18: the 60 MB
-// record's build 0.18 -> 0.10 s). Only the parts built with ILINKS_TWO_THREADS
-// (ingest and policy, natively) use a worker; elsewhere, and in WebAssembly
-// here (no threads), the caller does all.
+// record's build 0.17 -> 0.10 s). Only the parts built with ILINKS_TWO_THREADS
+// (ilinks_ingest and ilinks_policy, natively) use a worker; in WebAssembly here
+// (no threads) the caller does all. A detail of those parts, not an API.
 #pragma once
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <exception>
-#include <memory>
 #include <utility>
 #if defined(ILINKS_TWO_THREADS)
 #include <system_error>
@@ -18,10 +19,17 @@
 
 namespace ilinks::detail {
 
+// How many halves a worker has run in this process (for tests, which cannot
+// tell otherwise: the results are the same either way).
+inline std::atomic<uint64_t>& halves_run_by_a_worker() {
+  static std::atomic<uint64_t> count{0};
+  return count;
+}
+
 // Calls work(half, begin, end): half 0 over [0, n/2) on a worker and half 1
 // over [n/2, n) here, when `two` and a thread can be had; otherwise
-// work(0, 0, n) here. Returns when both are done. An exception in either is
-// rethrown here, the worker's first.
+// work(0, 0, n) here. Returns when both are done; an exception in either is
+// then rethrown here (this thread's, if both threw).
 template <class Work>
 void in_two_halves(size_t n, bool two, Work&& work) {
 #if defined(ILINKS_TWO_THREADS)
@@ -33,6 +41,7 @@ void in_two_halves(size_t n, bool two, Work&& work) {
       worker = std::thread([&] {
         try {
           work(0, size_t{0}, middle);
+          ++halves_run_by_a_worker();
         } catch (...) {
           worker_failed = std::current_exception();
         }
@@ -55,39 +64,5 @@ void in_two_halves(size_t n, bool two, Work&& work) {
   (void)two;
   work(0, size_t{0}, n);
 }
-
-// Frees what it is given on a worker while the caller goes on (freeing a
-// large record's reading took a fifth of its build), or at once where there
-// are no threads. Waits for the worker before it is itself destroyed.
-class FreedElsewhere {
- public:
-  FreedElsewhere() = default;
-  FreedElsewhere(const FreedElsewhere&) = delete;
-  FreedElsewhere& operator=(const FreedElsewhere&) = delete;
-  ~FreedElsewhere() { wait(); }
-
-  template <class T>
-  void free(std::unique_ptr<T> spent) {
-    wait();
-#if defined(ILINKS_TWO_THREADS)
-    try {
-      worker_ = std::thread([doomed = std::move(spent)]() mutable { doomed.reset(); });
-    } catch (const std::system_error&) {
-      // no thread to be had: what was moved into the thread's function is freed here
-    }
-#endif
-  }
-
-  void wait() {
-#if defined(ILINKS_TWO_THREADS)
-    if (worker_.joinable()) worker_.join();
-#endif
-  }
-
- private:
-#if defined(ILINKS_TWO_THREADS)
-  std::thread worker_;
-#endif
-};
 
 }  // namespace ilinks::detail
