@@ -2,10 +2,11 @@
 // Seeds: ../shared/data and the demo patients (scripts/fuzz).
 //
 // Also a differential check: the same bytes read with the Bundle split
-// between two threads (forced, whatever their size) must give exactly the
-// record one thread reads: the same items and the same load issues, in order;
-// and so must the same bytes arriving in pieces (ArrivingInput), cut at sizes
-// taken from the input itself and read ahead at every split.
+// between two threads (forced, whatever their size; the record then built and
+// viewed with two as well) must give exactly the record one thread reads: the
+// same items and the same load issues, in order, and the same View; and so
+// must the same bytes arriving in pieces (ArrivingInput), cut at sizes taken
+// from the input itself and read ahead at every split.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -18,10 +19,18 @@
 
 namespace {
 
+// The record as text, and the View a consented doctor gets of it.
+std::string as_text(ilinks::Record record) {
+  std::string out = ilinks::test::record_digest(record);
+  ilinks::Timestamp now = *ilinks::Timestamp::parse("2026-11-22T10:30:00+00:00");
+  if (auto view = ilinks::test::consented_view(std::move(record), "fuzz", now)) out += ilinks::view_as_json(*view, now.local_date());
+  return out;
+}
+
 std::string read_as_text(std::string_view bytes, size_t two_threads_from) {
   ilinks::RecordBuilder builder;
   builder.add(bytes, {"fuzz.json", "", two_threads_from});
-  return ilinks::test::record_digest(builder.build());
+  return as_text(builder.build());
 }
 
 // The bytes given in pieces of 1 to 64 bytes (the sizes follow from the
@@ -37,7 +46,7 @@ std::string read_arriving_as_text(std::string_view bytes) {
   }
   ilinks::RecordBuilder builder;
   builder.add(std::move(input));
-  return ilinks::test::record_digest(builder.build());
+  return as_text(builder.build());
 }
 
 }  // namespace
