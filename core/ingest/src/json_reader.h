@@ -516,7 +516,13 @@ class JsonReader {
   std::string_view text_;
   bool text_in_input_ = false;
   std::string buffer_, number_, in_locale_;
-  const char decimal_point_ = *std::localeconv()->decimal_point;
+  const char decimal_point_ = locale_decimal_point();
+
+  // The C library locale's decimal point, read as nlohmann reads it ('.' when it says none).
+  static char locale_decimal_point() {
+    const std::lconv* locale = std::localeconv();
+    return locale && locale->decimal_point && *locale->decimal_point ? *locale->decimal_point : '.';
+  }
   uint64_t unsigned_ = 0;
   int64_t integer_ = 0;
   double float_ = 0;
