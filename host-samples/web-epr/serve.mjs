@@ -5,7 +5,8 @@
 //        [--service URL --issuer-key PEM --issuer ISS --audience AUD]
 //
 //   /                the sample EPR page (this folder)
-//   /widget/...      the widget as a vendor would serve it (wasm build's dist/)
+//   /widget/...      the widget as a vendor would serve it (wasm build's dist/;
+//                    kept by the browser, revalidated by its ETag on each load)
 //   /patients/...    the demo patients (host-samples/demo-patients)
 //   /rules/...       the sharing policy's data (core/data), for the role picker
 //   /epr/config.json {mode: "service"|"direct", service, users}: what the page runs as
@@ -144,10 +145,18 @@ const server = http.createServer(async (req, res) => {
   }
   try {
     const body = await fs.readFile(file);
-    res.writeHead(200, {
-      'content-type': types[path.extname(file)] || 'application/octet-stream',
-      'cache-control': 'no-store',
-    });
+    const type = types[path.extname(file)] || 'application/octet-stream';
+    // The widget is code, the same for every person: the browser may keep it
+    // (and V8 its compiled WebAssembly, for a sooner second visit) but asks
+    // each time whether it changed, so an updated widget is used at once.
+    // Everything else (pages, demo patients, rules) is never kept.
+    if (prefix === '/widget/') {
+      const etag = `"${crypto.createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+      const headers = { 'content-type': type, 'cache-control': 'no-cache', etag };
+      if (req.headers['if-none-match'] === etag) return res.writeHead(304, headers).end();
+      return res.writeHead(200, headers).end(body);
+    }
+    res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
     res.end(body);
   } catch {
     res.writeHead(404, { 'content-type': 'text/plain' }).end(`${pathname}: not found`);

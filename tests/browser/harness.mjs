@@ -33,11 +33,16 @@ export async function startServer(script, args, what) {
 export const startSampleEpr = (widgetDir) =>
   startServer('host-samples/web-epr/serve.mjs', ['--port', '0', '--widget', widgetDir], 'the sample EPR server');
 
-export const launchChromium = () => chromium.launch({
+const CHROMIUM = {
   executablePath: '/usr/bin/chromium',
   args: ['--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--no-sandbox', '--disable-background-networking',
     '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
+};
+export const launchChromium = () => chromium.launch(CHROMIUM);
+
+// One browser profile kept in `dir`, as a clinician's browser is: its HTTP
+// cache on disk (a new context's cache is in memory and keeps no large file).
+export const launchChromiumProfile = (dir, options = {}) => chromium.launchPersistentContext(dir, { ...CHROMIUM, ...options });
 
 // A page of the test's own on loopback: `page` (HTML) at /, and each prefix
 // of `folders` ({ '/widget/': DIR }) served from its folder, nothing cached.

@@ -11,9 +11,10 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { env, startServer, startSampleEpr, launchChromium } from './harness.mjs';
+import { env, startServer, startSampleEpr, launchChromium, launchChromiumProfile } from './harness.mjs';
 import { PNG } from 'pngjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -207,6 +208,62 @@ test('the sample server answers a malformed URL with 400 and keeps serving', asy
   const bad = await fetch(`${baseUrl}%E0%A4%A`);
   assert.equal(bad.status, 400);
   assert.equal((await fetch(`${baseUrl}patients/index.json`)).status, 200);
+});
+
+test('the sample EPR lets a browser keep the widget\'s code, asking each time whether it changed', async () => {
+  for (const file of ['ilinks.wasm', 'ilinks.mjs', 'ilinks-record.js']) {
+    const first = await fetch(`${baseUrl}widget/${file}`);
+    assert.equal(first.status, 200, file);
+    assert.equal(first.headers.get('cache-control'), 'no-cache', file);
+    const etag = first.headers.get('etag');
+    assert.match(etag ?? '', /^"[A-Za-z0-9_-]{27}"$/, `${file}: an ETag`);
+    assert.ok((await first.arrayBuffer()).byteLength > 0);
+    const same = await fetch(`${baseUrl}widget/${file}`, { headers: { 'if-none-match': etag } });
+    assert.equal(same.status, 304, `${file}: unchanged, not sent again`);
+    assert.equal((await same.arrayBuffer()).byteLength, 0);
+    const other = await fetch(`${baseUrl}widget/${file}`, { headers: { 'if-none-match': '"another-version"' } });
+    assert.equal(other.status, 200, `${file}: another version is sent whole`);
+  }
+});
+
+test('the sample EPR never lets a browser keep a patient\'s record, nor its pages', async () => {
+  for (const url of ['patients/joe-bradshaw.json', 'patients/index.json', '', 'index.html']) {
+    const response = await fetch(`${baseUrl}${url}`, { headers: { 'if-none-match': '"anything"' } });
+    assert.equal(response.status, 200, url);
+    assert.equal(response.headers.get('cache-control'), 'no-store', url);
+    assert.equal(response.headers.get('etag'), null, url);
+  }
+});
+
+test('a second visit to the sample EPR takes the widget from the browser\'s cache once the server says it is unchanged', async () => {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'ilinks-profile-'));
+  const context = await launchChromiumProfile(profile, { viewport: { width: 1280, height: 760 } });
+  try {
+    const page = await context.newPage();
+    // Per widget file: whether the browser asked "changed since?" and how many body bytes came.
+    const visit = async () => {
+      const seen = {};
+      const listen = async (r) => {
+        const name = new URL(r.url()).pathname;
+        if (!name.startsWith('/widget/')) return;
+        seen[name] = { asked: 'if-none-match' in (await r.request().allHeaders()), bytes: (await r.request().sizes()).responseBodySize };
+      };
+      page.on('response', listen);
+      await page.goto('about:blank');  // a new visit, not a move within the page
+      await page.goto(`${baseUrl}?today=${TODAY}#patient=joe`);
+      await page.waitForSelector('ilinks-record[data-state="ready"]', { timeout: 30000 });
+      page.off('response', listen);
+      return seen;
+    };
+    const first = await visit();
+    assert.ok(first['/widget/ilinks.wasm']?.bytes > 1e6, JSON.stringify(first));
+    const second = await visit();
+    for (const file of ['/widget/ilinks.wasm', '/widget/ilinks.mjs', '/widget/ilinks-record.js'])
+      assert.deepEqual(second[file], { asked: true, bytes: 0 }, `${file}: ${JSON.stringify(second)}`);
+  } finally {
+    await context.close();
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
 });
 
 test('an idle widget draws no frames', async () => {
