@@ -6,7 +6,7 @@
 //
 //   /                the sample EPR page (this folder)
 //   /widget/...      the widget as a vendor would serve it (wasm build's dist/;
-//                    kept by the browser, revalidated by its ETag on each load)
+//                    its code kept by the browser, revalidated by its ETag on each load)
 //   /patients/...    the demo patients (host-samples/demo-patients)
 //   /rules/...       the sharing policy's data (core/data), for the role picker
 //   /epr/config.json {mode: "service"|"direct", service, users}: what the page runs as
@@ -39,6 +39,7 @@ const roots = {
   '/rules/': path.join(here, '../../core/data'),
   '/': here,
 };
+const WIDGET_CODE = new Set(['.js', '.mjs', '.wasm']);  // kept by browsers, revalidated (below)
 const types = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8', '.wasm': 'application/wasm',
@@ -146,11 +147,12 @@ const server = http.createServer(async (req, res) => {
   try {
     const body = await fs.readFile(file);
     const type = types[path.extname(file)] || 'application/octet-stream';
-    // The widget is code, the same for every person: the browser may keep it
-    // (and V8 its compiled WebAssembly, for a sooner second visit) but asks
-    // each time whether it changed, so an updated widget is used at once.
-    // Everything else (pages, demo patients, rules) is never kept.
-    if (prefix === '/widget/') {
+    // The widget's code (.js, .mjs, .wasm), the same for every person: the
+    // browser may keep it (and V8 its compiled WebAssembly, for a sooner second
+    // visit) but asks each time whether it changed, so an updated widget is used
+    // at once. Everything else is never kept: pages (the SMART sign-in's return
+    // page carries its code in the address), demo patients, rules.
+    if (prefix === '/widget/' && WIDGET_CODE.has(path.extname(file))) {
       const etag = `"${crypto.createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
       const headers = { 'content-type': type, 'cache-control': 'no-cache', etag };
       if (req.headers['if-none-match'] === etag) return res.writeHead(304, headers).end();

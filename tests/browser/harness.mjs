@@ -40,8 +40,8 @@ const CHROMIUM = {
 };
 export const launchChromium = () => chromium.launch(CHROMIUM);
 
-// One browser profile kept in `dir`, as a clinician's browser is: its HTTP
-// cache on disk (a new context's cache is in memory and keeps no large file).
+// One browser profile kept in `dir`, as a clinician's browser is: its caches
+// on disk, not a new context's, which is off the record.
 export const launchChromiumProfile = (dir, options = {}) => chromium.launchPersistentContext(dir, { ...CHROMIUM, ...options });
 
 // A page of the test's own on loopback: `page` (HTML) at /, and each prefix

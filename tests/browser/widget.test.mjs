@@ -9,6 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -211,23 +212,32 @@ test('the sample server answers a malformed URL with 400 and keeps serving', asy
 });
 
 test('the sample EPR lets a browser keep the widget\'s code, asking each time whether it changed', async () => {
+  const tags = new Set();
   for (const file of ['ilinks.wasm', 'ilinks.mjs', 'ilinks-record.js']) {
     const first = await fetch(`${baseUrl}widget/${file}`);
     assert.equal(first.status, 200, file);
     assert.equal(first.headers.get('cache-control'), 'no-cache', file);
+    // The tag is the file's own (SHA-256), so another build of the widget is another tag.
+    const bytes = fs.readFileSync(path.join(widgetDir, file));
     const etag = first.headers.get('etag');
-    assert.match(etag ?? '', /^"[A-Za-z0-9_-]{27}"$/, `${file}: an ETag`);
-    assert.ok((await first.arrayBuffer()).byteLength > 0);
+    assert.equal(etag, `"${crypto.createHash('sha256').update(bytes).digest('base64url').slice(0, 27)}"`, file);
+    assert.equal(Buffer.compare(Buffer.from(await first.arrayBuffer()), bytes), 0, `${file}: sent whole`);
+    tags.add(etag);
     const same = await fetch(`${baseUrl}widget/${file}`, { headers: { 'if-none-match': etag } });
     assert.equal(same.status, 304, `${file}: unchanged, not sent again`);
     assert.equal((await same.arrayBuffer()).byteLength, 0);
+    assert.equal(same.headers.get('etag'), etag, file);
+    assert.equal(same.headers.get('cache-control'), 'no-cache', file);
     const other = await fetch(`${baseUrl}widget/${file}`, { headers: { 'if-none-match': '"another-version"' } });
     assert.equal(other.status, 200, `${file}: another version is sent whole`);
   }
+  assert.equal(tags.size, 3);
 });
 
 test('the sample EPR never lets a browser keep a patient\'s record, nor its pages', async () => {
-  for (const url of ['patients/joe-bradshaw.json', 'patients/index.json', '', 'index.html']) {
+  // The SMART sign-in's return page is the widget's, but its address carries the sign-in code.
+  for (const url of ['patients/joe-bradshaw.json', 'patients/index.json', '', 'index.html',
+    'widget/smart-callback.html?code=a-sign-in-code&state=s', 'widget/package.json', 'rules/policy.json']) {
     const response = await fetch(`${baseUrl}${url}`, { headers: { 'if-none-match': '"anything"' } });
     assert.equal(response.status, 200, url);
     assert.equal(response.headers.get('cache-control'), 'no-store', url);
@@ -237,22 +247,26 @@ test('the sample EPR never lets a browser keep a patient\'s record, nor its page
 
 test('a second visit to the sample EPR takes the widget from the browser\'s cache once the server says it is unchanged', async () => {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'ilinks-profile-'));
-  const context = await launchChromiumProfile(profile, { viewport: { width: 1280, height: 760 } });
+  let context;
   try {
+    context = await launchChromiumProfile(profile, { viewport: { width: 1280, height: 760 } });
     const page = await context.newPage();
     // Per widget file: whether the browser asked "changed since?" and how many body bytes came.
     const visit = async () => {
-      const seen = {};
-      const listen = async (r) => {
+      const seen = {}, reading = [];
+      const listen = (r) => {
         const name = new URL(r.url()).pathname;
-        if (!name.startsWith('/widget/')) return;
-        seen[name] = { asked: 'if-none-match' in (await r.request().allHeaders()), bytes: (await r.request().sizes()).responseBodySize };
+        if (!name.startsWith('/widget/') && !name.startsWith('/patients/')) return;
+        reading.push((async () => {
+          seen[name] = { asked: 'if-none-match' in (await r.request().allHeaders()), bytes: (await r.request().sizes()).responseBodySize };
+        })());
       };
       page.on('response', listen);
       await page.goto('about:blank');  // a new visit, not a move within the page
       await page.goto(`${baseUrl}?today=${TODAY}#patient=joe`);
       await page.waitForSelector('ilinks-record[data-state="ready"]', { timeout: 30000 });
       page.off('response', listen);
+      await Promise.all(reading);  // each response's headers and sizes read before they are judged
       return seen;
     };
     const first = await visit();
@@ -260,9 +274,15 @@ test('a second visit to the sample EPR takes the widget from the browser\'s cach
     const second = await visit();
     for (const file of ['/widget/ilinks.wasm', '/widget/ilinks.mjs', '/widget/ilinks-record.js'])
       assert.deepEqual(second[file], { asked: true, bytes: 0 }, `${file}: ${JSON.stringify(second)}`);
+    // The record itself came whole again: the browser kept none of it.
+    assert.ok(second['/patients/joe-bradshaw.json']?.bytes > 1000, JSON.stringify(second));
+    assert.equal(second['/patients/joe-bradshaw.json'].asked, false);
   } finally {
-    await context.close();
-    fs.rmSync(profile, { recursive: true, force: true });
+    try {
+      await context?.close();
+    } finally {
+      fs.rmSync(profile, { recursive: true, force: true });
+    }
   }
 });
 

@@ -128,8 +128,9 @@ async function revisit(record, { newTab }) {
   const times = { firstFrame: [], firstRecord: [] };
   for (let i = 0; i < runs; ++i) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ilinks-bench-profile-'));
-    const context = await launchChromiumProfile(dir, { viewport: { width: 1280, height: 800 } });
+    let context;
     try {
+      context = await launchChromiumProfile(dir, { viewport: { width: 1280, height: 800 } });
       let tab = await context.newPage();
       if (!await marksOf(tab, recordUrl('ilinks-page.html', record))) return OVER_LIMIT;
       if (newTab) await tab.close();
@@ -141,8 +142,11 @@ async function revisit(record, { newTab }) {
       if (marks.firstFrame) times.firstFrame.push(marks.firstFrame);
       times.firstRecord.push(marks.firstRecord);
     } finally {
-      await context.close();
-      fs.rmSync(dir, { recursive: true, force: true });
+      try {
+        await context?.close();
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     }
   }
   return summary(times);
@@ -155,16 +159,22 @@ const FLOORS = [
   ['and the viewer made (rules loaded)', 'wasm,create'],
   ['and a WebGL2 context cleared', 'wasm,create,webgl2'],
 ];
+// A floor that fails (no WebGL2 here, say) is reported with its reason, not as a time.
 async function floor(steps) {
   const times = [];
   for (let i = 0; i < runs; ++i) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const marks = await marksOf(await context.newPage(), `${base}/floor-page.html?steps=${steps}`);
-    await context.close();
-    if (!marks) return null;
-    times.push(marks.firstRecord);
+    try {
+      const marks = await marksOf(await context.newPage(), `${base}/floor-page.html?steps=${steps}`);
+      if (!marks) return { ms: null, over_limit_ms: LIMIT_MS };
+      times.push(marks.firstRecord);
+    } catch (e) {
+      return { ms: null, error: e.message };
+    } finally {
+      await context.close();
+    }
   }
-  return Math.round(median(times));
+  return { ms: Math.round(median(times)) };
 }
 
 const loads = [];
@@ -178,7 +188,7 @@ for (const record of records) {
     ratio: peer.first_record_ms && ours.first_record_ms ? +(peer.first_record_ms / ours.first_record_ms).toFixed(2) : null });
 }
 const floors = [];
-if (mbps === 0) for (const [what, steps] of FLOORS) floors.push({ what, steps, ms: await floor(steps) });
+if (mbps === 0) for (const [what, steps] of FLOORS) floors.push({ what, steps, ...await floor(steps) });
 await browser.close();
 server.close();
 
@@ -188,7 +198,7 @@ console.log(`download: ilinks ${kb(downloads.ilinks.raw)} (gzip ${kb(downloads.i
   `${kb(downloads.ilinks.wasm.raw)}, gzip ${kb(downloads.ilinks.wasm.gzip)}); fhir-react page ${kb(downloads.fhir_react.raw)} ` +
   `(gzip ${kb(downloads.fhir_react.gzip)})`);
 console.log(`${'record'.padEnd(24)} ${'MB'.padStart(6)} ${'ilinks'.padStart(14)} ` +
-  `${'fhir-react'.padStart(11)} ${'fhir-react / ilinks'.padStart(20)}${mbps > 0 ? '' : '  2nd visit: same tab  new tab'}` +
+  `${'fhir-react'.padStart(11)} ${'fhir-react / ilinks'.padStart(20)}${mbps > 0 ? '' : '   2nd visit: same tab  new tab'}` +
   `   (ms from page load, median of ${runs}${mbps > 0 ? `; the network held to ${mbps} Mbit/s` : ''})`);
 for (const l of loads)
   console.log(`${l.record.padEnd(24)} ${String(l.mb).padStart(6)} ${shown(l.ilinks.first_record_ms)} ${shown(l.fhir_react.first_record_ms, 11)} ` +
@@ -196,6 +206,6 @@ for (const l of loads)
       shown(l.ilinks_second_visit_new_tab.first_record_ms, 9) : ''}`);
 if (floors.length) {
   console.log(`the floor, no record (ms from page load to the frame after it, median of ${runs}):`);
-  for (const f of floors) console.log(`  ${f.what.padEnd(40)} ${shown(f.ms, 6)}`);
+  for (const f of floors) console.log(`  ${f.what.padEnd(40)} ${f.error ? `failed: ${f.error}` : shown(f.ms, 6)}`);
 }
 console.log(JSON.stringify({ runs, mbps, download: downloads, load: loads, floor: floors }));
