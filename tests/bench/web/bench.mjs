@@ -109,8 +109,12 @@ async function load(page, record) {
       await cdp.send('Network.emulateNetworkConditions',
         { offline: false, latency: 1, downloadThroughput: mbps * 125000, uploadThroughput: mbps * 125000 });
     }
-    const marks = await marksOf(tab, recordUrl(page, record));
-    await context.close();
+    let marks;
+    try {
+      marks = await marksOf(tab, recordUrl(page, record));
+    } finally {
+      await context.close();
+    }
     if (!marks) return OVER_LIMIT;  // not drawn within the limit: reported as such, not as a time
     if (marks.firstFrame) times.firstFrame.push(marks.firstFrame);
     times.firstRecord.push(marks.firstRecord);
