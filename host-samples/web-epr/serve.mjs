@@ -148,9 +148,9 @@ const server = http.createServer(async (req, res) => {
     const body = await fs.readFile(file);
     const type = types[path.extname(file)] || 'application/octet-stream';
     // The widget's code (.js, .mjs, .wasm), the same for every person: the
-    // browser may keep it (and V8 its compiled WebAssembly, for a sooner second
-    // visit) but asks each time whether it changed, so an updated widget is used
-    // at once. Everything else is never kept: pages (the SMART sign-in's return
+    // browser may keep it (a later visit starts sooner: README "Benchmarks")
+    // but asks each time whether it changed, so an updated widget is used at
+    // once. Everything else is never kept: pages (the SMART sign-in's return
     // page carries its code in the address), demo patients, rules.
     if (prefix === '/widget/' && WIDGET_CODE.has(path.extname(file))) {
       const etag = `"${crypto.createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
